@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point one way: executables -> SwitchyardServer -> SwitchyardRuntime -> SwitchyardCore.
+// SwitchyardCore is pure: Foundation, Yams and the system LAPACK only.
+let package = Package(
+    name: "switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "yard", targets: ["yard"]),
+        .executable(name: "yardd", targets: ["yardd"]),
+        .executable(name: "yard-gateway", targets: ["yard-gateway"]),
+        .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
+        .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
+        .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
+        .library(name: "SwitchyardGateway", targets: ["SwitchyardGateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .target(
+            name: "SwitchyardCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                "CLapack",
+            ]
+        ),
+        .target(
+            name: "SwitchyardRuntime",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "SwitchyardServer",
+            dependencies: [
+                "SwitchyardRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The reference SSE gateway that releases and drills act on.
+        .target(
+            name: "SwitchyardGateway",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "yard",
+            dependencies: [
+                "SwitchyardServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "yardd",
+            dependencies: [
+                "SwitchyardServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "yard-gateway",
+            dependencies: [
+                "SwitchyardGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime"]),
+        .testTarget(name: "SwitchyardServerTests", dependencies: ["SwitchyardServer"]),
+        .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,16 @@
+// The Fortran LAPACK routines Switchyard calls (Debian's liblapack-dev / libopenblas-dev).
+#ifndef SWITCHYARD_CLAPACK_SHIM_H
+#define SWITCHYARD_CLAPACK_SHIM_H
+
+// Minimum-norm least squares by the SVD (divide and conquer): robust on rank-deficient designs.
+void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda,
+             double *b, const int *ldb, double *s, const double *rcond, int *rank,
+             double *work, const int *lwork, int *iwork, int *info);
+
+// Cholesky factorisation and solve of a symmetric positive definite system.
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
+             double *b, const int *ldb, int *info);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+
+#endif

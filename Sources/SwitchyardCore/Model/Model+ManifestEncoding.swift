@@ -1,0 +1,116 @@
+/// Encodings of the models with associated values, in the shape their manifests are written in,
+/// so that a model encoded to YAML loads back into the same model, and `--json` reads like the file.
+
+struct ManifestKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedEncodingContainer where Key == ManifestKey {
+    mutating func put<T: Encodable>(_ key: String, _ value: T?) throws {
+        if let value { try encode(value, forKey: ManifestKey(key)) }
+    }
+}
+
+extension GateDefinition {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        try c.put("name", name)
+        try c.put("kind", probe.kind)
+        switch probe {
+        case .http(let check):
+            try c.put("path", check.path)
+            try c.put("method", check.method)
+            try c.put("expectStatus", check.expectStatus)
+            try c.put("bodyContains", check.bodyContains)
+            try c.put("timeout", check.timeout)
+        case .sse(let check):
+            try c.put("path", check.path)
+            try c.put("streams", check.streams)
+            try c.put("firstEventWithin", check.firstEventWithin)
+            try c.put("timeout", check.timeout)
+        case .metric(let check):
+            try c.put("measure", check.measure)
+            if check.measure == .errorRate {
+                try c.put("min", check.threshold.min.map(Ratio.init))
+                try c.put("max", check.threshold.max.map(Ratio.init))
+                try c.put("maxIncreaseOverBaseline", check.maxIncreaseOverBaseline.map(Ratio.init))
+            } else {
+                try c.put("min", check.threshold.min.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
+                try c.put("max", check.threshold.max.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
+                try c.put("maxIncreaseOverBaseline", check.maxIncreaseOverBaseline.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
+            }
+        case .prometheus(let check):
+            try c.put("url", check.url)
+            try c.put("query", check.query)
+            try c.put("min", check.threshold.min)
+            try c.put("max", check.threshold.max)
+            try c.put("timeout", check.timeout)
+        }
+        try c.put("failureLimit", failureLimit)
+        try c.put("consecutiveFailureLimit", consecutiveFailureLimit)
+        try c.put("consecutiveErrorLimit", consecutiveErrorLimit)
+        try c.put("inconclusive", inconclusive)
+    }
+}
+
+extension Blackout: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        switch self {
+        case .range(let name, let from, let to):
+            try c.put("name", name)
+            try c.put("from", from)
+            try c.put("to", to)
+        case .weekly(let name, let days, let from, let to):
+            try c.put("name", name)
+            try c.put("days", days)
+            try c.put("from", from)
+            try c.put("to", to)
+        }
+    }
+}
+
+extension FaultSpec: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        try c.put("kind", kind)
+        switch self {
+        case .instanceKill(let service, let zone, let count):
+            try c.put("service", service)
+            try c.put("zone", zone)
+            try c.put("count", count)
+        case .zoneOutage(let zone, let mode):
+            try c.put("zone", zone)
+            try c.put("mode", mode)
+        case .lbNodeKill(let loadBalancer, let node):
+            try c.put("loadBalancer", loadBalancer)
+            try c.put("node", node)
+        case .exec(let command, let restore, let recoveryCheck, let datastore):
+            try c.put("command", command)
+            try c.put("restore", restore)
+            try c.put("recoveryCheck", recoveryCheck)
+            try c.put("datastore", datastore)
+        }
+    }
+}
+
+extension HistorySource: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        switch self {
+        case .csv(let path):
+            try c.put("csv", path)
+        case .prometheus(let url, let query, let since, let step):
+            try c.put("prometheus", url)
+            try c.put("query", query)
+            try c.put("since", since)
+            try c.put("step", step)
+        case .synthetic(let seed, let years):
+            try c.put("synthetic", ["seed": seed, "years": years])
+        }
+    }
+}

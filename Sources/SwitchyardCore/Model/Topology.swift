@@ -1,0 +1,218 @@
+/// Where a fleet runs: zones, the load balancers in front, the services and their instances,
+/// and the datastores that drills can name.
+public struct Topology: Sendable, Hashable, Encodable {
+    public var name: String
+    public var description: String?
+    public var zones: [Zone]
+    public var loadBalancers: [LoadBalancer]
+    public var services: [Service]
+    public var datastores: [Datastore]
+
+    public init(name: String, description: String? = nil, zones: [Zone], loadBalancers: [LoadBalancer], services: [Service], datastores: [Datastore] = []) {
+        self.name = name
+        self.description = description
+        self.zones = zones
+        self.loadBalancers = loadBalancers
+        self.services = services
+        self.datastores = datastores
+    }
+
+    public func service(named name: String) -> Service? { services.first { $0.name == name } }
+    public func loadBalancer(named name: String) -> LoadBalancer? { loadBalancers.first { $0.name == name } }
+}
+
+public struct Zone: Sendable, Hashable, Encodable {
+    public var name: String
+    public var description: String?
+
+    public init(name: String, description: String? = nil) {
+        self.name = name
+        self.description = description
+    }
+}
+
+/// The two copies of a service that a blue-green release alternates between.
+public enum Slot: String, Sendable, Hashable, Codable, CaseIterable {
+    case blue, green
+
+    public var other: Slot { self == .blue ? .green : .blue }
+}
+
+public struct LoadBalancer: Sendable, Hashable, Encodable {
+    public enum Driver: String, Sendable, Hashable, Codable, CaseIterable { case nginx }
+
+    public var name: String
+    public var driver: Driver
+    /// Where users connect: the live upstream.
+    public var listen: HostPort
+    /// Where gates reach the idle slot before it takes traffic.
+    public var previewListen: HostPort
+    /// The directory nginx runs from (its prefix); relative paths are relative to the working directory.
+    public var directory: String
+    /// True when Switchyard starts and stops this nginx itself (the local topology).
+    public var managed: Bool
+    /// The command that reloads a site-managed nginx; Switchyard signals its own nginx directly.
+    public var reloadCommand: [String]?
+    /// nginx's `worker_shutdown_timeout`: how long an old worker may keep streams after a reload.
+    public var drainTimeout: TimeSpan
+    /// Passive health: `max_fails` and `fail_timeout` on every upstream server.
+    public var maxFails: Int
+    public var failTimeout: TimeSpan
+    /// nginx nodes of a keepalived pair, one or more per zone; empty for a single local nginx.
+    public var nodes: [Node]
+    public var virtualAddress: String?
+
+    public struct Node: Sendable, Hashable, Encodable {
+        public var name: String
+        public var zone: String
+        public var address: String
+
+        public init(name: String, zone: String, address: String) {
+            self.name = name
+            self.zone = zone
+            self.address = address
+        }
+    }
+
+    public init(name: String, driver: Driver = .nginx, listen: HostPort, previewListen: HostPort, directory: String,
+                managed: Bool = true, reloadCommand: [String]? = nil, drainTimeout: TimeSpan = .minutes(10),
+                maxFails: Int = 1, failTimeout: TimeSpan = .seconds(10), nodes: [Node] = [], virtualAddress: String? = nil) {
+        self.name = name
+        self.driver = driver
+        self.listen = listen
+        self.previewListen = previewListen
+        self.directory = directory
+        self.managed = managed
+        self.reloadCommand = reloadCommand
+        self.drainTimeout = drainTimeout
+        self.maxFails = maxFails
+        self.failTimeout = failTimeout
+        self.nodes = nodes
+        self.virtualAddress = virtualAddress
+    }
+}
+
+public struct Service: Sendable, Hashable, Encodable {
+    public var name: String
+    public var zones: [String]
+    public var replicasPerZone: Int
+    public var loadBalancer: String?
+    public var instance: InstanceSpec
+    public var health: HealthPaths
+    public var drainTimeout: TimeSpan
+    /// What one instance serves at its latency objective, in requests per second.
+    public var capacityQPS: Double
+
+    public init(name: String, zones: [String], replicasPerZone: Int, loadBalancer: String?, instance: InstanceSpec,
+                health: HealthPaths = HealthPaths(), drainTimeout: TimeSpan = .seconds(60), capacityQPS: Double) {
+        self.name = name
+        self.zones = zones
+        self.replicasPerZone = replicasPerZone
+        self.loadBalancer = loadBalancer
+        self.instance = instance
+        self.health = health
+        self.drainTimeout = drainTimeout
+        self.capacityQPS = capacityQPS
+    }
+}
+
+public struct HealthPaths: Sendable, Hashable, Encodable {
+    public var readiness: String
+    public var liveness: String
+    public var metrics: String
+
+    public init(readiness: String = "/readyz", liveness: String = "/healthz", metrics: String = "/metrics") {
+        self.readiness = readiness
+        self.liveness = liveness
+        self.metrics = metrics
+    }
+}
+
+/// How a service's instances are started. The `process` driver runs a local command;
+/// the command may use `{port}`, `{version}`, `{zone}`, `{slot}`, `{instance}` and `{service}`.
+public struct InstanceSpec: Sendable, Hashable, Encodable {
+    public enum Driver: String, Sendable, Hashable, Codable, CaseIterable { case process }
+
+    public var driver: Driver
+    public var command: String
+    public var host: String
+    public var ports: PortRange
+
+    public static let placeholders = ["port", "version", "zone", "slot", "instance", "service"]
+
+    public init(driver: Driver = .process, command: String, host: String = "127.0.0.1", ports: PortRange) {
+        self.driver = driver
+        self.command = command
+        self.host = host
+        self.ports = ports
+    }
+}
+
+/// The ports a service's instances may take: `9100` (a base, as many as needed) or `9100-9199`.
+public struct PortRange: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var first: Int
+    public var last: Int?
+
+    public init(first: Int, last: Int? = nil) {
+        self.first = first
+        self.last = last
+    }
+
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(parts.count), let first = Int(parts[0]), (1...65535).contains(first) else { return nil }
+        if parts.count == 2 {
+            guard let last = Int(parts[1]), (first...65535).contains(last) else { return nil }
+            self.init(first: first, last: last)
+        } else {
+            self.init(first: first)
+        }
+    }
+
+    public var description: String { last.map { "\(first)-\($0)" } ?? "\(first)" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let base = try? container.decode(Int.self) { self.init(first: base); return }
+        let text = try container.decode(String.self)
+        guard let value = PortRange(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected a port or a port range such as 9100-9199"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let last { try container.encode("\(first)-\(last)") } else { try container.encode(first) }
+    }
+}
+
+public struct Datastore: Sendable, Hashable, Encodable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case mysql, postgres, redis }
+    public enum Role: String, Sendable, Hashable, Codable, CaseIterable { case primary, replica }
+
+    public var name: String
+    public var kind: Kind
+    public var placement: [Placement]
+
+    /// How many nodes of one role stand in one zone.
+    public struct Placement: Sendable, Hashable, Encodable {
+        public var zone: String
+        public var role: Role
+        public var count: Int
+
+        public init(zone: String, role: Role, count: Int = 1) {
+            self.zone = zone
+            self.role = role
+            self.count = count
+        }
+    }
+
+    public init(name: String, kind: Kind, placement: [Placement]) {
+        self.name = name
+        self.kind = kind
+        self.placement = placement
+    }
+
+    public var primaryZones: [String] { placement.filter { $0.role == .primary }.map(\.zone) }
+}
