@@ -109,6 +109,18 @@ struct Field {
         return nil
     }
 
+    /// The mapping, without reporting anything when the value is not one (for second looks).
+    var asMapping: MappingReader? {
+        guard case .mapping(let pairs, _) = node else { return nil }
+        return MappingReader(pairs: pairs, field: self)
+    }
+
+    /// The list items, without reporting anything when the value is not a list (for second looks).
+    var asList: [Field]? {
+        guard case .sequence(let items, _) = node else { return nil }
+        return items.enumerated().map { Field(node: $0.element, path: "\(path)[\($0.offset)]", sink: sink) }
+    }
+
     func mapping() -> MappingReader? {
         guard case .mapping(let pairs, _) = node else { expected("a mapping"); return nil }
         return MappingReader(pairs: pairs, field: self)
@@ -149,6 +161,7 @@ final class MappingReader {
         return Field(node: pair.value, path: childPath(key), sink: field.sink)
     }
 
+    @discardableResult
     func required(_ key: String, hint: String? = nil) -> Field? {
         if let value = optional(key) { return value }
         let present = pairs.first(where: { $0.key == key })

@@ -1,0 +1,215 @@
+extension Topology {
+    static func decode(_ map: MappingReader, _ context: DecodingContext) -> Topology? {
+        let name = map.required("name")?.name()
+        let description = map.optional("description")?.string()
+        let zones = map.required("zones")?.list { field -> Zone? in
+            if case .scalar = field.node { return field.name().map { Zone(name: $0) } }
+            guard let zone = field.mapping() else { return nil }
+            defer { zone.finish() }
+            return zone.required("name")?.name().map { Zone(name: $0, description: zone.optional("description")?.string()) }
+        }
+        if let zones, zones.isEmpty { map.optional("zones")?.error("must name at least one zone") }
+        let zoneNames = zones?.map(\.name) ?? []
+        if let field = map.optional("zones") { checkUnique(field, names: zoneNames, what: "zone") }
+
+        let loadBalancers = map.optional("loadBalancers")?.list { LoadBalancer.decode($0, zones: zoneNames) } ?? []
+        if let field = map.optional("loadBalancers") { checkUnique(field, names: loadBalancers.map(\.name), what: "load balancer") }
+
+        let services = map.required("services")?.list { Service.decode($0, zones: zoneNames, loadBalancers: loadBalancers) }
+        if let field = map.optional("services") {
+            checkUnique(field, names: services?.map(\.name) ?? [], what: "service")
+            if let services { checkPorts(field, services: services, loadBalancers: loadBalancers) }
+        }
+        let datastores = map.optional("datastores")?.list { Datastore.decode($0, zones: zoneNames) } ?? []
+        if let field = map.optional("datastores") { checkUnique(field, names: datastores.map(\.name), what: "datastore") }
+
+        guard let name, let zones, let services else { return nil }
+        return Topology(name: name, description: description, zones: zones, loadBalancers: loadBalancers, services: services, datastores: datastores)
+    }
+
+    /// Reports the second and later items of a list that reuse a name.
+    static func checkUnique(_ list: Field, names: [String], what: String) {
+        guard let items = list.asList, items.count == names.count else { return }
+        var seen: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            if let first = seen[name] {
+                let item = items[index]
+                let nameField = item.asMapping.flatMap { $0.optional("name") } ?? item
+                nameField.error("\(what) \"\(name)\" is defined twice (first at \(list.path)[\(first)])")
+            } else {
+                seen[name] = index
+            }
+        }
+    }
+
+    /// Two instances on one port, or an instance on a load balancer's port, can never both run.
+    static func checkPorts(_ list: Field, services: [Service], loadBalancers: [LoadBalancer]) {
+        guard let items = list.asList, items.count == services.count else { return }
+        var owners: [String: [Int: String]] = [:]  // host -> port -> owner
+        for balancer in loadBalancers {
+            owners[balancer.listen.host, default: [:]][balancer.listen.port] = "load balancer \(balancer.name) (listen)"
+            owners[balancer.previewListen.host, default: [:]][balancer.previewListen.port] = "load balancer \(balancer.name) (previewListen)"
+        }
+        for (index, service) in services.enumerated() {
+            let portsField = items[index].asMapping?.optional("instance")?.asMapping?.optional("ports") ?? items[index]
+            if let last = service.instance.ports.last, last - service.instance.ports.first + 1 < service.portsNeeded {
+                portsField.error("range \(service.instance.ports) holds \(last - service.instance.ports.first + 1) ports; \(service.name) needs \(service.portsNeeded) (2 slots x \(service.zones.count) zones x \(service.replicasPerZone) replicas)")
+                continue
+            }
+            if let lastPort = service.instances.last?.port, lastPort > 65535 {
+                portsField.error("ports from \(service.instance.ports.first) run past 65535 for \(service.portsNeeded) instances")
+                continue
+            }
+            for instance in service.instances {
+                let hostOwners = owners[service.instance.host, default: [:]]
+                let wildcard = owners["0.0.0.0", default: [:]]
+                if let owner = hostOwners[instance.port] ?? wildcard[instance.port] {
+                    portsField.error("port \(instance.port) of instance \(instance.name) is already taken by \(owner)")
+                    break
+                }
+                owners[service.instance.host, default: [:]][instance.port] = "instance \(instance.name)"
+            }
+        }
+    }
+}
+
+extension LoadBalancer {
+    static func decode(_ field: Field, zones: [String]) -> LoadBalancer? {
+        guard let map = field.mapping() else { return nil }
+        defer { map.finish() }
+        let name = map.required("name")?.name()
+        let driver = map.optional("driver")?.oneOf(Driver.self) ?? .nginx
+        let listen = map.required("listen")?.hostPort()
+        let preview = map.required("previewListen", hint: "the address gates use to reach the idle slot")?.hostPort()
+        if let listen, let preview, listen == preview {
+            map.optional("previewListen")?.error("must differ from listen (\(listen)): the preview listener serves the idle slot")
+        }
+        let directory = map.optional("directory")?.nonEmptyString() ?? ".yard/nginx/\(name ?? "lb")"
+        let managed = map.optional("managed")?.bool() ?? true
+        let reload = map.optional("reloadCommand")?.list { $0.nonEmptyString() }
+        if managed == false, reload == nil, map.optional("reloadCommand") == nil {
+            map.required("reloadCommand", hint: "a site-managed nginx (managed: false) needs the command that reloads it, e.g. [systemctl, reload, nginx]")
+        }
+        let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .seconds(1)) ?? .minutes(10)
+        let maxFails = map.optional("maxFails")?.int(min: 0, max: 100) ?? 1
+        let failTimeout = map.optional("failTimeout")?.timeSpan(min: .seconds(1)) ?? .seconds(10)
+        let nodes = map.optional("nodes")?.list { item -> Node? in
+            guard let node = item.mapping() else { return nil }
+            defer { node.finish() }
+            let nodeName = node.required("name")?.name()
+            let zone = node.required("zone")?.name()
+            if let zone, !zones.contains(zone) { node.optional("zone")?.error(unknownName(zone, "zone", zones)) }
+            let address = node.required("address")?.nonEmptyString()
+            guard let nodeName, let zone, let address else { return nil }
+            return Node(name: nodeName, zone: zone, address: address)
+        } ?? []
+        let virtualAddress = map.optional("virtualAddress")?.nonEmptyString()
+        if !nodes.isEmpty, virtualAddress == nil {
+            map.required("virtualAddress", hint: "a keepalived pair moves one virtual address between its nodes")
+        }
+        guard let name, let listen, let preview else { return nil }
+        return LoadBalancer(name: name, driver: driver, listen: listen, previewListen: preview, directory: directory, managed: managed,
+                            reloadCommand: reload, drainTimeout: drainTimeout, maxFails: maxFails, failTimeout: failTimeout,
+                            nodes: nodes, virtualAddress: virtualAddress)
+    }
+}
+
+extension Service {
+    static func decode(_ field: Field, zones knownZones: [String], loadBalancers: [LoadBalancer]) -> Service? {
+        guard let map = field.mapping() else { return nil }
+        defer { map.finish() }
+        let name = map.required("name")?.name()
+        let zonesField = map.required("zones")
+        let zones = zonesField?.list { item -> String? in
+            guard let zone = item.name() else { return nil }
+            if !knownZones.isEmpty, !knownZones.contains(zone) { item.error(unknownName(zone, "zone", knownZones)); return nil }
+            return zone
+        }
+        if let zones, zones.isEmpty { zonesField?.error("must name at least one zone") }
+        let replicas = map.required("replicasPerZone")?.int(min: 1, max: 1000)
+        var balancer: String?
+        if let lbField = map.optional("loadBalancer"), let lbName = lbField.name() {
+            if loadBalancers.contains(where: { $0.name == lbName }) { balancer = lbName } else {
+                lbField.error(unknownName(lbName, "load balancer", loadBalancers.map(\.name)))
+            }
+        }
+        let instance = map.required("instance")?.mapping().flatMap { InstanceSpec.decode($0) }
+        let health = map.optional("health")?.mapping().flatMap { HealthPaths.decode($0) } ?? HealthPaths()
+        let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .ms(0)) ?? .seconds(60)
+        let capacity = map.required("capacityQPS", hint: "what one instance serves at its latency objective, in requests per second")?.double(min: 0.001)
+        guard let name, let zones, let replicas, let instance, let capacity else { return nil }
+        return Service(name: name, zones: zones, replicasPerZone: replicas, loadBalancer: balancer, instance: instance,
+                       health: health, drainTimeout: drainTimeout, capacityQPS: capacity)
+    }
+}
+
+extension InstanceSpec {
+    static func decode(_ map: MappingReader) -> InstanceSpec? {
+        defer { map.finish() }
+        let driver = map.optional("driver")?.oneOf(Driver.self) ?? .process
+        let commandField = map.required("command", hint: "e.g. \"yard-gateway --port {port} --version {version}\"")
+        let command = commandField?.nonEmptyString()
+        if let command, let commandField {
+            let used = CommandTemplate.placeholders(in: command)
+            for placeholder in used where !InstanceSpec.placeholders.contains(placeholder) {
+                let hint = Suggestion.closest(to: placeholder, in: InstanceSpec.placeholders).map { "; did you mean {\($0)}?" } ?? ""
+                commandField.error("unknown placeholder {\(placeholder)}\(hint) (known: \(InstanceSpec.placeholders.map { "{\($0)}" }.joined(separator: ", ")))")
+            }
+            if !used.contains("port") { commandField.error("must pass {port} to the instance, or instances of one host would collide") }
+        }
+        let host = map.optional("host")?.nonEmptyString() ?? "127.0.0.1"
+        let portsField = map.required("ports", hint: "a base port such as 9100 or a range such as 9100-9199")
+        var ports: PortRange?
+        if let portsField {
+            if case .scalar(let text, _, _) = portsField.node, let parsed = PortRange(parsing: text) { ports = parsed } else {
+                portsField.expected("a base port such as 9100 or a range such as 9100-9199")
+            }
+        }
+        guard let command, let ports else { return nil }
+        return InstanceSpec(driver: driver, command: command, host: host, ports: ports)
+    }
+}
+
+extension HealthPaths {
+    static func decode(_ map: MappingReader) -> HealthPaths? {
+        defer { map.finish() }
+        func path(_ key: String, _ fallback: String) -> String {
+            guard let field = map.optional(key), let text = field.nonEmptyString() else { return fallback }
+            if !text.hasPrefix("/") { field.error("must be a path starting with /, got \"\(text)\"") }
+            return text
+        }
+        return HealthPaths(readiness: path("readiness", "/readyz"), liveness: path("liveness", "/healthz"), metrics: path("metrics", "/metrics"))
+    }
+}
+
+extension Datastore {
+    static func decode(_ field: Field, zones: [String]) -> Datastore? {
+        guard let map = field.mapping() else { return nil }
+        defer { map.finish() }
+        let name = map.required("name")?.name()
+        let kind = map.required("kind")?.oneOf(Kind.self)
+        let placementField = map.required("placement", hint: "a list of {zone, role: primary|replica, count}")
+        let placement = placementField?.list { item -> Placement? in
+            guard let entry = item.mapping() else { return nil }
+            defer { entry.finish() }
+            let zone = entry.required("zone")?.name()
+            if let zone, !zones.contains(zone) { entry.optional("zone")?.error(unknownName(zone, "zone", zones)) }
+            let role = entry.required("role")?.oneOf(Role.self)
+            let count = entry.optional("count")?.int(min: 1, max: 1000) ?? 1
+            guard let zone, zones.contains(zone), let role else { return nil }
+            return Placement(zone: zone, role: role, count: count)
+        }
+        if let placement, let placementField, placement.filter({ $0.role == .primary }).isEmpty {
+            placementField.error("needs at least one node with role: primary")
+        }
+        guard let name, let kind, let placement else { return nil }
+        return Datastore(name: name, kind: kind, placement: placement)
+    }
+}
+
+/// `unknown zone "zone-c"; did you mean "zone-a"? (known: zone-a, zone-b)`
+func unknownName(_ name: String, _ what: String, _ known: [String]) -> String {
+    let hint = Suggestion.closest(to: name, in: known).map { "; did you mean \"\($0)\"?" } ?? ""
+    let list = known.isEmpty ? "none defined" : "known: \(known.joined(separator: ", "))"
+    return "unknown \(what) \"\(name)\"\(hint) (\(list))"
+}
