@@ -210,6 +210,8 @@ extension Datastore {
 /// `unknown zone "zone-c"; did you mean "zone-a"? (known: zone-a, zone-b)`
 func unknownName(_ name: String, _ what: String, _ known: [String]) -> String {
     let hint = Suggestion.closest(to: name, in: known).map { "; did you mean \"\($0)\"?" } ?? ""
-    let list = known.isEmpty ? "none defined" : "known: \(known.joined(separator: ", "))"
+    var seen = Set<String>()
+    let distinct = known.filter { seen.insert($0).inserted }
+    let list = distinct.isEmpty ? "none defined" : "known: \(distinct.joined(separator: ", "))"
     return "unknown \(what) \"\(name)\"\(hint) (\(list))"
 }
