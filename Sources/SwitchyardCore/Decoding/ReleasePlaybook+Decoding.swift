@@ -71,7 +71,7 @@ extension GateDefinition {
             }
         }
         let failureLimit = map.optional("failureLimit")?.int(min: 0, max: 10_000) ?? 0
-        let consecutiveFailureLimit = map.optional("consecutiveFailureLimit")?.int(min: 1, max: 10_000) ?? 1
+        let consecutiveFailureLimit = map.optional("consecutiveFailureLimit")?.int(min: 1, max: 10_000)
         let consecutiveErrorLimit = map.optional("consecutiveErrorLimit")?.int(min: 1, max: 10_000) ?? 3
         let inconclusive = map.optional("inconclusive")?.oneOf(Inconclusive.self) ?? .ignore
         guard let name, let probe else { return nil }

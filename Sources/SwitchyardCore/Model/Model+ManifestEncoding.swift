@@ -114,3 +114,39 @@ extension HistorySource: Encodable {
         }
     }
 }
+
+extension GateDefinition: Decodable {
+    /// Reads the shape `encode(to:)` writes (the journal keeps plans this way). Manifests are read
+    /// by the manifest decoder instead, which reports located errors.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: ManifestKey.self)
+        func get<T: Decodable>(_ key: String, _ type: T.Type = T.self) throws -> T? { try c.decodeIfPresent(T.self, forKey: ManifestKey(key)) }
+        func need<T: Decodable>(_ key: String, _ type: T.Type = T.self) throws -> T { try c.decode(T.self, forKey: ManifestKey(key)) }
+        let kind: String = try need("kind")
+        let probe: GateProbe
+        switch kind {
+        case "http":
+            probe = .http(HTTPCheck(path: try need("path"), method: try get("method") ?? "GET", expectStatus: try get("expectStatus") ?? 200,
+                                    bodyContains: try get("bodyContains"), timeout: try get("timeout") ?? .seconds(2)))
+        case "sse":
+            probe = .sse(SSECheck(path: try get("path") ?? "/v1/chat/completions", streams: try get("streams") ?? 5,
+                                  firstEventWithin: try get("firstEventWithin") ?? .ms(500), timeout: try get("timeout") ?? .seconds(30)))
+        case "metric":
+            let measure: MetricCheck.Measure = try need("measure")
+            func value(_ key: String) throws -> Double? {
+                measure == .errorRate ? try get(key, Ratio.self)?.value : try get(key, TimeSpan.self)?.seconds
+            }
+            probe = .metric(MetricCheck(measure: measure, threshold: Threshold(min: try value("min"), max: try value("max")),
+                                        maxIncreaseOverBaseline: try value("maxIncreaseOverBaseline")))
+        case "prometheus":
+            probe = .prometheus(PrometheusCheck(url: try need("url"), query: try need("query"),
+                                                threshold: Threshold(min: try get("min"), max: try get("max")),
+                                                timeout: try get("timeout") ?? .seconds(5)))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: ManifestKey("kind"), in: c, debugDescription: "unknown gate kind \(kind)")
+        }
+        self.init(name: try need("name"), probe: probe, failureLimit: try get("failureLimit") ?? 0,
+                  consecutiveFailureLimit: try get("consecutiveFailureLimit"), consecutiveErrorLimit: try get("consecutiveErrorLimit") ?? 3,
+                  inconclusive: try get("inconclusive") ?? .ignore)
+    }
+}

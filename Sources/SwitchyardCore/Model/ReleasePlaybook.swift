@@ -59,13 +59,13 @@ public struct GateDefinition: Sendable, Hashable, Encodable {
     public var probe: GateProbe
     /// Failed measurements tolerated; one more fails the gate.
     public var failureLimit: Int
-    /// Failed measurements in a row that fail the gate at once.
-    public var consecutiveFailureLimit: Int
+    /// Failed measurements in a row that fail the gate at once (nil: only failureLimit counts).
+    public var consecutiveFailureLimit: Int?
     /// Measurements in a row that could not be taken (backend down) before the gate fails closed.
     public var consecutiveErrorLimit: Int
     public var inconclusive: Inconclusive
 
-    public init(name: String, probe: GateProbe, failureLimit: Int = 0, consecutiveFailureLimit: Int = 1,
+    public init(name: String, probe: GateProbe, failureLimit: Int = 0, consecutiveFailureLimit: Int? = nil,
                 consecutiveErrorLimit: Int = 3, inconclusive: Inconclusive = .ignore) {
         self.name = name
         self.probe = probe

@@ -1,0 +1,54 @@
+/// Turns a measured figure into a measurement for a metric or Prometheus gate.
+public enum MetricJudge {
+    /// `value` nil means the figure could not be computed from what was there (no requests): inconclusive.
+    public static func judge(_ check: MetricCheck, value: Double?, baseline: Double?, requests: Int? = nil) -> Measurement {
+        let label = check.measure.rawValue
+        guard let value else { return .inconclusive("\(label): no data\(requests.map { " (\($0) requests)" } ?? "")") }
+        let shown = format(value, check.measure)
+        if !check.threshold.admits(value) {
+            return .fail(value, "\(label) \(shown) is outside \(bounds(check.threshold, check.measure))")
+        }
+        if let allowed = check.maxIncreaseOverBaseline, let baseline, value - baseline > allowed {
+            return .fail(value, "\(label) \(shown) is over the old slot's \(format(baseline, check.measure)) by more than \(format(allowed, check.measure))")
+        }
+        return .pass(value, "\(label) \(shown) within \(bounds(check.threshold, check.measure))")
+    }
+
+    public static func judge(_ check: PrometheusCheck, value: Double?) -> Measurement {
+        guard let value else { return .inconclusive("query returned no sample") }
+        let shown = value.formatted6
+        return check.threshold.admits(value)
+            ? .pass(value, "query = \(shown), within \(bounds(check.threshold, nil))")
+            : .fail(value, "query = \(shown), outside \(bounds(check.threshold, nil))")
+    }
+
+    static func format(_ value: Double, _ measure: MetricCheck.Measure?) -> String {
+        switch measure {
+        case .errorRate: return Ratio(value).description
+        case .p99Latency, .p99TimeToFirstToken: return TimeSpan(milliseconds: Int64((value * 1000).rounded())).description
+        case nil: return value.formatted6
+        }
+    }
+
+    static func bounds(_ threshold: Threshold, _ measure: MetricCheck.Measure?) -> String {
+        switch (threshold.min, threshold.max) {
+        case let (min?, max?): return "[\(format(min, measure)), \(format(max, measure))]"
+        case let (min?, nil): return "≥ \(format(min, measure))"
+        case let (nil, max?): return "≤ \(format(max, measure))"
+        case (nil, nil): return "any value"
+        }
+    }
+}
+
+extension Double {
+    /// Up to six significant digits, no trailing noise.
+    var formatted6: String {
+        if self == rounded(), abs(self) < 1e15 { return String(Int64(self)) }
+        var text = String(format: "%.6g", self)
+        if text.contains("."), !text.contains("e") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
