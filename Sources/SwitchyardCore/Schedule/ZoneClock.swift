@@ -27,7 +27,7 @@ struct ZoneClock: Sendable {
         return instant + offset(at: instant)
     }
 
-    /// The local date and time (to the minute) at `date`, plus the seconds into that minute.
+    /// The local date and time at `date`, to the minute (seconds dropped).
     func localDateTime(of date: Date) -> LocalDateTime {
         Self.localDateTime(wallSeconds: wallSeconds(of: date))
     }

@@ -43,6 +43,9 @@ struct CronFireTimeTests {
              after: "2026-03-07T00:00Z", expected: ["2026-03-07T18:00Z", "2026-03-08T18:00Z"]),
         Case(name: "Shanghai weekdays", cron: "0 9 * * mon-fri", zone: "Asia/Shanghai",
              after: "2026-01-02T00:00Z", expected: ["2026-01-02T01:00Z", "2026-01-05T01:00Z"]),
+        // Australia/Lord_Howe moves by 30 minutes: 2026-10-04 02:00 +10:30 -> 02:30 +11:00 (15:30Z).
+        Case(name: "Lord Howe half-hour spring forward", cron: "15 2 * * *", zone: "Australia/Lord_Howe",
+             after: "2026-10-03T12:00Z", expected: ["2026-10-03T15:30Z", "2026-10-04T15:15Z"]),
         Case(name: "quarterly in Berlin (CEST then CET)", cron: "0 3 1 1,4,7,10 *", zone: "Europe/Berlin",
              after: "2026-01-15T00:00Z", expected: ["2026-04-01T01:00Z", "2026-07-01T01:00Z", "2026-10-01T01:00Z", "2027-01-01T02:00Z"]),
         Case(name: "quarterly in Shanghai", cron: "0 3 1 1,4,7,10 *", zone: "Asia/Shanghai",
