@@ -1,0 +1,57 @@
+import Foundation
+
+/// One upcoming run of a schedule, as `yard drill schedule` shows it.
+public struct UpcomingRun: Sendable, Hashable {
+    public var fire: Date
+    /// `2026-03-08 03:00 -04:00` in the schedule's time zone.
+    public var local: String
+    /// `2026-03-08 07:00Z`.
+    public var utc: String
+    /// The blackout the fire time falls in; such a run will be skipped.
+    public var blackout: String?
+}
+
+extension CompiledSchedule {
+    public enum BlackoutDisplay: Sendable, Hashable {
+        /// List fire times in blackouts too, marked with the blackout's name.
+        case mark
+        /// Leave them out: list only runs that will start.
+        case skip
+    }
+
+    /// The next `count` runs after `date` (fewer if the expression runs out, or if more than
+    /// `count * 100` fire times in a row are blacked out under `.skip`).
+    public func upcomingRuns(after date: Date, count: Int, blackouts display: BlackoutDisplay = .mark) -> [UpcomingRun] {
+        var runs: [UpcomingRun] = []
+        var cursor = date
+        var budget = max(count, 1) * 100
+        while runs.count < count, budget > 0, let fire = next(after: cursor) {
+            budget -= 1
+            cursor = fire
+            let blackout = blackout(containing: fire)?.name
+            if blackout != nil, display == .skip { continue }
+            runs.append(UpcomingRun(fire: fire, local: Self.format(fire, in: timeZone, zoneSuffix: true),
+                                    utc: Self.format(fire, in: TimeZone(identifier: "UTC")!, zoneSuffix: false) + "Z", blackout: blackout))
+        }
+        return runs
+    }
+
+    /// Lines for a terminal: `2026-03-08 03:00 -04:00   2026-03-08 07:00Z   blackout: sales-freeze`.
+    public func upcomingRunsTable(after date: Date, count: Int, blackouts display: BlackoutDisplay = .mark) -> [String] {
+        upcomingRuns(after: date, count: count, blackouts: display).map { run in
+            "\(run.local)   \(run.utc)" + (run.blackout.map { "   blackout: \($0)" } ?? "")
+        }
+    }
+
+    static func format(_ date: Date, in timeZone: TimeZone, zoneSuffix: Bool) -> String {
+        let clock = ZoneClock(timeZone)
+        let local = ZoneClock.localDateTime(wallSeconds: clock.wallSeconds(of: date))
+        var text = String(format: "%04d-%02d-%02d %02d:%02d", local.year, local.month, local.day, local.hour, local.minute)
+        if zoneSuffix {
+            let offset = timeZone.secondsFromGMT(for: date)
+            let magnitude = abs(offset) / 60
+            text += (offset < 0 ? " -" : " +") + String(format: "%02d:%02d", magnitude / 60, magnitude % 60)
+        }
+        return text
+    }
+}
