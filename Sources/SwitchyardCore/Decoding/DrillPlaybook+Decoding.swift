@@ -25,7 +25,19 @@ extension DrillSchedule {
         defer { map.finish() }
         let cronField = map.required("cron", hint: "five fields (minute hour day month weekday) or @daily, @weekly, @monthly, @yearly")
         let cron = cronField?.nonEmptyString()
-        if let cron, let cronField, let problem = CronSyntax.problem(in: cron) { cronField.error(problem) }
+        var cronValid = false
+        if let cron, let cronField {
+            do {
+                _ = try CronExpression(parsing: cron)
+                cronValid = true
+            } catch {
+                // Point at the offending token: the scalar's column, past an opening quote, plus the token's offset.
+                var location = cronField.location
+                if case .scalar(_, _, let quoted) = cronField.node, quoted { location.column += 1 }
+                location.column += error.position
+                cronField.sink.report(location, cronField.path, error.description)
+            }
+        }
         let zoneField = map.required("timeZone", hint: "an IANA name such as Asia/Shanghai or UTC")
         let timeZone = zoneField?.nonEmptyString()
         if let timeZone, TimeZone(identifier: timeZone) == nil {
@@ -36,7 +48,7 @@ extension DrillSchedule {
         let concurrency = map.optional("concurrency")?.oneOf(Concurrency.self) ?? .forbid
         let startingDeadline = map.optional("startingDeadline")?.timeSpan(min: .seconds(1)) ?? .hours(1)
         let deferDeadline = map.optional("deferDeadline")?.timeSpan(min: .seconds(0)) ?? .hours(2)
-        guard let cron, CronSyntax.problem(in: cron) == nil, let timeZone, TimeZone(identifier: timeZone) != nil else { return nil }
+        guard let cron, cronValid, let timeZone, TimeZone(identifier: timeZone) != nil else { return nil }
         return DrillSchedule(cron: cron, timeZone: timeZone, blackouts: blackouts, concurrency: concurrency,
                              startingDeadline: startingDeadline, deferDeadline: deferDeadline)
     }

@@ -110,10 +110,10 @@ struct MalformedManifestTests {
             "33-release-wave-unknown-zone.yaml:6:20: waves[1][0]: unknown zone \"zone-x\"; did you mean \"zone-a\"? (known: zone-a, zone-b) in topology local",
         ],
         "34-drill-bad-cron.yaml": [
-            "34-drill-bad-cron.yaml:6:9: schedule.cron: hour: 25 is out of range 0-23",
+            "34-drill-bad-cron.yaml:6:12: schedule.cron: hour: 25 is out of range 0-23",
         ],
         "35-drill-cron-four-fields.yaml": [
-            "35-drill-cron-four-fields.yaml:6:9: schedule.cron: a cron expression has 5 fields (minute hour day-of-month month day-of-week), got 4 in \"0 3 * *\"",
+            "35-drill-cron-four-fields.yaml:6:10: schedule.cron: expected 5 fields (minute hour day-of-month month day-of-week), got 4",
         ],
         "36-drill-bad-timezone.yaml": [
             "36-drill-bad-timezone.yaml:7:13: schedule.timeZone: unknown IANA time zone \"Asia/Shangai\"; did you mean \"Asia/Shanghai\"?",
