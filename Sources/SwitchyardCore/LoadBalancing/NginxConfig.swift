@@ -1,0 +1,116 @@
+/// The nginx configuration for one load balancer, rendered from what it must route: pure text,
+/// so what a switch writes is tested without nginx. It carries what SSE needs: HTTP/1.1 to the
+/// upstreams with an empty Connection header (keep-alive), no buffering, read timeouts longer than
+/// any stream, a `worker_shutdown_timeout` no shorter than the drain timeout, passive health, and
+/// `proxy_next_upstream` so a request that has not started streaming is retried on another server.
+public struct NginxConfig: Sendable, Hashable {
+    public var balancer: LoadBalancer
+    public var service: String
+    /// The instances that take users' traffic.
+    public var live: [HostPort]
+    /// The instances the preview listener reaches (the idle slot); may be empty.
+    public var preview: [HostPort]
+    /// The absolute prefix nginx runs from (logs, pid, temp files live under it).
+    public var prefix: String
+    /// A label written into the file and into the `X-Yard-Routing` response header, e.g. `zone-a=green,zone-b=green`.
+    public var routingLabel: String
+    public var passiveHealth: Bool
+
+    public init(balancer: LoadBalancer, service: String, live: [HostPort], preview: [HostPort], prefix: String,
+                routingLabel: String, passiveHealth: Bool = true) {
+        self.balancer = balancer
+        self.service = service
+        self.live = live
+        self.preview = preview
+        self.prefix = prefix
+        self.routingLabel = routingLabel
+        self.passiveHealth = passiveHealth
+    }
+
+    public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
+        case noLiveInstance(String)
+
+        public var description: String {
+            switch self {
+            case .noLiveInstance(let service): "refusing to render a configuration that routes \(service) to no instance"
+            }
+        }
+    }
+
+    public func render() throws(RenderError) -> String {
+        guard !live.isEmpty else { throw .noLiveInstance(service) }
+        let upstreamLive = "\(identifier(service))_live"
+        let upstreamPreview = "\(identifier(service))_preview"
+        let health = passiveHealth ? " max_fails=\(balancer.maxFails) fail_timeout=\(seconds(balancer.failTimeout))" : " max_fails=0"
+        func servers(_ list: [HostPort]) -> String {
+            if list.isEmpty { return "        server 127.0.0.1:9 down;  # no idle slot deployed\n" }
+            return list.map { "        server \($0)\(health);\n" }.joined()
+        }
+        // Streams may last as long as the drain timeout; reads wait at least that long.
+        let readTimeout = max(balancer.drainTimeout.milliseconds / 1000, 3600)
+        func server(_ listen: HostPort, _ upstream: String, _ role: String) -> String {
+            """
+                server {
+                    listen \(listen);
+                    location / {
+                        proxy_pass http://\(upstream);
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header Host $host;
+                        proxy_buffering off;
+                        proxy_cache off;
+                        proxy_request_buffering on;
+                        proxy_connect_timeout 2s;
+                        proxy_read_timeout \(readTimeout)s;
+                        proxy_send_timeout \(readTimeout)s;
+                        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+                        proxy_next_upstream_tries 3;
+                        proxy_next_upstream_timeout 5s;
+                        add_header X-Yard-Routing "\(routingLabel)" always;
+                        add_header X-Yard-Listener \(role) always;
+                    }
+                }
+
+            """
+        }
+        return """
+        # Written by Switchyard for load balancer \(balancer.name), service \(service). Routing: \(routingLabel).
+        # Do not edit: the next switch rewrites it.
+        worker_processes 1;
+        pid \(prefix)/nginx.pid;
+        error_log \(prefix)/logs/error.log warn;
+        worker_shutdown_timeout \(seconds(balancer.drainTimeout));
+        events {
+            worker_connections 8192;
+        }
+        http {
+            access_log off;
+            client_body_temp_path \(prefix)/temp/client_body;
+            proxy_temp_path \(prefix)/temp/proxy;
+            fastcgi_temp_path \(prefix)/temp/fastcgi;
+            uwsgi_temp_path \(prefix)/temp/uwsgi;
+            scgi_temp_path \(prefix)/temp/scgi;
+            upstream \(upstreamLive) {
+        \(servers(live))        keepalive 64;
+            }
+            upstream \(upstreamPreview) {
+        \(servers(preview))        keepalive 16;
+            }
+        \(server(balancer.listen, upstreamLive, "live"))\(server(balancer.previewListen, upstreamPreview, "preview"))}
+
+        """
+    }
+
+    private func identifier(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    private func seconds(_ span: TimeSpan) -> String {
+        span.milliseconds % 1000 == 0 ? "\(span.milliseconds / 1000)s" : "\(span.milliseconds)ms"
+    }
+}
+
+extension Routing {
+    /// `zone-a=green,zone-b=blue`, zones in order.
+    public var label: String { keys.sorted().map { "\($0)=\(self[$0]!.rawValue)" }.joined(separator: ",") }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one nginx for a load balancer: renders its configuration, checks it with `nginx -t`
+/// before every reload, reloads atomically, and confirms the reload took effect: the switch is
+/// complete when every worker of the old generation has stopped accepting (nginx keeps them
+/// accepting for about 100 ms after HUP), not at the first answer from the new slot.
+public actor NginxDriver {
+    public let balancer: LoadBalancer
+    /// Absolute prefix: conf/, logs/, temp/ and nginx.pid live under it.
+    public let prefix: String
+    public let binary: String
+
+    public struct SwitchReport: Sendable {
+        /// `nginx -t` on the new configuration.
+        public var checked: Duration
+        /// HUP sent → every old worker stopped accepting.
+        public var complete: Duration
+        /// Old workers still finishing their streams.
+        public var oldWorkers: [Int32]
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case invalidConfiguration(String)
+        case startFailed(String)
+        case notRunning(String)
+        case reloadNotConfirmed(String)
+        case render(NginxConfig.RenderError)
+
+        public var description: String {
+            switch self {
+            case .invalidConfiguration(let output): "nginx -t rejected the new configuration; the old one stays: \(output)"
+            case .startFailed(let output): "nginx did not start: \(output)"
+            case .notRunning(let why): "nginx is not running: \(why)"
+            case .reloadNotConfirmed(let why): "the reload was not confirmed: \(why)"
+            case .render(let error): error.description
+            }
+        }
+    }
+
+    public init(balancer: LoadBalancer, workingDirectory: String = FileManager.default.currentDirectoryPath, binary: String = "nginx") {
+        self.balancer = balancer
+        let directory = balancer.directory
+        prefix = directory.hasPrefix("/") ? directory : URL(fileURLWithPath: workingDirectory).appendingPathComponent(directory).standardized.path
+        self.binary = Executables.resolve(binary) ?? binary
+    }
+
+    var configPath: String { "\(prefix)/conf/nginx.conf" }
+    var pidPath: String { "\(prefix)/nginx.pid" }
+
+    /// The master's pid when this balancer's nginx runs.
+    public var masterPID: Int32? {
+        guard let text = try? String(contentsOfFile: pidPath, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              ProcessTable.isAlive(pid), ProcessTable.commandLine(of: pid)?.hasPrefix("nginx: master") == true else { return nil }
+        return pid
+    }
+
+    public var isRunning: Bool { masterPID != nil }
+
+    /// Starts nginx with `config`, or reloads it when it already runs.
+    public func start(_ config: NginxConfig) async throws {
+        if isRunning { _ = try await apply(config); return }
+        try prepareFolders()
+        let text = try render(config)
+        try await check(text, writeTo: configPath)
+        let result = try await Command.run([binary, "-p", prefix, "-c", configPath, "-e", "\(prefix)/logs/error.log"])
+        guard result.succeeded else { throw Failure.startFailed(result.output + errorLogTail()) }
+        for _ in 0..<200 {
+            if isRunning, canConnect(balancer.listen) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw Failure.startFailed("no master process or listener after 2 s" + errorLogTail())
+    }
+
+    /// Checks and installs `config`, reloads, and waits until the old generation stops accepting.
+    @discardableResult
+    public func apply(_ config: NginxConfig) async throws -> SwitchReport {
+        guard let master = masterPID else { throw Failure.notRunning("no live master in \(pidPath)") }
+        let text = try render(config)
+        let clock = ContinuousClock()
+        let checkStart = clock.now
+        let staging = configPath + ".next"
+        try await check(text, writeTo: staging)
+        let checked = clock.now - checkStart
+        let oldWorkers = workers(of: master).filter { !$0.shuttingDown }.map(\.pid)
+        guard rename(staging, configPath) == 0 else { throw Failure.invalidConfiguration("cannot install \(staging): \(String(cString: strerror(errno)))") }
+        let sent = clock.now
+        guard kill(master, SIGHUP) == 0 else { throw Failure.notRunning("cannot signal master \(master): \(String(cString: strerror(errno)))") }
+        while clock.now - sent < .seconds(5) {
+            let now = workers(of: master)
+            let fresh = now.filter { !oldWorkers.contains($0.pid) && !$0.shuttingDown }
+            let oldAccepting = now.filter { oldWorkers.contains($0.pid) && !$0.shuttingDown }
+            if !fresh.isEmpty, oldAccepting.isEmpty {
+                return SwitchReport(checked: checked, complete: clock.now - sent, oldWorkers: now.filter { oldWorkers.contains($0.pid) }.map(\.pid))
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw Failure.reloadNotConfirmed("old workers \(oldWorkers) still accept 5 s after HUP" + errorLogTail())
+    }
+
+    /// Stops nginx: gracefully (old streams finish) or at once.
+    public func stop(graceful: Bool = false, timeout: Duration = .seconds(10)) async {
+        guard let master = masterPID else { return }
+        kill(master, graceful ? SIGQUIT : SIGTERM)
+        let clock = ContinuousClock()
+        let start = clock.now
+        while ProcessTable.isAlive(master), clock.now - start < timeout { try? await Task.sleep(for: .milliseconds(10)) }
+        if ProcessTable.isAlive(master) {
+            for worker in ProcessTable.children(of: master) { kill(worker, SIGKILL) }
+            kill(master, SIGKILL)
+        }
+    }
+
+    /// Workers of the old generations still finishing streams.
+    public func drainingWorkers() -> [Int32] {
+        guard let master = masterPID else { return [] }
+        return workers(of: master).filter(\.shuttingDown).map(\.pid)
+    }
+
+    // MARK: parts
+
+    struct Worker { var pid: Int32; var shuttingDown: Bool }
+
+    func workers(of master: Int32) -> [Worker] {
+        ProcessTable.children(of: master).compactMap { pid in
+            guard let title = ProcessTable.commandLine(of: pid), title.hasPrefix("nginx: worker process") else { return nil }
+            return Worker(pid: pid, shuttingDown: title.contains("shutting down"))
+        }
+    }
+
+    private func render(_ config: NginxConfig) throws -> String {
+        do { return try config.render() } catch { throw Failure.render(error) }
+    }
+
+    private func check(_ text: String, writeTo path: String) async throws {
+        try prepareFolders()
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await Command.run([binary, "-t", "-q", "-p", prefix, "-c", path, "-e", "\(prefix)/logs/error.log"])
+        guard result.succeeded else {
+            try? FileManager.default.removeItem(atPath: path + ".rejected")
+            try? FileManager.default.moveItem(atPath: path, toPath: path + ".rejected")
+            throw Failure.invalidConfiguration(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    private func prepareFolders() throws {
+        for folder in ["conf", "logs", "temp/client_body", "temp/proxy", "temp/fastcgi", "temp/uwsgi", "temp/scgi"] {
+            let path = "\(prefix)/\(folder)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            chmod(path, 0o777)
+        }
+    }
+
+    private func errorLogTail() -> String {
+        guard let text = try? String(contentsOfFile: "\(prefix)/logs/error.log", encoding: .utf8) else { return "" }
+        let lines = text.split(separator: "\n").suffix(3)
+        return lines.isEmpty ? "" : " (error.log: \(lines.joined(separator: " | ")))"
+    }
+
+    private func canConnect(_ address: HostPort) -> Bool { TCPProbe.canConnect(address) }
+}
