@@ -14,14 +14,8 @@ import Testing
                         try await TestHTTP.stream(gateway.chatURL, body: body, headers: [("X-Yard-Token-Delay", "75ms")])
                     }
                 }
-                // Wait until all 20 are open on the server.
+                try await waitForOpenStreams(gateway.baseURL, 20)
                 let clock = ContinuousClock()
-                let deadline = clock.now + .seconds(10)
-                while clock.now < deadline {
-                    let metrics = try await TestHTTP.get(gateway.baseURL + "/metrics").body
-                    if MetricsTests.sample(metrics, "yard_open_streams") == 20 { break }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
                 let sent = clock.now
                 gateway.signal(SIGTERM)
                 try await Task.sleep(for: .milliseconds(100))
@@ -52,7 +46,7 @@ import Testing
             async let stream = TestHTTP.stream(
                 gateway.chatURL, body: TestHTTP.chatBody(stream: true, maxTokens: 100), headers: [("X-Yard-Token-Delay", "100ms")]
             )
-            try await Task.sleep(for: .milliseconds(300))
+            try await waitForOpenStreams(gateway.baseURL, 1)
             gateway.signal(SIGTERM)
             let cut = try await stream
             #expect(!cut.sawDone)
@@ -66,12 +60,25 @@ import Testing
             async let stream = TestHTTP.stream(
                 gateway.chatURL, body: TestHTTP.chatBody(stream: true, maxTokens: 3), headers: [("X-Yard-Token-Delay", "150ms")]
             )
-            try await Task.sleep(for: .milliseconds(100))
+            while gateway.server.drain.counts.open == 0 { try await Task.sleep(for: .milliseconds(10)) }
             gateway.server.drain.beginDrain()
             let refused = try await TestHTTP.post(gateway.chatURL, body: TestHTTP.chatBody(stream: false))
             #expect(refused.status == 503)
             #expect(refused.header("Connection") == "close")
-            #expect(try await stream.sawDone)
+            let result = try await stream
+            #expect(result.sawDone, "events \(result.events.count), clean \(result.endedCleanly), \(result.messages)")
         }
     }
+}
+
+/// Polls `/metrics` until the gateway holds `count` open streams (at most 10 s).
+func waitForOpenStreams(_ baseURL: String, _ count: Int) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(10)
+    while clock.now < deadline {
+        let metrics = try await TestHTTP.get(baseURL + "/metrics").body
+        if MetricsTests.sample(metrics, "yard_open_streams") == Double(count) { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    throw TestFailure("the gateway never held \(count) open streams")
 }

@@ -42,9 +42,9 @@ import Testing
     @Test func openStreamsGaugeCountsStreamsInFlight() async throws {
         try await InProcessGateway.with { gateway async throws in
             async let running = TestHTTP.stream(
-                gateway.chatURL, body: TestHTTP.chatBody(stream: true, maxTokens: 3), headers: [("X-Yard-Token-Delay", "200ms")]
+                gateway.chatURL, body: TestHTTP.chatBody(stream: true, maxTokens: 3), headers: [("X-Yard-Token-Delay", "100ms")]
             )
-            try await Task.sleep(for: .milliseconds(150))
+            try await waitForOpenStreams(gateway.baseURL, 1)
             let during = try await TestHTTP.get(gateway.baseURL + "/metrics").body
             #expect(Self.sample(during, "yard_open_streams") == 1)
             #expect(try await running.sawDone)

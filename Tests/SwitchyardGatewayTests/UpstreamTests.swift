@@ -5,9 +5,11 @@ import Testing
 
 /// Two real gateways: the front one forwards to the back one.
 @Suite struct UpstreamTests {
-    static func upstream(_ url: String, attempts: Int = 3, breaker: CircuitBreaker.Configuration = .init(minimumCalls: 1000)) -> UpstreamConfiguration {
+    static func upstream(
+        _ url: String, attempts: Int = 3, breaker: CircuitBreaker.Configuration = .init(minimumCalls: 1000), timeout: TimeSpan = .seconds(2)
+    ) -> UpstreamConfiguration {
         var configuration = UpstreamConfiguration(baseURL: url)
-        configuration.timeout = .seconds(2)
+        configuration.timeout = timeout
         configuration.retry = RetryPolicy(maxAttempts: attempts, baseDelay: .ms(5), maxDelay: .ms(20))
         configuration.breaker = breaker
         return configuration
@@ -61,7 +63,8 @@ import Testing
         try await InProcessGateway.with({ $0.faults.stallAfterEvents = 2; $0.drainTimeout = .ms(200) }) { back async throws in
             try await InProcessGateway.with({ $0.upstream = Self.upstream(back.baseURL, attempts: 3) }) { front async throws in
                 async let stream = TestHTTP.stream(front.chatURL, body: TestHTTP.chatBody(stream: true, maxTokens: 5), timeout: .seconds(5))
-                try await Task.sleep(for: .milliseconds(200))
+                try await waitForOpenStreams(back.baseURL, 1)
+                try await Task.sleep(for: .milliseconds(150))
                 back.server.drain.beginDrain()
                 back.server.drain.beginCutting()
                 let result = try await stream
@@ -75,7 +78,7 @@ import Testing
 
     @Test func retriesConnectErrors() async throws {
         let deadPort = try await InProcessGateway.with { $0.port }  // free again once that gateway stopped
-        try await InProcessGateway.with({ $0.upstream = Self.upstream("http://127.0.0.1:\(deadPort)", attempts: 2) }) { front async throws in
+        try await InProcessGateway.with({ $0.upstream = Self.upstream("http://127.0.0.1:\(deadPort)", attempts: 2, timeout: .ms(300)) }) { front async throws in
             let answer = try await TestHTTP.post(front.chatURL, body: TestHTTP.chatBody(stream: false))
             #expect(answer.status == 502)
             #expect(answer.body.contains("connect") || answer.body.contains("timeout"))
@@ -86,7 +89,7 @@ import Testing
     @Test func breakerOpensFailsFastThenHalfOpensAndCloses() async throws {
         let breaker = CircuitBreaker.Configuration(failureRate: 0.5, window: .seconds(30), minimumCalls: 3, coolDown: .ms(400))
         let port = try await InProcessGateway.with { $0.port }
-        try await InProcessGateway.with({ $0.upstream = Self.upstream("http://127.0.0.1:\(port)", attempts: 1, breaker: breaker) }) { front async throws in
+        try await InProcessGateway.with({ $0.upstream = Self.upstream("http://127.0.0.1:\(port)", attempts: 1, breaker: breaker, timeout: .ms(300)) }) { front async throws in
             for _ in 0..<3 {
                 #expect(try await TestHTTP.post(front.chatURL, body: TestHTTP.chatBody(stream: false)).status == 502)
             }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SwitchyardCore
+import Synchronization
 
 /// A real HTTP client for the tests, with room for many connections to one host.
 enum TestHTTP {
@@ -83,21 +84,46 @@ enum TestHTTP {
         request.body = .bytes(ByteBuffer(string: body))
         let start = ContinuousClock.now
         let response = try await client.execute(request, timeout: timeout)
-        var parser = SSEParser()
-        var result = Stream(status: Int(response.status.code), headers: response.headers, messages: [], arrivals: [], endedCleanly: false)
-        do {
-            for try await buffer in response.body {
-                let messages = parser.feed(buffer.readableBytesView)
-                let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                result.messages += messages
-                result.arrivals += Array(repeating: seconds, count: messages.count)
-                if let stopAfterEvents, result.events.count >= stopAfterEvents { return result }
+        let collected = Collected(Stream(status: Int(response.status.code), headers: response.headers, messages: [], arrivals: [], endedCleanly: false))
+        // The client's deadline does not cover a streamed body, so the test's own timeout races the reading.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var parser = SSEParser()
+                do {
+                    for try await buffer in response.body {
+                        let messages = parser.feed(buffer.readableBytesView)
+                        let elapsed = ContinuousClock.now - start
+                        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                        let count = collected.add(messages, at: seconds)
+                        if let stopAfterEvents, count >= stopAfterEvents { return }
+                    }
+                    collected.endedCleanly()
+                } catch {}
             }
-            result.endedCleanly = true
-        } catch {
-            result.endedCleanly = false
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(timeout.nanoseconds))
+            }
+            await group.next()
+            group.cancelAll()
         }
-        return result
+        return collected.value
     }
+}
+
+/// What a stream reader has seen so far, shared with the task that enforces the timeout.
+final class Collected: Sendable {
+    private let stream: Mutex<TestHTTP.Stream>
+    init(_ stream: TestHTTP.Stream) { self.stream = Mutex(stream) }
+    var value: TestHTTP.Stream { stream.withLock { $0 } }
+
+    /// Adds messages; returns the number of events seen.
+    func add(_ messages: [SSEMessage], at seconds: Double) -> Int {
+        stream.withLock {
+            $0.messages += messages
+            $0.arrivals += Array(repeating: seconds, count: messages.count)
+            return $0.events.count
+        }
+    }
+
+    func endedCleanly() { stream.withLock { $0.endedCleanly = true } }
 }
