@@ -1,0 +1,44 @@
+import SwitchyardCore
+
+/// Starts, finds and stops the instances of one slot of a service. One implementation per way of
+/// running instances (local processes today; hosts over SSH later).
+public protocol InstanceDriver: Sendable {
+    /// Brings `slot` of `zones` up at `version`, adopting instances already running that version,
+    /// replacing any running another, and returns once every instance is ready.
+    func deploy(_ service: Service, zones: [String], slot: Slot, version: String, timeout: Duration) async throws -> [RunningInstance]
+    /// Drains (SIGTERM: open streams run to their end) and stops `slot` of `zones`, killing what is
+    /// still there after the service's drain timeout.
+    func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport
+    /// The instances of `slot` running now, whatever their version.
+    func running(_ service: Service, slot: Slot) async -> [RunningInstance]
+}
+
+public struct RunningInstance: Sendable, Hashable, Codable {
+    public var id: InstanceID
+    public var pid: Int32
+    public var version: String
+    public var address: HostPort
+    /// True when it was found running rather than started.
+    public var adopted: Bool
+}
+
+public struct RetireReport: Sendable, Hashable {
+    public var stopped: [InstanceID]
+    /// Instances still running at the end of the drain timeout, killed.
+    public var killed: [InstanceID]
+    public var ok: Bool { killed.isEmpty }
+}
+
+public enum InstanceFailure: Error, Sendable, CustomStringConvertible {
+    case exited(InstanceID, status: String, log: String)
+    case notReady([InstanceID], after: Duration)
+    case start(InstanceID, String)
+
+    public var description: String {
+        switch self {
+        case .exited(let id, let status, let log): "instance \(id) exited (\(status)) before it was ready\(log.isEmpty ? "" : "; its log ends: \(log)")"
+        case .notReady(let ids, let after): "instances not ready after \(after): \(ids.map(\.name).joined(separator: ", "))"
+        case .start(let id, let why): "cannot start \(id): \(why)"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `process` driver: each instance is a local process started from the service's command
+/// template. Instances are found by their command line in /proc, so a control plane that died and
+/// started again adopts what is running instead of starting twins, with or without its records.
+public struct ProcessInstanceDriver: InstanceDriver {
+    public let logDirectory: String
+    public let readiness: ReadinessChecker
+
+    public init(logDirectory: String, readiness: ReadinessChecker) {
+        self.logDirectory = logDirectory
+        self.readiness = readiness
+    }
+
+    public func deploy(_ service: Service, zones: [String], slot: Slot, version: String, timeout: Duration) async throws -> [RunningInstance] {
+        var result: [RunningInstance] = []
+        var started: [RunningInstance] = []
+        for id in service.instances(slot: slot).filter({ zones.contains($0.zone) }) {
+            let address = HostPort(host: service.instance.host, port: id.port)
+            let expected = service.command(for: id, version: version)
+            var adopted: RunningInstance?
+            for found in Self.find(service, id) {
+                if found.version == version, found.commandLine == expected.joined(separator: " ") {
+                    adopted = RunningInstance(id: id, pid: found.pid, version: version, address: address, adopted: true)
+                } else {
+                    await Spawner.terminate(found.pid, grace: service.drainTimeout.duration)
+                }
+            }
+            if let adopted { result.append(adopted); continue }
+            let log = "\(logDirectory)/\(service.name)/\(id.name).log"
+            do {
+                let pid = try Spawner.spawn(expected, logPath: log)
+                let instance = RunningInstance(id: id, pid: pid, version: version, address: address, adopted: false)
+                result.append(instance)
+                started.append(instance)
+            } catch {
+                throw InstanceFailure.start(id, "\(error)")
+            }
+        }
+        try await waitReady(service, result, timeout: timeout)
+        return result
+    }
+
+    public func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport {
+        let targets = service.instances(slot: slot).filter { zones.contains($0.zone) }.flatMap { id in Self.find(service, id).map { (id, $0.pid) } }
+        let grace = service.drainTimeout.duration
+        let outcomes = await withTaskGroup(of: (InstanceID, Bool).self) { group in
+            for (id, pid) in targets { group.addTask { (id, await Spawner.terminate(pid, grace: grace)) } }
+            var all: [(InstanceID, Bool)] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        return RetireReport(stopped: outcomes.filter(\.1).map(\.0), killed: outcomes.filter { !$0.1 }.map(\.0))
+    }
+
+    public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
+        service.instances(slot: slot).flatMap { id in
+            Self.find(service, id).map {
+                RunningInstance(id: id, pid: $0.pid, version: $0.version, address: HostPort(host: service.instance.host, port: id.port), adopted: true)
+            }
+        }
+    }
+
+    private func waitReady(_ service: Service, _ instances: [RunningInstance], timeout: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var waiting = instances
+        while !waiting.isEmpty {
+            for instance in waiting where !ProcessTable.isAlive(instance.pid) {
+                throw InstanceFailure.exited(instance.id, status: "gone", log: logTail("\(logDirectory)/\(service.name)/\(instance.id.name).log"))
+            }
+            var still: [RunningInstance] = []
+            for instance in waiting where !(await readiness.isReady(instance.address, path: service.health.readiness)) { still.append(instance) }
+            waiting = still
+            if waiting.isEmpty { return }
+            if clock.now >= deadline { throw InstanceFailure.notReady(waiting.map(\.id), after: timeout) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func logTail(_ path: String) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n").suffix(3).joined(separator: " | ")
+    }
+
+    struct Found { var pid: Int32; var version: String; var commandLine: String }
+
+    /// Processes running this instance at any version: their command line is the template's,
+    /// word for word, with any value in the `{version}` position.
+    static func find(_ service: Service, _ id: InstanceID) -> [Found] {
+        let marker = "\u{1}version\u{1}"
+        let pattern = service.command(for: id, version: marker)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var found: [Found] = []
+        for pid in entries.compactMap(Int32.init) {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { continue }
+            var words = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            if words.last == "" { words.removeLast() }
+            guard words.count == pattern.count, ProcessTable.isAlive(pid) else { continue }
+            var version: String?
+            var matches = true
+            for (word, expected) in zip(words.dropFirst(), pattern.dropFirst()) {
+                if expected.contains(marker) {
+                    let parts = expected.components(separatedBy: marker)
+                    guard word.hasPrefix(parts[0]), word.hasSuffix(parts.last!), word.count >= parts[0].count + parts.last!.count else { matches = false; break }
+                    version = String(word.dropFirst(parts[0].count).dropLast(parts.last!.count))
+                } else if word != expected {
+                    matches = false
+                    break
+                }
+            }
+            // The executable may have been resolved to a full path.
+            guard matches, URL(fileURLWithPath: words[0]).lastPathComponent == URL(fileURLWithPath: pattern[0]).lastPathComponent else { continue }
+            found.append(Found(pid: pid, version: version ?? "", commandLine: ([pattern[0]] + words.dropFirst()).joined(separator: " ")))
+        }
+        return found
+    }
+}
