@@ -28,7 +28,7 @@ public struct GateTracker: Sendable, Hashable, Codable {
     public private(set) var consecutiveFailures = 0
     public private(set) var consecutiveErrors = 0
     public private(set) var consecutiveInconclusives = 0
-    public private(set) var last: Measurement?
+    public private(set) var last: GateMeasurement?
     public private(set) var verdict: GateVerdict = .pending
 
     public init(_ definition: GateDefinition, mode: Mode) {
@@ -42,7 +42,7 @@ public struct GateTracker: Sendable, Hashable, Codable {
 
     /// Records a measurement and returns the verdict it leads to. A decided gate stays decided.
     @discardableResult
-    public mutating func record(_ measurement: Measurement) -> GateVerdict {
+    public mutating func record(_ measurement: GateMeasurement) -> GateVerdict {
         guard verdict == .pending else { return verdict }
         last = measurement
         var phase = measurement.phase

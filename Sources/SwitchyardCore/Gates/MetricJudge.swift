@@ -1,7 +1,7 @@
 /// Turns a measured figure into a measurement for a metric or Prometheus gate.
 public enum MetricJudge {
     /// `value` nil means the figure could not be computed from what was there (no requests): inconclusive.
-    public static func judge(_ check: MetricCheck, value: Double?, baseline: Double?, requests: Int? = nil) -> Measurement {
+    public static func judge(_ check: MetricCheck, value: Double?, baseline: Double?, requests: Int? = nil) -> GateMeasurement {
         let label = check.measure.rawValue
         guard let value else { return .inconclusive("\(label): no data\(requests.map { " (\($0) requests)" } ?? "")") }
         let shown = format(value, check.measure)
@@ -14,7 +14,7 @@ public enum MetricJudge {
         return .pass(value, "\(label) \(shown) within \(bounds(check.threshold, check.measure))")
     }
 
-    public static func judge(_ check: PrometheusCheck, value: Double?) -> Measurement {
+    public static func judge(_ check: PrometheusCheck, value: Double?) -> GateMeasurement {
         guard let value else { return .inconclusive("query returned no sample") }
         let shown = value.formatted6
         return check.threshold.admits(value)

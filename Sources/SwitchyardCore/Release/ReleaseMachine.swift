@@ -63,7 +63,7 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
     }
 
     /// One measurement of a pre-promotion gate.
-    public mutating func measured(gate name: String, _ measurement: Measurement) -> [Action] {
+    public mutating func measured(gate name: String, _ measurement: GateMeasurement) -> [Action] {
         guard phase == .verifying, var tracker = gates[name] else { return [] }
         let verdict = tracker.record(measurement)
         gates[name] = tracker
@@ -99,7 +99,7 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
     }
 
     /// One sample of a bake gate.
-    public mutating func sampled(gate name: String, _ measurement: Measurement) -> [Action] {
+    public mutating func sampled(gate name: String, _ measurement: GateMeasurement) -> [Action] {
         guard phase == .baking, var tracker = gates[name] else { return [] }
         let verdict = tracker.record(measurement)
         gates[name] = tracker

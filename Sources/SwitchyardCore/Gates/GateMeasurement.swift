@@ -1,5 +1,5 @@
 /// One measurement of a gate, judged. A measurement is a value: the verdict comes from pure code.
-public struct Measurement: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct GateMeasurement: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Phase: String, Sendable, Hashable, Codable {
         /// The value is within bounds.
         case pass
@@ -22,12 +22,12 @@ public struct Measurement: Sendable, Hashable, Codable, CustomStringConvertible 
         self.message = message
     }
 
-    public static func pass(_ message: String) -> Measurement { Measurement(.pass, message) }
-    public static func pass(_ value: Double?, _ message: String) -> Measurement { Measurement(.pass, value: value, message) }
-    public static func fail(_ message: String) -> Measurement { Measurement(.fail, message) }
-    public static func fail(_ value: Double?, _ message: String) -> Measurement { Measurement(.fail, value: value, message) }
-    public static func inconclusive(_ message: String) -> Measurement { Measurement(.inconclusive, message) }
-    public static func error(_ message: String) -> Measurement { Measurement(.error, message) }
+    public static func pass(_ message: String) -> GateMeasurement { GateMeasurement(.pass, message) }
+    public static func pass(_ value: Double?, _ message: String) -> GateMeasurement { GateMeasurement(.pass, value: value, message) }
+    public static func fail(_ message: String) -> GateMeasurement { GateMeasurement(.fail, message) }
+    public static func fail(_ value: Double?, _ message: String) -> GateMeasurement { GateMeasurement(.fail, value: value, message) }
+    public static func inconclusive(_ message: String) -> GateMeasurement { GateMeasurement(.inconclusive, message) }
+    public static func error(_ message: String) -> GateMeasurement { GateMeasurement(.error, message) }
 
     public var description: String { "\(phase.rawValue): \(message)" }
 }
