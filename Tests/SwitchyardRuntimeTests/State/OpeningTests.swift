@@ -67,6 +67,17 @@ struct OpeningTests {
         #expect(p == path)
     }
 
+    /// Root reads any file, so this only runs for other users.
+    @Test(.enabled(if: getuid() != 0, "root can read a file without permissions"))
+    func anUnreadableFileIsRefused() throws {
+        let folder = StateFolder()
+        let path = folder.url.appendingPathComponent("state.sqlite").path
+        _ = try SQLiteStateStore(path: path)
+        try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+        #expect(throws: StateStoreError.cannotOpen(path: path, reason: "permission denied (cannot read it)")) { try SQLiteStateStore(path: path) }
+    }
+
     @Test func aFolderInTheWayIsRefused() throws {
         let folder = StateFolder()
         let path = folder.url.appendingPathComponent("state.sqlite").path

@@ -55,17 +55,20 @@ struct ProcessLockTests {
         let folder = StateFolder()
         let store = try folder.store(busyTimeout: .milliseconds(200))
         let marker = folder.url.appendingPathComponent("locked").path
-        let child = try Self.holdWriteLock(path: folder.databasePath, marker: marker, seconds: 3)
+        let child = try Self.holdWriteLock(path: folder.databasePath, marker: marker, seconds: 1.5)
         defer { if child.isRunning { child.terminate() } }
         try await Self.waitFor(marker)
 
+        let clock = ContinuousClock()
+        let began = clock.now
         let error = await #expect(throws: StateStoreError.self) {
             try await store.acquireLock(name: "release:gateway", holder: "parent", lease: .seconds(60), now: Fixtures.t(10))
         }
+        #expect(clock.now - began < .seconds(1), "failed after the busy timeout, not after the child let go")
         guard case .busy(let path, _, _)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(path == folder.databasePath)
         #expect(error!.description.contains("stayed locked by another process for more than 0.2s"))
-        child.terminate()
         child.waitUntilExit()
+        #expect(child.terminationStatus == 0)
     }
 }
