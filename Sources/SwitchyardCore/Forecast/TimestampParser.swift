@@ -29,7 +29,7 @@ public enum TimestampParser {
             return v
         }
         // Unix seconds: digits only, with an optional fraction, and no date dash at index 4.
-        if n < 4 || b[4] != UInt8(ascii: "-") {
+        if n <= 4 || b[4] != UInt8(ascii: "-") {
             var i = 0
             var negative = false
             if b[0] == UInt8(ascii: "-") { negative = true; i = 1 }
