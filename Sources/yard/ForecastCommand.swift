@@ -22,6 +22,8 @@ struct ForecastCommand: AsyncParsableCommand {
     @OptionGroup(title: "Capacity") var capacity: CapacityOptions
 
     @Option(help: "Rolling-origin backtest folds (0 skips the backtest).") var backtestFolds = 3
+    @Option(help: "Ridge penalty on trend changes (larger: stiffer trend).") var changepointPenalty: Double?
+    @Flag(help: "Skip the Huber reweighting pass.") var noRobust = false
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Write a self-contained HTML report with an SVG chart to this file.") var html: String?
 
@@ -49,11 +51,14 @@ struct ForecastCommand: AsyncParsableCommand {
             guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
             // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
             let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
+            var options = ForecastOptions()
+            if let changepointPenalty { options.changepointPenalty = changepointPenalty }
+            options.robust = !noRobust
             let request = CapacityForecast.Request(
                 name: event.name, series: series, source: sourceName, events: events, target: target,
                 headroom: try capacity.ratio(capacity.headroom, "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation, "--utilisation"),
                 surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
-                replicasNow: Array(repeating: capacity.replicas, count: zones.count), backtestFolds: backtestFolds, now: now)
+                replicasNow: Array(repeating: capacity.replicas, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
             let report = try CapacityForecast.run(request, progress: progress)
             progress("done")
             if json {

@@ -7,7 +7,7 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     public var changepointRange = 0.8
     /// Ridge penalty on the slope changes, relative to the mean squared error on log QPS:
     /// larger values give a stiffer trend that does not chase noise.
-    public var changepointPenalty = 0.01
+    public var changepointPenalty = 3e-4
     public var seasonalityPenalty = 1e-6
     public var eventPenalty = 1e-6
     public var dailyOrder = 6
