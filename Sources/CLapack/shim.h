@@ -13,4 +13,12 @@ void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, c
              double *b, const int *ldb, int *info);
 void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 
+// Symmetric rank-k update C := alpha*A**T*A + beta*C with C in Rectangular Full Packed format
+// (level-3 BLAS inside), and the conversion of an RFP matrix to standard full storage. Used to
+// stream XᵀX block by block without linking the BLAS directly.
+void dsfrk_(const char *transr, const char *uplo, const char *trans, const int *n, const int *k,
+            const double *alpha, const double *a, const int *lda, const double *beta, double *c);
+void dtfttr_(const char *transr, const char *uplo, const int *n, const double *arf, double *a,
+             const int *lda, int *info);
+
 #endif

@@ -1,0 +1,59 @@
+/// Everything `yard forecast` prints, as one value (encoded for `--json`, drawn for `--html`).
+public struct ForecastReport: Sendable, Hashable, Codable {
+    public struct History: Sendable, Hashable, Codable {
+        public var source: String
+        public var points: Int
+        public var first: Int64
+        public var last: Int64
+        public var stepSeconds: Int64
+        public var gaps: Int
+        public var longestGapSeconds: Int64
+    }
+
+    public struct ModelSummary: Sendable, Hashable, Codable {
+        public var annualGrowth: Double
+        public var residualSD: Double
+        public var columns: Int
+        public var changepoints: Int
+        public var dailyOrder: Int
+        public var weeklyOrder: Int
+        public var yearlyOrder: Int
+        public var pastEvents: [String]
+
+        public init(_ model: ForecastModel) {
+            annualGrowth = model.annualGrowth
+            residualSD = model.residualSD
+            columns = model.layout.columns
+            changepoints = model.layout.changepoints.count
+            dailyOrder = model.layout.dailyOrder
+            weeklyOrder = model.layout.weeklyOrder
+            yearlyOrder = model.layout.yearlyOrder
+            pastEvents = model.layout.events.map(\.name)
+        }
+    }
+
+    public struct Target: Sendable, Hashable, Codable {
+        public var name: String
+        public var windowStart: Int64
+        public var windowEnd: Int64
+        public var eventStart: Int64
+        public var eventEnd: Int64
+        public var basis: String
+    }
+
+    public var name: String
+    public var history: History
+    public var model: ModelSummary
+    public var target: Target
+    /// The highest point forecast in the target window, with its intervals.
+    public var peak: ForecastPoint
+    /// The highest 95 % upper bound in the window: what the capacity plan provisions for.
+    public var peakUpper95: Double
+    public var ordinaryPeak: ForecastPoint
+    public var ordinaryUpper95: Double
+    public var capacity: ZoneCapacityPlan
+    public var backtest: Backtest
+    /// At most ~1,500 points each, bucket maxima (peaks survive), for the chart.
+    public var chartHistory: [ForecastPoint]
+    public var chartForecast: [ForecastPoint]
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+/// log QPS = piecewise-linear trend + Fourier seasonalities + event effects + noise, fitted by
+/// (ridge-regularised, optionally Huber-reweighted) least squares on streamed normal equations.
+///
+/// Zero QPS: logs are taken of max(qps, floor) with floor = half the smallest positive value,
+/// so a zero (a scrape outage, a night with no traffic) is a very low point, not −∞.
+public struct ForecastModel: Sendable, Hashable, Codable {
+    public var layout: FeatureLayout
+    public var coefficients: [Double]
+    public var floor: Double
+    /// Standard deviation and quantiles (2.5, 10, 90, 97.5 %) of the residuals on log QPS.
+    public var residualSD: Double
+    public var residualQuantiles: [Double]
+    /// Trend uncertainty, as Prophet models it: changes of slope arrive at `changepointRate` per
+    /// unit of scaled time with Laplace magnitudes of scale `changepointScale`.
+    public var changepointRate: Double
+    public var changepointScale: Double
+    public var trainingStart: Int64
+    public var trainingEnd: Int64
+    public var step: Int64
+    public var points: Int
+    /// Rows that each event column saw in training (an event outside the history has 0).
+    public var eventRows: [Int]
+
+    public static let quantileLevels = [0.025, 0.1, 0.9, 0.975]
+
+    public static func fit(_ series: QPSSeries, events: [EventWindow] = [], options: ForecastOptions = ForecastOptions(),
+                           source: String = "history") throws(HistoryError) -> ForecastModel {
+        guard let first = series.first, let last = series.last else { throw .empty(source: source) }
+        let spanDays = Double(last - first) / 86_400
+        guard series.count >= options.minimumPoints, spanDays >= options.minimumDays else {
+            throw .tooShort(source: source, points: series.count, span: String(format: "%.1f days", spanDays),
+                            needed: "\(options.minimumPoints) points over \(Int(options.minimumDays)) days at least")
+        }
+        let step = series.step
+        let positive = series.values.lazy.filter { $0 > 0 }.min() ?? 1
+        let floor = positive / 2
+        let layout = makeLayout(series, events: events, step: step, spanDays: spanDays, options: options)
+        let p = layout.columns
+        let n = series.count
+
+        var penalty = [Double](repeating: 0, count: p)
+        for j in layout.changepointBase..<layout.dailyBase { penalty[j] = options.changepointPenalty }
+        for j in layout.dailyBase..<layout.eventBase { penalty[j] = options.seasonalityPenalty }
+        for j in layout.eventBase..<p { penalty[j] = options.eventPenalty }
+        // Keeps the system definite when a column is empty (an event before the history).
+        penalty[0] = 1e-12; penalty[1] = 1e-12
+
+        var logs = [Double](repeating: 0, count: n)
+        for i in 0..<n { logs[i] = log(max(series.values[i], floor)) }
+
+        func solve(weights: [Float]?) throws(HistoryError) -> (beta: [Double], eventRows: [Int]) {
+            var acc = GramAccumulator(width: p + 1)
+            var totalWeight = 0.0
+            series.times.withUnsafeBufferPointer { times in
+                for i in 0..<n {
+                    let w = weights.map { Double($0[i]) } ?? 1
+                    if w == 0 { continue }
+                    totalWeight += w
+                    let root = w.squareRoot()
+                    acc.append { row, stride in
+                        layout.fill(row, stride: stride, seconds: times[i])
+                        row[p * stride] = logs[i]
+                        if root != 1 { for j in 0...p { row[j * stride] *= root } }
+                    }
+                }
+            }
+            let gram = acc.gram()
+            var xtx = [Double](repeating: 0, count: p * p)
+            var xty = [Double](repeating: 0, count: p)
+            let scale = 1 / max(totalWeight, 1e-300)
+            for i in 0..<p {
+                for j in 0..<p { xtx[i * p + j] = gram[i * (p + 1) + j] * scale }
+                xty[i] = gram[i * (p + 1) + p] * scale
+            }
+            let rows = (layout.eventBase..<p).map { Int(gram[$0 * (p + 1) + $0].rounded()) }
+            do {
+                return (try LeastSquares.solveNormalEquations(xtx: xtx, xty: xty, penalty: penalty), rows)
+            } catch {
+                throw .backend(source: source, message: "the model could not be fitted: \(error)")
+            }
+        }
+
+        func residuals(_ beta: [Double]) -> [Float] {
+            var out = [Float](repeating: 0, count: n)
+            var row = [Double](repeating: 0, count: p)
+            row.withUnsafeMutableBufferPointer { buffer in
+                let r = buffer.baseAddress!
+                for i in 0..<n {
+                    layout.fill(r, stride: 1, seconds: series.times[i])
+                    var fitted = 0.0
+                    for j in 0..<p { fitted += r[j] * beta[j] }
+                    out[i] = Float(logs[i] - fitted)
+                }
+            }
+            return out
+        }
+
+        var (beta, eventRows) = try solve(weights: nil)
+        var resid = residuals(beta)
+        if options.robust {
+            let scale = 1.4826 * Self.median(resid.map { abs($0) })
+            if scale > 0 {
+                let k = Float(options.huberK * scale)
+                let weights = resid.map { abs($0) <= k ? Float(1) : k / abs($0) }
+                (beta, eventRows) = try solve(weights: weights)
+                resid = residuals(beta)
+            }
+        }
+        var sum = 0.0, sumSquares = 0.0
+        for r in resid { sum += Double(r); sumSquares += Double(r) * Double(r) }
+        let mean = sum / Double(n)
+        let sd = max(0, sumSquares / Double(n) - mean * mean).squareRoot()
+        resid.sort()
+        let quantiles = quantileLevels.map { Double(resid[min(n - 1, max(0, Int(($0 * Double(n - 1)).rounded())))]) }
+        let deltas = beta[layout.changepointBase..<layout.dailyBase]
+        let scaleDelta = deltas.isEmpty ? 0 : deltas.reduce(0) { $0 + abs($1) } / Double(deltas.count)
+        return ForecastModel(layout: layout, coefficients: beta, floor: floor, residualSD: sd, residualQuantiles: quantiles,
+                             changepointRate: Double(deltas.count) / options.changepointRange, changepointScale: scaleDelta,
+                             trainingStart: first, trainingEnd: last, step: step, points: n, eventRows: eventRows)
+    }
+
+    static func makeLayout(_ series: QPSSeries, events: [EventWindow], step: Int64, spanDays: Double, options: ForecastOptions) -> FeatureLayout {
+        let first = series.times[0]
+        let span = Double(max(1, series.times[series.count - 1] - first))
+        // Changepoints on observed points (as Prophet does), so gaps do not get changepoints of their own;
+        // no closer than two days apart on average.
+        let count = min(options.changepoints, Int(spanDays * options.changepointRange / 2), series.count / 4)
+        var changepoints: [Double] = []
+        if count > 0 {
+            let limit = Int(Double(series.count - 1) * options.changepointRange)
+            for k in 1...count {
+                let index = limit * k / (count + 1) + limit / (2 * (count + 1))
+                changepoints.append(Double(series.times[min(index, series.count - 1)] - first) / span)
+            }
+        }
+        let subDaily = step < 6 * 3_600
+        let usedEvents = events.filter { $0.endSeconds > first && $0.startSeconds <= series.times[series.count - 1] }
+        return FeatureLayout(
+            origin: first, span: span, changepoints: changepoints,
+            dailyOrder: subDaily ? options.dailyOrder : 0,
+            weekendDailyOrder: subDaily && spanDays >= 14 ? options.weekendDailyOrder : 0,
+            weeklyOrder: spanDays >= 14 ? options.weeklyOrder : 0,
+            yearlyOrder: spanDays >= options.yearlyMinimumDays ? options.yearlyOrder : 0,
+            events: usedEvents)
+    }
+
+    static func median(_ values: [Float]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        var sorted = values
+        sorted.sort()
+        return Double(sorted[sorted.count / 2])
+    }
+
+    // MARK: - Reading the fit
+
+    /// The fitted log QPS at a time, without event effects.
+    public func baseLog(at seconds: Int64) -> Double {
+        let p = layout.columns
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p) { buffer in
+            layout.fill(buffer.baseAddress!, stride: 1, seconds: seconds, includeEvents: false)
+            var value = 0.0
+            for j in 0..<p { value += buffer[j] * coefficients[j] }
+            return value
+        }
+    }
+
+    /// The trend alone (log QPS) at a time.
+    public func trendLog(at seconds: Int64) -> Double {
+        let t = layout.scaledTime(seconds)
+        var value = coefficients[0] + coefficients[1] * t
+        for (k, cp) in layout.changepoints.enumerated() where t > cp { value += coefficients[layout.changepointBase + k] * (t - cp) }
+        return value
+    }
+
+    /// Growth of the trend over the last year of training (0.4 = +40 % a year).
+    public var annualGrowth: Double {
+        let slope = coefficients[1] + layout.changepoints.indices.reduce(0) { $0 + coefficients[layout.changepointBase + $1] }
+        return exp(slope * FeatureLayout.yearSeconds / layout.span) - 1
+    }
+
+    /// The multiplier an event's day offset was fitted with (nil when the history does not hold it).
+    public func eventMultiplier(event index: Int, offset: Int) -> Double? {
+        let event = layout.events[index]
+        guard event.offsets.contains(offset) else { return nil }
+        let column = layout.eventBase(index) + offset + event.daysBefore
+        guard eventRows[column - layout.eventBase] > 0 else { return nil }
+        return exp(coefficients[column])
+    }
+
+    /// Variance of the trend's log at `seconds` after the end of training.
+    public func trendVariance(at seconds: Int64) -> Double {
+        let h = max(0, Double(seconds - trainingEnd) / layout.span)
+        return changepointRate * 2 * changepointScale * changepointScale * h * h * h / 3
+    }
+}

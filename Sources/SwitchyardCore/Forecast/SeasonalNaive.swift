@@ -1,0 +1,15 @@
+/// The floor any model must beat: the value one week earlier. For horizons past a week it repeats
+/// the last observed week (it never looks at held-out values). A point whose week-earlier value is
+/// missing falls back to earlier weeks (up to four), else has no forecast.
+public enum SeasonalNaive {
+    public static let week: Int64 = 7 * 86_400
+
+    public static func forecast(history: QPSSeries, origin: Int64, at time: Int64) -> Double? {
+        guard time >= origin else { return history.value(at: time - week) }
+        let weeksBack = (time - origin) / week + 1
+        for extra in 0..<4 {
+            if let value = history.value(at: time - (weeksBack + Int64(extra)) * week) { return value }
+        }
+        return nil
+    }
+}

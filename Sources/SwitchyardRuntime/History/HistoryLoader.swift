@@ -1,0 +1,30 @@
+import Foundation
+import SwitchyardCore
+
+/// Loads the history a capacity plan names.
+public enum HistoryLoader {
+    /// `baseDirectory` resolves a relative CSV path (the manifest's folder); `now` bounds a
+    /// Prometheus range and the synthetic generator's end is fixed.
+    public static func load(_ source: HistorySource, baseDirectory: String? = nil, now: Date = Date(),
+                            progress: (String) -> Void = { _ in }) async throws(HistoryError) -> (series: QPSSeries, source: String) {
+        switch source {
+        case .csv(let path):
+            let resolved = path.hasPrefix("/") || baseDirectory == nil ? path : (baseDirectory! as NSString).appendingPathComponent(path)
+            progress("reading \(resolved)")
+            let (series, summary) = try CSVHistoryReader.read(path: resolved)
+            if summary.duplicatesMerged > 0 || summary.missingSkipped > 0 {
+                progress("\(resolved): \(summary.duplicatesMerged) duplicate timestamp(s) averaged, \(summary.missingSkipped) missing value(s) skipped")
+            }
+            return (series, resolved)
+        case .prometheus(let url, let query, let since, let step):
+            let end = Int64(now.timeIntervalSince1970)
+            let start = end - Int64(since.seconds)
+            let client = PrometheusHistoryClient(baseURL: url)
+            let series = try await client.rangeQuery(query, start: start, end: end, step: max(1, Int64(step.seconds)), progress: progress)
+            return (series, url)
+        case .synthetic(let seed, let years):
+            progress("generating \(years) year(s) of synthetic hourly QPS (seed \(seed))")
+            return (SyntheticHistory(seed: seed, years: years).generate(), "synthetic(seed: \(seed), years: \(years))")
+        }
+    }
+}

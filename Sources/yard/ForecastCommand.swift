@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+
+struct ForecastCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Forecast the peak QPS of a coming event and the replicas per zone it needs.",
+        discussion: """
+        History from --csv, --prometheus or --synthetic; the event from --event-date. Prints a table \
+        (or --json) and can write a self-contained HTML chart (--html). Progress goes to stderr.
+        Example: yard forecast --synthetic 7 --event-date 2026-11-11 --service-capacity 50 --zones a,b,c --replicas 4
+        """
+    )
+
+    @Argument(help: "A capacity playbook (CapacityPlan manifest). Needs the manifest loader; until it lands use the flags.")
+    var playbook: String?
+
+    @OptionGroup(title: "History") var history: HistoryOptions
+    @OptionGroup(title: "Event") var event: EventOptions
+    @OptionGroup(title: "Capacity") var capacity: CapacityOptions
+
+    @Option(help: "Rolling-origin backtest folds (0 skips the backtest).") var backtestFolds = 3
+    @Option(help: "Ridge penalty on trend changes (larger: stiffer trend).") var changepointPenalty: Double?
+    @Flag(help: "Skip the Huber reweighting pass.") var noRobust = false
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Write a self-contained HTML report with an SVG chart to this file.") var html: String?
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        func progress(_ message: String) {
+            let elapsed = clock.now - started
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            FileHandle.standardError.write(Data(String(format: "[%7.0f ms] %@\n", ms, message).utf8))
+        }
+        do {
+            if let playbook {
+                throw ValidationError("\(playbook): loading a capacity playbook needs the manifest loader, which is not on this branch yet; pass the history and event with flags (see --help)")
+            }
+            let source = try history.source()
+            let (series, sourceName) = try await load(source, progress: progress)
+            progress("history: \(series.count) points")
+            var events = try event.pastEvents()
+            if events.isEmpty, let seed = history.synthetic {
+                events = history.generator(seed: seed).events
+            }
+            let target = try event.target()
+            let zones = capacity.zones.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
+            // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
+            let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
+            var options = ForecastOptions()
+            if let changepointPenalty { options.changepointPenalty = changepointPenalty }
+            options.robust = !noRobust
+            let request = CapacityForecast.Request(
+                name: event.name, series: series, source: sourceName, events: events, target: target,
+                headroom: try capacity.ratio(capacity.headroom, "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation, "--utilisation"),
+                surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
+                replicasNow: Array(repeating: capacity.replicas, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
+            let report = try CapacityForecast.run(request, progress: progress)
+            progress("done")
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text, terminator: "")
+            }
+            if let html {
+                try Data(report.html.utf8).write(to: URL(fileURLWithPath: html))
+                progress("wrote \(html)")
+            }
+        } catch let error as CapacityForecast.Failure {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as HistoryError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The synthetic history honours --synthetic-step (the manifest's `synthetic` is hourly).
+    func load(_ source: HistorySource, progress: (String) -> Void) async throws -> (QPSSeries, String) {
+        if let seed = history.synthetic {
+            let generator = history.generator(seed: seed)
+            progress("generating \(generator.years) year(s) of synthetic QPS every \(history.syntheticStep) (seed \(seed))")
+            return (generator.generate(), "synthetic(seed: \(seed), years: \(generator.years), step: \(history.syntheticStep))")
+        }
+        return try await HistoryLoader.load(source, progress: progress)
+    }
+}
+
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "A CSV of timestamp,qps.") var csv: String?
+    @Option(help: "Prometheus base URL, e.g. http://prometheus:9090.") var prometheus: String?
+    @Option(help: "PromQL giving QPS, e.g. 'sum(rate(http_requests_total[5m]))'.") var query: String?
+    @Option(help: "How far back to query Prometheus.") var since = "365d"
+    @Option(help: "Prometheus query step.") var step = "5m"
+    @Option(help: "Use the built-in synthetic generator with this seed.") var synthetic: Int?
+    @Option(help: "Years of synthetic history.") var syntheticYears = 2
+    @Option(help: "Step of the synthetic history (e.g. 1h, 1m).") var syntheticStep = "1h"
+
+    func generator(seed: Int) -> SyntheticHistory {
+        SyntheticHistory(seed: seed, years: syntheticYears, step: Int64(TimeSpan(parsing: syntheticStep)?.seconds ?? 3_600))
+    }
+
+    func source() throws -> HistorySource {
+        let chosen = [csv != nil, prometheus != nil, synthetic != nil].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("give exactly one history: --csv FILE, --prometheus URL --query PROMQL, or --synthetic SEED") }
+        if let csv { return .csv(path: csv) }
+        if let prometheus {
+            guard let query else { throw ValidationError("--prometheus needs --query") }
+            guard let since = TimeSpan(parsing: since), let step = TimeSpan(parsing: step), step.milliseconds >= 1000 else {
+                throw ValidationError("--since and --step must be durations such as 365d and 5m")
+            }
+            return .prometheus(url: prometheus, query: query, since: since, step: step)
+        }
+        guard TimeSpan(parsing: syntheticStep) != nil else { throw ValidationError("--synthetic-step must be a duration such as 1h or 1m") }
+        return .synthetic(seed: synthetic!, years: syntheticYears)
+    }
+}
+
+struct EventOptions: ParsableArguments {
+    @Option(help: "The coming event's name.") var name = "event"
+    @Option(help: "First day of the coming event (YYYY-MM-DD).") var eventDate: String
+    @Option(help: "Last day of the coming event (default: the same day).") var eventEnd: String?
+    @Option(help: "For an event with no history: the peak is the ordinary forecast times this.") var multiplier: Double?
+    @Option(help: "A past event NAME=YYYY-MM-DD or NAME=YYYY-MM-DD..YYYY-MM-DD (repeatable).") var pastEvent: [String] = []
+    @Option(help: "Days before each past event that it also moves.") var daysBefore = 1
+    @Option(help: "Days after each past event that it also moves.") var daysAfter = 1
+    @Option(help: "Past events (names or name prefixes) the coming one resembles (repeatable; default all).") var like: [String] = []
+
+    func date(_ text: String, _ flag: String) throws -> LocalDateTime {
+        guard let date = LocalDateTime(parsing: text) else { throw ValidationError("\(flag): expected a date such as 2026-11-11, got \(text)") }
+        return date
+    }
+
+    func target() throws -> TargetEvent {
+        let start = try date(eventDate, "--event-date")
+        let end = try eventEnd.map { try date($0, "--event-end") } ?? start
+        guard end >= start else { throw ValidationError("--event-end \(end) is before --event-date \(start)") }
+        return TargetEvent(name: name, start: start, end: end, multiplier: multiplier, like: like)
+    }
+
+    func pastEvents() throws -> [PastEvent] {
+        try pastEvent.map { text in
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--past-event: expected NAME=YYYY-MM-DD[..YYYY-MM-DD], got \(text)") }
+            let days = parts[1].components(separatedBy: "..")
+            let start = try date(days[0], "--past-event")
+            let end = try days.count > 1 ? date(days[1], "--past-event") : start
+            return PastEvent(name: parts[0], start: start, end: end, daysBefore: daysBefore, daysAfter: daysAfter)
+        }
+    }
+}
+
+struct CapacityOptions: ParsableArguments {
+    @Option(help: "QPS one instance serves at its latency objective.") var serviceCapacity: Double?
+    @Option(help: "The service's zones, comma-separated.") var zones = "a,b"
+    @Option(help: "Replicas per zone today.") var replicas = 1
+    @Option(help: "Extra capacity above the upper bound (20% or 0.2).") var headroom = "20%"
+    @Option(help: "Share of an instance's capacity to use at the peak.") var utilisation = "70%"
+    @Flag(help: "Do not keep the peak covered when a zone is lost.") var noSurviveZoneLoss = false
+
+    func ratio(_ text: String, _ flag: String) throws -> Ratio {
+        guard let ratio = Ratio(parsing: text) else { throw ValidationError("\(flag): expected a ratio such as 20% or 0.2, got \(text)") }
+        return ratio
+    }
+}
