@@ -11,7 +11,8 @@ struct Yard: AsyncParsableCommand {
         Examples:
           yard validate                      check every manifest in topologies/ and playbooks/
           yard show local                    print the local topology as a table
+          yard load --target 127.0.0.1:7800  drive a listener with requests and SSE streams
         """,
-        subcommands: [Validate.self, Show.self]
+        subcommands: [Validate.self, Show.self, Load.self]
     )
 }
