@@ -18,7 +18,8 @@ struct Load: AsyncParsableCommand {
         was malformed, or it went quiet for --stream-idle-timeout.
 
         Exit status: 0 when no request failed and no stream was cut or refused, 2 when some did, \
-        1 on a usage error or when the target cannot be reached at the start.
+        1 on a usage error or when the target cannot be reached at the start (an option the parser \
+        itself cannot read, such as a missing --target, exits 64).
 
         Examples:
           yard load --target 127.0.0.1:7800 --rps 100 --streams 50 --stream-tokens 40 --token-delay 250ms --duration 30s
@@ -67,7 +68,17 @@ struct Load: AsyncParsableCommand {
         return span
     }
 
+    /// A usage problem exits 1 (as the brief for `yard load` says), with the reason and a pointer to --help.
     func validate() throws {
+        do {
+            try check()
+        } catch let error as ValidationError {
+            printError("error: \(error.message)\nSee 'yard load --help' for an example.")
+            throw ExitCode(1)
+        }
+    }
+
+    private func check() throws {
         guard rps >= 0, rps.isFinite else { throw ValidationError("--rps must be 0 or more (got \(rps))") }
         guard streams >= 0 else { throw ValidationError("--streams must be 0 or more (got \(streams))") }
         guard rps > 0 || streams > 0 else { throw ValidationError("nothing to send: give --rps or --streams a value above 0") }

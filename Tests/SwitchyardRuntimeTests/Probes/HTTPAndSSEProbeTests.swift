@@ -59,7 +59,8 @@ struct HTTPAndSSEProbeTests {
             let check = SSECheck(streams: 3, firstEventWithin: .ms(200), timeout: .seconds(5))
             let measurement = await GateProber().measure(Self.gate(.sse(check)), target: Self.target(gateway))
             #expect(measurement.phase == .fail, "\(measurement)")
-            #expect(measurement.message.contains("no event within 200ms"))
+            // "no event within 200ms", or "no answer within 200ms" when even the head came late.
+            #expect(measurement.message.contains("within 200ms"), "\(measurement)")
         }
     }
 
