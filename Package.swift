@@ -89,7 +89,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SwitchyardRuntimeTests", dependencies: ["SwitchyardRuntime"]),
+        // Hummingbird only for a tiny Prometheus-like HTTP server the probe tests start.
+        .testTarget(
+            name: "SwitchyardRuntimeTests",
+            dependencies: ["SwitchyardRuntime", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "SwitchyardServerTests", dependencies: ["SwitchyardServer"]),
         .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway"]),
     ],

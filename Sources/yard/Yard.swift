@@ -12,6 +12,6 @@ struct Yard: AsyncParsableCommand {
           yard validate                      check every manifest in topologies/ and playbooks/
           yard show local                    print the local topology as a table
         """,
-        subcommands: [Validate.self, Show.self, ForecastCommand.self]
+        subcommands: [Validate.self, Show.self, ForecastCommand.self, Load.self]
     )
 }

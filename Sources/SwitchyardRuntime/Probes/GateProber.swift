@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+import SwitchyardCore
+
+/// Core's measurement (Foundation has a `GateMeasurement` too).
+typealias GateMeasurement = GateMeasurement
+
+/// Takes one measurement of a gate against a target and returns it as a value; the verdict over
+/// many measurements is Core's (`GateTracker`). A metric gate's figure covers the window since
+/// the same gate's previous measurement: the prober keeps each instance's last scrape per gate.
+public actor GateProber {
+    let client: HTTPClient
+    let names: GatewayMetricNames
+    /// `max_tokens` of an SSE probe's streams.
+    let sseTokens: Int
+    /// Extra headers on the SSE probe's requests (such as `Authorization`).
+    let headers: [String: String]
+    /// Last scrape per gate, per side (`slot` or `baseline`), per instance.
+    var previous: [ScrapeKey: GatewayMetricsSample] = [:]
+
+    struct ScrapeKey: Hashable, Sendable {
+        var gate: String
+        var baseline: Bool
+        var instance: HostPort
+    }
+
+    public init(client: HTTPClient = YardHTTPClient.shared, metricNames: GatewayMetricNames = GatewayMetricNames(),
+                sseTokens: Int = 8, headers: [String: String] = [:]) {
+        self.client = client
+        self.names = metricNames
+        self.sseTokens = sseTokens
+        self.headers = headers
+    }
+
+    /// One measurement of `gate` against `target`.
+    public func measure(_ gate: GateDefinition, target: ProbeTarget) async -> GateMeasurement {
+        switch gate.probe {
+        case .http(let check): await measureHTTP(check, target: target)
+        case .sse(let check): await measureSSE(check, target: target)
+        case .metric(let check): await measureMetric(check, gate: gate.name, target: target)
+        case .prometheus(let check): await measurePrometheus(check)
+        }
+    }
+
+    /// Forgets a gate's previous scrapes, so its next metric window starts from the instances' start.
+    public func forget(gate: String) {
+        previous = previous.filter { $0.key.gate != gate }
+    }
+}
