@@ -10,10 +10,13 @@ import Glibc
 public struct ProcessInstanceDriver: InstanceDriver {
     public let logDirectory: String
     public let readiness: ReadinessChecker
+    /// Variables added to every instance's environment (a demo's faulty version sets `YARD_FAULT_*`).
+    public let environment: [String: String]
 
-    public init(logDirectory: String, readiness: ReadinessChecker) {
+    public init(logDirectory: String, readiness: ReadinessChecker, environment: [String: String] = [:]) {
         self.logDirectory = logDirectory
         self.readiness = readiness
+        self.environment = environment
     }
 
     public func deploy(_ service: Service, zones: [String], slot: Slot, version: String, timeout: Duration) async throws -> [RunningInstance] {
@@ -33,7 +36,7 @@ public struct ProcessInstanceDriver: InstanceDriver {
             if let adopted { result.append(adopted); continue }
             let log = "\(logDirectory)/\(service.name)/\(id.name).log"
             do {
-                let pid = try Spawner.spawn(expected, logPath: log)
+                let pid = try Spawner.spawn(expected, logPath: log, environment: environment)
                 let instance = RunningInstance(id: id, pid: pid, version: version, address: address, adopted: false)
                 result.append(instance)
                 started.append(instance)

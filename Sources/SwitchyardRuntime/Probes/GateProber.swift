@@ -2,9 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import SwitchyardCore
 
-/// Core's measurement (Foundation has a `GateMeasurement` too).
-typealias GateMeasurement = GateMeasurement
-
 /// Takes one measurement of a gate against a target and returns it as a value; the verdict over
 /// many measurements is Core's (`GateTracker`). A metric gate's figure covers the window since
 /// the same gate's previous measurement: the prober keeps each instance's last scrape per gate.

@@ -1,0 +1,64 @@
+import Foundation
+import SwitchyardCore
+
+/// Everything a release acts on: the manifests, the drivers, the prober and the state store.
+public struct ReleaseContext: Sendable {
+    public var topology: Topology
+    public var playbook: ReleasePlaybook
+    public var service: Service
+    public var balancer: LoadBalancer
+    public var store: any StateStore
+    public var nginx: NginxDriver
+    public var instances: any InstanceDriver
+    public var prober: GateProber
+    /// Who started it (a user, a token's name, `ci`): written to the record and the audit log.
+    public var actor: String
+    public var deployTimeout: Duration
+    /// Pause between repeated measurements of a pre-promotion gate that is not yet decided.
+    public var retryInterval: Duration
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case noLoadBalancer(String)
+        case unknownLoadBalancer(String)
+
+        public var description: String {
+            switch self {
+            case .noLoadBalancer(let service): "service \(service) has no loadBalancer in its topology; a release switches one"
+            case .unknownLoadBalancer(let name): "load balancer \(name) is not in the topology"
+            }
+        }
+    }
+
+    public init(topology: Topology, playbook: ReleasePlaybook, store: any StateStore, instances: any InstanceDriver, prober: GateProber,
+                workingDirectory: String = FileManager.default.currentDirectoryPath, actor: String,
+                deployTimeout: Duration = .seconds(30), retryInterval: Duration = .milliseconds(500)) throws {
+        guard let service = topology.service(named: playbook.service) else { throw ReleasePlan.PlanError.unknownService(playbook.service, topology: topology.name) }
+        guard let balancerName = service.loadBalancer else { throw Failure.noLoadBalancer(service.name) }
+        guard let balancer = topology.loadBalancer(named: balancerName) else { throw Failure.unknownLoadBalancer(balancerName) }
+        self.topology = topology
+        self.playbook = playbook
+        self.service = service
+        self.balancer = balancer
+        self.store = store
+        nginx = NginxDriver(balancer: balancer, workingDirectory: workingDirectory)
+        self.instances = instances
+        self.prober = prober
+        self.actor = actor
+        self.deployTimeout = deployTimeout
+        self.retryInterval = retryInterval
+    }
+
+    /// The addresses of `slot`'s instances in `zones`.
+    func addresses(_ slot: Slot, zones: [String]) -> [HostPort] {
+        service.instances(slot: slot).filter { zones.contains($0.zone) }.map { HostPort(host: connectHost, port: $0.port) }
+    }
+
+    /// The live upstream for a routing table: each zone's routed slot.
+    func liveAddresses(_ routing: Routing) -> [HostPort] {
+        service.zones.flatMap { zone in addresses(routing[zone] ?? .blue, zones: [zone]) }
+    }
+
+    var connectHost: String { service.instance.host == "0.0.0.0" ? "127.0.0.1" : service.instance.host }
+
+    var lockName: String { "release/\(topology.name)/\(service.name)" }
+}

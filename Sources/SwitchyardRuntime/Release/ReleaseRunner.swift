@@ -1,0 +1,391 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Performs what the release machine asks, journaling each action before it acts and marking it
+/// done after, so that a control plane killed at any point resumes (or rolls back) on its next start.
+public actor ReleaseRunner {
+    public let context: ReleaseContext
+    let onUpdate: @Sendable (ReleaseUpdate) -> Void
+    let clock = ContinuousClock()
+
+    var id = ""
+    var machine: ReleaseMachine?
+    var resumed = false
+    var switchTime: Duration?
+    var rollbackTime: Duration?
+    var failingVerdictAt: ContinuousClock.Instant?
+    var lastSwitchAt: ContinuousClock.Instant?
+    var controlSequence = 0
+    var lastMeasured: String?
+    /// Who drives the release now: this process. A second process may resume the release only
+    /// once this lease has lapsed (the first one died), never while it is renewed.
+    let driver = "pid \(getpid())"
+    static let driverLease: Duration = .seconds(5)
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case alreadyLive(String)
+        case nothingLive(String)
+
+        public var description: String {
+            switch self {
+            case .alreadyLive(let version): "version \(version) already serves every zone; nothing to release"
+            case .nothingLive(let service): "nothing of \(service) is live yet; run `yard up` first to start the first version"
+            }
+        }
+    }
+
+    public init(context: ReleaseContext, onUpdate: @escaping @Sendable (ReleaseUpdate) -> Void = { _ in }) {
+        self.context = context
+        self.onUpdate = onUpdate
+    }
+
+    // MARK: starting
+
+    /// Plans and runs a release of `version`; returns when it is promoted, rolled back or failed.
+    public func release(version: String, manual: Bool? = nil) async throws -> ReleaseSummary {
+        let store = context.store
+        guard let routing = try await store.routing(service: context.service.name) else { throw Failure.nothingLive(context.service.name) }
+        let plan = try ReleasePlan.make(topology: context.topology, playbook: context.playbook, version: version,
+                                        live: routing.live, liveVersion: routing.liveVersion, manual: manual)
+        let newID = ReleaseID.make(service: context.service.name, now: Date())
+        try await store.acquireLock(name: context.lockName, holder: newID, lease: .seconds(60), now: Date())
+        id = newID
+        try await store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
+        var machine = ReleaseMachine(plan: plan)
+        _ = try await store.createRelease(NewRelease(id: newID, startedBy: context.actor, machine: machine, now: Date()),
+                                          journal: [.note("release of \(plan.service) \(version) started by \(context.actor)")], now: Date())
+        onUpdate(.started(id: newID, plan: plan, resumed: false))
+        try await ensureBalancer(routing.live)
+        let actions = machine.start()
+        self.machine = machine
+        return try await drive(actions)
+    }
+
+    /// Picks up a release that a previous process left unfinished: the current phase's actions run again.
+    public func resume(_ record: ReleaseRecord) async throws -> ReleaseSummary {
+        id = record.id
+        resumed = true
+        try await takeOverDriving()
+        try await context.store.acquireLock(name: context.lockName, holder: record.id, lease: .seconds(60), now: Date())
+        var machine = record.machine
+        let pending = try await context.store.pendingAction(release: record.id)
+        try await context.store.appendJournal(release: record.id, [.note("resumed in phase \(machine.phase.rawValue) by \(context.actor)"
+            + (pending.map { "; interrupted during: \($0.message)" } ?? ""))], now: Date())
+        controlSequence = (try await context.store.journal(release: record.id).last?.sequence) ?? 0
+        onUpdate(.started(id: record.id, plan: machine.plan, resumed: true))
+        if let routing = try await context.store.routing(service: context.service.name) { try await ensureBalancer(routing.live) }
+        let actions = machine.restarted()
+        self.machine = machine
+        return try await drive(actions)
+    }
+
+    var driverLock: String { "driver/\(id)" }
+
+    /// Waits (up to one lease) for the process that drove this release to be gone, then drives it.
+    func takeOverDriving() async throws {
+        let deadline = clock.now + Self.driverLease + .seconds(1)
+        while true {
+            do {
+                try await context.store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
+                return
+            } catch {
+                if clock.now >= deadline { throw error }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    /// Renews both leases: the service's release lock and this process's driving of the release.
+    func renewLeases() async throws {
+        try await context.store.renewLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
+        _ = try? await context.store.renewLock(name: context.lockName, holder: id, lease: .seconds(60), now: Date())
+    }
+
+    /// Makes sure this load balancer's nginx runs (it may have stopped with the machine), routing as committed.
+    func ensureBalancer(_ routing: Routing) async throws {
+        guard await !context.nginx.isRunning else { return }
+        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.liveAddresses(routing),
+                                 preview: [], prefix: context.nginx.prefix, routingLabel: routing.label)
+        try await context.nginx.start(config)
+        if let pid = await context.nginx.masterPID { try await context.store.recordLoadBalancer(name: context.balancer.name, masterPID: pid, now: Date()) }
+        onUpdate(.note("started nginx for \(context.balancer.name) on \(context.balancer.listen)"))
+    }
+
+    // MARK: the loop
+
+    func drive(_ initial: [ReleaseMachine.Action]) async throws -> ReleaseSummary {
+        var queue = initial
+        while !queue.isEmpty {
+            let action = queue.removeFirst()
+            if case .finish(let outcome, let reason) = action {
+                try await context.store.saveRelease(id: id, machine: machine!, journal: [.note("finished: \(outcome.rawValue): \(reason)")], now: Date())
+                try? await context.store.releaseLock(name: context.lockName, holder: id)
+                try? await context.store.releaseLock(name: driverLock, holder: driver)
+                onUpdate(.finished(outcome, reason: reason))
+                return ReleaseSummary(id: id, service: context.service.name, version: machine!.plan.version, outcome: outcome, reason: reason,
+                                      switchMilliseconds: switchTime.map(Self.milliseconds), rollbackMilliseconds: rollbackTime.map(Self.milliseconds),
+                                      resumed: resumed)
+            }
+            let phaseBefore = machine!.phase
+            let started = try await context.store.saveRelease(id: id, machine: machine!, journal: [try .actionStarted(action, message: Self.describe(action))], now: Date())
+            try await renewLeases()
+            let (next, message, failed) = try await performRenewing(action)
+            try await context.store.saveRelease(id: id, machine: machine!,
+                                                journal: [.completion(of: started.first?.sequence ?? 0, failed: failed, message: message)], now: Date())
+            if machine!.phase != phaseBefore { onUpdate(.phase(machine!.phase, detail: message)) }
+            queue += next
+        }
+        throw ReleaseMachineStalled(phase: machine?.phase.rawValue ?? "?")
+    }
+
+    struct ReleaseMachineStalled: Error, CustomStringConvertible {
+        var phase: String
+        var description: String { "the release stopped in phase \(phase) with nothing left to do" }
+    }
+
+    /// Performs an action while a side task keeps the leases renewed, however long the action takes
+    /// (a deploy waits for readiness, a retire for streams to drain).
+    func performRenewing(_ action: ReleaseMachine.Action) async throws -> ([ReleaseMachine.Action], String, Bool) {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    try await self.renewLeases()
+                }
+            }
+            defer { group.cancelAll() }
+            return try await perform(action)
+        }
+    }
+
+    /// Performs one action; returns the machine's next actions, a message for the journal, and whether it failed.
+    func perform(_ action: ReleaseMachine.Action) async throws -> ([ReleaseMachine.Action], String, Bool) {
+        switch action {
+        case .deploy(let zones, let slot, let version):
+            do {
+                let started = try await context.instances.deploy(context.service, zones: zones, slot: slot, version: version, timeout: context.deployTimeout)
+                for instance in started where !instance.adopted {
+                    try await context.store.recordInstanceStarted(InstanceRecord(id: instance.id, pid: instance.pid, version: version,
+                                                                                 command: context.service.command(for: instance.id, version: version), startedAt: Date()))
+                }
+                onUpdate(.deployed(started))
+                try await refreshPreview()
+                let adopted = started.filter(\.adopted).count
+                let message = "\(started.count) instance(s) of \(slot.rawValue) ready in \(zones.joined(separator: ", "))" + (adopted > 0 ? " (\(adopted) adopted)" : "")
+                return (mutate { $0.deployed(ok: true, detail: message) }, message, false)
+            } catch {
+                return (mutate { $0.deployed(ok: false, detail: "\(error)") }, "\(error)", true)
+            }
+
+        case .measure(let gate, let zones, let slot):
+            if lastMeasured == gate { try await Task.sleep(for: context.retryInterval) }
+            lastMeasured = gate
+            guard let definition = machine!.plan.preGates.first(where: { $0.name == gate }) else { return ([], "unknown gate \(gate)", true) }
+            let live = machine!.plan.before
+            let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.addresses(slot, zones: zones),
+                                     baseline: zones.flatMap { context.addresses(live[$0] ?? slot.other, zones: [$0]) },
+                                     readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
+            let measurement = await context.prober.measure(definition, target: target)
+            let next = mutate { $0.measured(gate: gate, measurement) }
+            let verdict = machine!.gates[gate]?.verdict ?? .pending
+            onUpdate(.measured(gate: gate, measurement, verdict, stage: "pre-promotion"))
+            return (next, "\(gate): \(measurement)", measurement.phase != .pass)
+
+        case .route(let routing):
+            return try await route(routing)
+
+        case .bake(let gates, let duration, let interval):
+            return try await bake(gates: gates, duration: duration, interval: interval)
+
+        case .awaitPromotion:
+            onUpdate(.note("waiting for `yard release promote \(id)` (or abort)"))
+            while true {
+                if let control = try await nextControl() {
+                    let next = control == "promote" ? mutate { $0.promote() } : mutate { $0.abort(reason: control) }
+                    return (next, "\(control) requested", false)
+                }
+                try await Task.sleep(for: .milliseconds(250))
+                try await renewLeases()
+            }
+
+        case .retire(let zones, let slot, let delay):
+            if delay > .ms(0) {
+                onUpdate(.note("old slot \(slot.rawValue) stays up \(delay) before it drains"))
+                let until = clock.now + delay.duration
+                while clock.now < until {
+                    try await Task.sleep(for: min(.milliseconds(500), until - clock.now))
+                    try await renewLeases()
+                }
+            }
+            // Drain only once the switch is complete and a margin has passed: a drain during the
+            // reload overlap fails requests that old workers still route to the draining slot.
+            if let last = lastSwitchAt {
+                let margin = Duration.milliseconds(300) - (clock.now - last)
+                if margin > .zero { try await Task.sleep(for: margin) }
+            }
+            let report = await context.instances.retire(context.service, zones: zones, slot: slot)
+            for instance in context.service.instances(slot: slot) where zones.contains(instance.zone) {
+                _ = try? await context.store.markInstanceStopped(instance, now: Date())
+            }
+            onUpdate(.retired(slot: slot, zones: zones, report))
+            let message = "\(slot.rawValue) drained and stopped in \(zones.joined(separator: ", "))" + (report.ok ? "" : "; killed after the drain timeout: \(report.killed.map(\.name).joined(separator: ", "))")
+            return (mutate { $0.retired(ok: report.ok, detail: message) }, message, !report.ok)
+
+        case .finish:
+            return ([], "finished", false)
+        }
+    }
+
+    // MARK: route
+
+    func route(_ routing: Routing) async throws -> ([ReleaseMachine.Action], String, Bool) {
+        let rollingBack = machine!.phase == .rollingBack
+        let live = context.liveAddresses(routing)
+        // Never point the load balancer at a slot with an instance that is not ready.
+        var notReady: [HostPort] = []
+        let readiness = ReadinessChecker(client: YardHTTPClient.shared)
+        for address in live where !(await readiness.isReady(address, path: context.service.health.readiness)) { notReady.append(address) }
+        if !notReady.isEmpty {
+            let message = "refusing to route to instances that are not ready: \(notReady.map(\.description).joined(separator: ", "))"
+            return (mutate { $0.routed(ok: false, detail: message) }, message, true)
+        }
+        let preview = await previewAddresses(routing)
+        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: live, preview: preview,
+                                 prefix: context.nginx.prefix, routingLabel: routing.label)
+        do {
+            let report = try await context.nginx.apply(config)
+            lastSwitchAt = clock.now
+            var versions: [Slot: String] = [:]
+            let plan = machine!.plan
+            if !rollingBack { for zone in routing.keys where routing[zone] == plan.target(zone) { versions[plan.target(zone)] = plan.version } }
+            try await context.store.commitRouting(service: context.service.name, live: routing, versions: versions, now: Date())
+            let confirmed = await confirm(routing)
+            if rollingBack, let verdict = failingVerdictAt {
+                rollbackTime = clock.now - verdict
+                onUpdate(.routedBack(routing, afterVerdict: rollbackTime!))
+            } else if !rollingBack {
+                switchTime = report.complete
+                onUpdate(.switched(routing, switchTime: report.complete, checkTime: report.checked))
+            }
+            let message = "routing \(routing.label): switch complete in \(Self.format(report.complete)) (nginx -t \(Self.format(report.checked)))" + (confirmed ? ", confirmed through \(context.balancer.listen)" : ", not yet confirmed through the listener")
+            return (mutate { $0.routed(ok: true, detail: message) }, message, false)
+        } catch {
+            return (mutate { $0.routed(ok: false, detail: "\(error)") }, "\(error)", true)
+        }
+    }
+
+    /// Re-renders nginx so that the preview listener reaches what is now deployed in the idle slot.
+    func refreshPreview() async throws {
+        guard let routing = try await context.store.routing(service: context.service.name) else { return }
+        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.liveAddresses(routing.live),
+                                 preview: await previewAddresses(routing.live), prefix: context.nginx.prefix, routingLabel: routing.live.label)
+        try await context.nginx.apply(config)
+    }
+
+    /// The running instances of each zone's idle slot.
+    func previewAddresses(_ routing: Routing) async -> [HostPort] {
+        var result: [HostPort] = []
+        for slot in Slot.allCases {
+            let running = await context.instances.running(context.service, slot: slot)
+            result += running.filter { routing[$0.id.zone] != slot }.map { HostPort(host: context.connectHost, port: $0.address.port) }
+        }
+        return result.sorted { $0.port < $1.port }
+    }
+
+    /// Asks through the live listener until an answer carries the new routing label.
+    func confirm(_ routing: Routing) async -> Bool {
+        for _ in 0..<20 {
+            var request = HTTPClientRequest(url: "http://\(context.balancer.listen.host == "0.0.0.0" ? "127.0.0.1" : context.balancer.listen.host):\(context.balancer.listen.port)\(context.service.health.liveness)")
+            request.headers.add(name: "Connection", value: "close")
+            if let response = try? await YardHTTPClient.shared.execute(request, timeout: .seconds(2)) {
+                _ = try? await response.body.collect(upTo: 1 << 16)
+                if response.headers.first(name: "X-Yard-Routing") == routing.label { return true }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    // MARK: bake
+
+    func bake(gates: [String], duration: TimeSpan, interval: TimeSpan) async throws -> ([ReleaseMachine.Action], String, Bool) {
+        let plan = machine!.plan
+        let definitions = plan.bakeGates.filter { gates.contains($0.name) }
+        for gate in definitions { await context.prober.forget(gate: gate.name) }
+        let start = clock.now
+        let end = start + duration.duration
+        let switched = plan.waves.prefix(machine!.switchedWaves).flatMap { $0 }
+        let target = ProbeTarget(listener: context.balancer.listen,
+                                 instances: switched.flatMap { context.addresses(plan.target($0), zones: [$0]) },
+                                 baseline: switched.flatMap { context.addresses(plan.target($0).other, zones: [$0]) },
+                                 readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
+        while clock.now < end {
+            let wake = min(clock.now + interval.duration, end)
+            while clock.now < wake {
+                if let control = try await nextControl() {
+                    let next = control == "promote" ? mutate { $0.promote() } : mutate { $0.abort(reason: control) }
+                    if !next.isEmpty { return (next, "\(control) requested during the bake", false) }
+                }
+                try await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
+                try await renewLeases()
+            }
+            onUpdate(.bakeProgress(elapsed: clock.now - start, total: duration.duration))
+            for gate in definitions {
+                let measurement = await context.prober.measure(gate, target: target)
+                let next = mutate { $0.sampled(gate: gate.name, measurement) }
+                onUpdate(.measured(gate: gate.name, measurement, machine!.gates[gate.name]?.verdict ?? .pending, stage: "bake"))
+                if !next.isEmpty {
+                    failingVerdictAt = clock.now
+                    return (next, "\(gate.name): \(measurement)", true)
+                }
+            }
+        }
+        let next = mutate { $0.bakeElapsed() }
+        if machine!.phase == .rollingBack { failingVerdictAt = clock.now }
+        return (next, "bake of \(duration) over", false)
+    }
+
+    // MARK: control requests
+
+    /// A `promote` or `abort: …` asked for by a person since the last look (journal events written by `yard release promote|abort`).
+    func nextControl() async throws -> String? {
+        let entries = try await context.store.journal(release: id)
+        for entry in entries where entry.sequence > controlSequence {
+            controlSequence = entry.sequence
+            if entry.kind == .event, entry.message.hasPrefix("control: ") { return String(entry.message.dropFirst("control: ".count)) }
+        }
+        return nil
+    }
+
+    // MARK: helpers
+
+    func mutate(_ body: (inout ReleaseMachine) -> [ReleaseMachine.Action]) -> [ReleaseMachine.Action] {
+        var copy = machine!
+        let actions = body(&copy)
+        machine = copy
+        return actions
+    }
+
+    static func describe(_ action: ReleaseMachine.Action) -> String {
+        switch action {
+        case .deploy(let zones, let slot, let version): "deploy \(version) to \(slot.rawValue) in \(zones.joined(separator: ", "))"
+        case .measure(let gate, _, let slot): "measure \(gate) against \(slot.rawValue)"
+        case .route(let routing): "route \(routing.label)"
+        case .bake(let gates, let duration, let interval): "bake \(duration) sampling \(gates.joined(separator: ", ")) every \(interval)"
+        case .awaitPromotion: "wait for promotion"
+        case .retire(let zones, let slot, let delay): "retire \(slot.rawValue) in \(zones.joined(separator: ", ")) after \(delay)"
+        case .finish(let outcome, let reason): "finish \(outcome.rawValue): \(reason)"
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    static func format(_ duration: Duration) -> String { String(format: "%.0f ms", milliseconds(duration)) }
+}
+
+import AsyncHTTPClient

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+
+struct Release: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Blue-green releases: run one, see their status, promote, abort, history.",
+        discussion: """
+        `yard release SERVICE --version V` brings V up in the idle slot, gates it through the preview \
+        listener, switches nginx in one checked reload, bakes with the playbook's gates and promotes, \
+        or switches straight back when a gate fails. Open streams are never cut: the old slot drains.
+
+        Exit status: 0 promoted, 2 rolled back or aborted, 1 error.
+
+        Examples:
+          yard up gateway --version 1.0.0
+          yard release gateway --version 1.1.0
+          yard release gateway --version 1.2.0 --bake 30s --manual
+          yard release promote rel-20261125-131500-gateway-x7k2
+          yard release history
+        """,
+        subcommands: [Run.self, Status.self, Promote.self, Abort.self, History.self],
+        defaultSubcommand: Run.self
+    )
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Release a new version of a service (the default).")
+
+        @Argument(help: "The service to release, as named in the topology.") var service: String
+        @Option(help: "The version to release.") var version: String
+        @Option(help: "The topology (default: the one the service's release playbook names).") var topology: String?
+        @Option(help: "A release playbook file (default: the one in playbooks/ for the service).") var playbook: String?
+        @Flag(help: "Wait for `yard release promote` after the bake instead of promoting.") var manual = false
+        @Option(help: "Override the playbook's bake duration (e.g. 30s).") var bake: String?
+        @Option(help: "Override the playbook's bake sampling interval (e.g. 2s).") var interval: String?
+        @Option(help: "Override the scale-down delay of the old slot (e.g. 0s).") var scaleDownDelay: String?
+        @Flag(help: "Print the summary as JSON on stdout; progress goes to stderr.") var json = false
+
+        func run() async throws {
+            var (topology, playbook) = try Workspace.release(service: service, topology: self.topology, playbook: self.playbook)
+            if let bake { playbook.bake.duration = try span(bake, "--bake") }
+            if let interval { playbook.bake.interval = try span(interval, "--interval") }
+            if let scaleDownDelay { playbook.scaleDownDelay = try span(scaleDownDelay, "--scale-down-delay") }
+            let store = try Workspace.store()
+            let context = try Workspace.context(topology: topology, playbook: playbook, store: store)
+            let view = ReleaseView(json: json)
+            do {
+                // A release that a killed process left unfinished is finished (or rolled back) first.
+                for record in try await store.unfinishedReleases() where record.service == service {
+                    view.show(.note("release \(record.id) of \(record.version) was interrupted in phase \(record.machine.phase.rawValue); resuming it first"))
+                    let summary = try await ReleaseRunner(context: context) { view.show($0) }.resume(record)
+                    if record.version == version { try finish(summary, json: json); return }
+                    try? finish(summary, json: false)
+                }
+                let runner = ReleaseRunner(context: context) { view.show($0) }
+                let summary = try await runner.release(version: version, manual: manual ? true : nil)
+                try finish(summary, json: json)
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                printError("release failed to start: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a release (default: the latest) and what each service routes.")
+        @Argument(help: "A release id.") var id: String?
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let store = try Workspace.store()
+            let record: ReleaseRecord?
+            if let id { record = try await store.release(id: id) } else { record = try await store.listReleases(ReleaseQuery(limit: 1)).first }
+            guard let record else { throw ValidationError(id.map { "no release \($0)" } ?? "no release yet") }
+            let routing = try await store.routing(service: record.service)
+            if json {
+                try printJSON(StatusReport(record, routing: routing))
+                return
+            }
+            print("\(record.id)  \(record.service) \(record.version)  phase \(record.phase.rawValue)\(record.outcome.map { "  outcome \($0.rawValue)" } ?? "")")
+            if let reason = record.reason { print("  reason: \(reason)") }
+            for (name, tracker) in record.machine.gates.sorted(by: { $0.key < $1.key }) {
+                print("  gate \(name): \(tracker.verdict)  (\(tracker.passes) pass, \(tracker.failures) fail, \(tracker.errors) error)\(tracker.last.map { "  last: \($0)" } ?? "")")
+            }
+            if let routing { print("  routing: \(routing.live.label); versions: \(routing.versions.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ", "))") }
+        }
+    }
+
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Promote a release waiting for it (or end its bake early).")
+        @Argument(help: "The release id.") var id: String
+        func run() async throws { try await control(id, "promote") }
+    }
+
+    struct Abort: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Abort a release: traffic goes back to the old slot.")
+        @Argument(help: "The release id.") var id: String
+        @Option(help: "Why, for the record.") var reason = "aborted from the CLI"
+        func run() async throws { try await control(id, reason) }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List releases, newest first.")
+        @Option(help: "Only this service.") var service: String?
+        @Option(help: "How many.") var limit = 20
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let records = try await Workspace.store().listReleases(ReleaseQuery(service: service, limit: limit))
+            if json { try printJSON(records.map { StatusReport($0, routing: nil) }); return }
+            var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
+            let format = ISO8601DateFormatter()
+            for record in records {
+                table.rows.append([record.id, record.service, record.version, record.phase.rawValue, record.outcome?.rawValue ?? "-",
+                                   format.string(from: record.createdAt), record.reason ?? ""])
+            }
+            print(table.rendered)
+        }
+    }
+}
+
+/// Sends `promote` or an abort reason to a running release through its journal.
+func control(_ id: String, _ request: String) async throws {
+    let store = try Workspace.store()
+    guard let record = try await store.release(id: id) else { throw ValidationError("no release \(id)") }
+    guard !record.isFinished else { throw ValidationError("release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))") }
+    try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
+    print("asked \(id) to \(request == "promote" ? "promote" : "abort")")
+}
+
+func span(_ text: String, _ flag: String) throws -> TimeSpan {
+    guard let value = TimeSpan(parsing: text) else { throw ValidationError("\(flag): expected a duration such as 30s or 10m, got \(text)") }
+    return value
+}
+
+func finish(_ summary: ReleaseSummary, json: Bool) throws {
+    if json { try printJSON(summary) } else {
+        print("\(summary.outcome == .promoted ? "✔" : "✘") \(summary.service) \(summary.version): \(summary.outcome.rawValue): \(summary.reason)")
+        if let ms = summary.switchMilliseconds { print(String(format: "  switch complete in %.0f ms", ms)) }
+        if let ms = summary.rollbackMilliseconds { print(String(format: "  traffic back on the old slot %.0f ms after the failing verdict", ms)) }
+    }
+    switch summary.outcome {
+    case .promoted: return
+    case .rolledBack: throw ExitCode(2)
+    case .failed: throw ExitCode(1)
+    }
+}
+
+struct StatusReport: Encodable {
+    var id: String, service: String, version: String, phase: String, outcome: String?, reason: String?
+    var startedBy: String, createdAt: Date, finishedAt: Date?
+    var gates: [String: String]
+    var routing: [String: String]?
+    init(_ record: ReleaseRecord, routing: ServiceRouting?) {
+        id = record.id; service = record.service; version = record.version; phase = record.phase.rawValue
+        outcome = record.outcome?.rawValue; reason = record.reason; startedBy = record.startedBy
+        createdAt = record.createdAt; finishedAt = record.finishedAt
+        gates = record.machine.gates.mapValues { "\($0.verdict)" }
+        self.routing = routing.map { $0.live.mapValues(\.rawValue) }
+    }
+}
