@@ -85,6 +85,7 @@ public struct NginxConfig: Sendable, Hashable {
         }
         http {
             access_log off;
+            keepalive_timeout \(seconds(balancer.clientKeepalive));
             client_body_temp_path \(prefix)/temp/client_body;
             proxy_temp_path \(prefix)/temp/proxy;
             fastcgi_temp_path \(prefix)/temp/fastcgi;

@@ -58,6 +58,11 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
     /// Passive health: `max_fails` and `fail_timeout` on every upstream server.
     public var maxFails: Int
     public var failTimeout: TimeSpan
+    /// nginx's `keepalive_timeout` towards clients. 0 (the default) closes each client connection after
+    /// its answer: at every reload the old workers close their idle keep-alive connections, and a client
+    /// that reuses one at that instant gets a connection error. Measured: 1 to 4 failed requests per
+    /// switch at 100 requests/s with keep-alive, 0 without.
+    public var clientKeepalive: TimeSpan
     /// nginx nodes of a keepalived pair, one or more per zone; empty for a single local nginx.
     public var nodes: [Node]
     public var virtualAddress: String?
@@ -76,7 +81,8 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
 
     public init(name: String, driver: Driver = .nginx, listen: HostPort, previewListen: HostPort, directory: String,
                 managed: Bool = true, reloadCommand: [String]? = nil, drainTimeout: TimeSpan = .minutes(10),
-                maxFails: Int = 1, failTimeout: TimeSpan = .seconds(10), nodes: [Node] = [], virtualAddress: String? = nil) {
+                maxFails: Int = 1, failTimeout: TimeSpan = .seconds(10), clientKeepalive: TimeSpan = .ms(0),
+                nodes: [Node] = [], virtualAddress: String? = nil) {
         self.name = name
         self.driver = driver
         self.listen = listen
@@ -87,6 +93,7 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
         self.drainTimeout = drainTimeout
         self.maxFails = maxFails
         self.failTimeout = failTimeout
+        self.clientKeepalive = clientKeepalive
         self.nodes = nodes
         self.virtualAddress = virtualAddress
     }
