@@ -174,8 +174,14 @@ public struct ForecastModel: Sendable, Hashable, Codable {
         return value
     }
 
-    /// Growth of the trend over the last year of training (0.4 = +40 % a year).
+    /// Growth of the trend over the last year of training (0.4 = +40 % a year): the trend's rise
+    /// from a year before the end to the end; with less than a year of history, the final slope
+    /// extrapolated to a year.
     public var annualGrowth: Double {
+        let year = Int64(FeatureLayout.yearSeconds)
+        if trainingEnd - trainingStart >= year {
+            return exp(trendLog(at: trainingEnd) - trendLog(at: trainingEnd - year)) - 1
+        }
         let slope = coefficients[1] + layout.changepoints.indices.reduce(0) { $0 + coefficients[layout.changepointBase + $1] }
         return exp(slope * FeatureLayout.yearSeconds / layout.span) - 1
     }
