@@ -42,6 +42,11 @@ extension GateProber {
             let list = problems.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
             return .fail(slowest?.seconds, "\(count - problems.values.reduce(0, +)) of \(count) streams through \(listener) completed; \(list)")
         }
+        // The stream's own timer may let a late first event through when the head itself came late.
+        if let slowest, slowest > check.firstEventWithin.duration {
+            let late = outcomes.compactMap(\.firstEvent).filter { $0 > check.firstEventWithin.duration }.count
+            return .fail(slowest.seconds, "\(late) of \(count) streams through \(listener) had no event within \(check.firstEventWithin) (slowest \(TimeSpan(milliseconds: Int64((slowest.seconds * 1000).rounded()))))")
+        }
         let shown = slowest.map { " first event ≤ \(TimeSpan(milliseconds: Int64(($0.seconds * 1000).rounded())))" } ?? ""
         return .pass(slowest?.seconds, "\(count) of \(count) streams through \(listener) ended with [DONE],\(shown) (bound \(check.firstEventWithin))")
     }
