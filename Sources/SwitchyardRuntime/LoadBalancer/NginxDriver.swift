@@ -66,8 +66,14 @@ public actor NginxDriver {
         try prepareFolders()
         let text = try render(config)
         try await check(text, writeTo: configPath)
-        let result = try await Command.run([binary, "-p", prefix, "-c", configPath, "-e", "\(prefix)/logs/error.log"])
-        guard result.succeeded else { throw Failure.startFailed(result.output + errorLogTail()) }
+        // Not through a pipe: the daemonised master would inherit it and keep it open for ever.
+        let startLog = "\(prefix)/logs/start.log"
+        let launcher = try Spawner.spawn([binary, "-p", prefix, "-c", configPath, "-e", "\(prefix)/logs/error.log"], logPath: startLog)
+        let status = await Spawner.waitForExit(launcher, timeout: .seconds(10))
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: startLog, encoding: .utf8)) ?? ""
+            throw Failure.startFailed("exit \(status.map(String.init) ?? "timeout"): \(output)" + errorLogTail())
+        }
         for _ in 0..<200 {
             if isRunning, canConnect(balancer.listen) { return }
             try await Task.sleep(for: .milliseconds(10))

@@ -58,6 +58,20 @@ public enum Spawner {
         return pid
     }
 
+    /// Waits for a child started by `spawn` to exit and returns its exit status (nil on timeout).
+    public static func waitForExit(_ pid: Int32, timeout: Duration) async -> Int32? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < timeout {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result < 0 { return nil }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
+    }
+
     /// SIGTERM, then SIGKILL if the process is still there after `grace`. Returns true when it
     /// exited within the grace period.
     @discardableResult
