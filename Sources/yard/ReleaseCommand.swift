@@ -47,10 +47,13 @@ struct Release: AsyncParsableCommand {
             let view = ReleaseView(json: json)
             do {
                 // A release that a killed process left unfinished is finished (or rolled back) first.
-                for record in try await store.unfinishedReleases() where record.service == service {
-                    view.show(.note("release \(record.id) of \(record.version) was interrupted in phase \(record.machine.phase.rawValue); resuming it first"))
-                    let summary = try await ReleaseRunner(context: context) { view.show($0) }.resume(record)
-                    if record.version == version { try finish(summary, json: json); return }
+                let unfinished = try await store.unfinishedReleases().filter { $0.service == service }
+                for record in unfinished {
+                    let releaseID = record.id, releaseVersion = record.version
+                    view.show(.note("release \(releaseID) of \(releaseVersion) was interrupted in phase \(record.phase.rawValue); resuming it first"))
+                    let resumer = ReleaseRunner(context: context) { view.show($0) }
+                    let summary = try await resumer.resume(releaseID: releaseID)
+                    if releaseVersion == version { try finish(summary, json: json); return }
                     try? finish(summary, json: false)
                 }
                 let runner = ReleaseRunner(context: context) { view.show($0) }

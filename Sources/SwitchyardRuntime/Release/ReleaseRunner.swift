@@ -28,11 +28,13 @@ public actor ReleaseRunner {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case alreadyLive(String)
         case nothingLive(String)
+        case unknownRelease(String)
 
         public var description: String {
             switch self {
             case .alreadyLive(let version): "version \(version) already serves every zone; nothing to release"
             case .nothingLive(let service): "nothing of \(service) is live yet; run `yard up` first to start the first version"
+            case .unknownRelease(let id): "no release \(id) in the state store"
             }
         }
     }
@@ -65,8 +67,9 @@ public actor ReleaseRunner {
     }
 
     /// Picks up a release that a previous process left unfinished: the current phase's actions run again.
-    public func resume(_ record: ReleaseRecord) async throws -> ReleaseSummary {
-        id = record.id
+    public func resume(releaseID: String) async throws -> ReleaseSummary {
+        guard let record = try await context.store.release(id: releaseID) else { throw Failure.unknownRelease(releaseID) }
+        id = releaseID
         resumed = true
         try await takeOverDriving()
         try await context.store.acquireLock(name: context.lockName, holder: record.id, lease: .seconds(60), now: Date())

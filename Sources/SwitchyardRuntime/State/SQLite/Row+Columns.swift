@@ -5,7 +5,7 @@ import GRDB
 /// `StateStoreError.unreadableValue` instead of a crash.
 extension Row {
     func value<T: DatabaseValueConvertible>(_ column: String, in table: String, as type: T.Type = T.self) throws(StateStoreError) -> T {
-        let raw = (self[column] as (any DatabaseValueConvertible)?)?.databaseValue ?? .null
+        let raw: DatabaseValue = self[column]
         guard let value = T.fromDatabaseValue(raw) else {
             throw .unreadableValue(table: table, column: column, value: raw.isNull ? "NULL" : raw.description)
         }
@@ -13,7 +13,7 @@ extension Row {
     }
 
     func optional<T: DatabaseValueConvertible>(_ column: String, in table: String, as type: T.Type = T.self) throws(StateStoreError) -> T? {
-        let raw = (self[column] as (any DatabaseValueConvertible)?)?.databaseValue ?? .null
+        let raw: DatabaseValue = self[column]
         if raw.isNull { return nil }
         return try value(column, in: table, as: type)
     }
