@@ -101,4 +101,34 @@ struct ReleaseEndToEndTests {
             #expect(try await first.outcome == .promoted)
         }
     }
+
+    @Test func manualPromotionWaitsForPromoteAndAbortRoutesBack() async throws {
+        try await ReleaseHarness.with(basePort: 21800) { harness in
+            let runner = ReleaseRunner(context: try harness.context())
+            async let summary = runner.release(version: "2.0.0", manual: true)
+            // Wait until it waits for a person, then promote it the way `yard release promote` does.
+            var waiting: ReleaseRecord?
+            for _ in 0..<200 {
+                if let record = try await harness.store.listReleases(ReleaseQuery(limit: 1)).first, record.phase == .awaitingPromotion { waiting = record; break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let record = try #require(waiting)
+            try await harness.store.appendJournal(release: record.id, [.event(message: "control: promote")], now: Date())
+            #expect(try await summary.outcome == .promoted)
+
+            let second = ReleaseRunner(context: try harness.context())
+            async let aborted = second.release(version: "3.0.0", manual: true)
+            var baking: ReleaseRecord?
+            for _ in 0..<200 {
+                if let latest = try await harness.store.listReleases(ReleaseQuery(limit: 1)).first, latest.version == "3.0.0", latest.phase == .baking { baking = latest; break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let running = try #require(baking)
+            try await harness.store.appendJournal(release: running.id, [.event(message: "control: changed my mind")], now: Date())
+            let result = try await aborted
+            #expect(result.outcome == .rolledBack)
+            #expect(result.reason == "aborted: changed my mind")
+            #expect(try await harness.routingHeader() == "zone-a=green,zone-b=green")
+        }
+    }
 }
