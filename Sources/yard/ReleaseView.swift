@@ -24,10 +24,12 @@ struct ReleaseView: Sendable {
             line = "  ROLLED BACK to \(routing.label) \(ms(after)) after the failing verdict"
         case .retired(let slot, let zones, let report):
             line = "  retired \(slot.rawValue) in \(zones.joined(separator: ", ")): \(report.stopped.count) drained\(report.killed.isEmpty ? "" : ", \(report.killed.count) killed")"
-        case .bakeProgress(let elapsed, let total):
+        case .bakeProgress(let elapsed, let total, let open):
             let done = min(1, elapsed / total)
             let width = 20
+            let streams = Slot.allCases.compactMap { slot in open[slot].map { "\(slot.rawValue) \($0)" } }.joined(separator: ", ")
             line = "  bake [" + String(repeating: "█", count: Int(done * Double(width))) + String(repeating: "·", count: width - Int(done * Double(width))) + "] \(ms(elapsed)) of \(ms(total))"
+                + (streams.isEmpty ? "" : "  open streams: \(streams)")
         case .note(let text):
             line = "  \(text)"
         case .finished(let outcome, let reason):

@@ -44,3 +44,19 @@ public actor GateProber {
         previous = previous.filter { $0.key.gate != gate }
     }
 }
+
+extension GateProber {
+    /// Streams open now on these instances, from their metrics' open-streams gauge; nil when none answered.
+    public func openStreams(_ instances: [HostPort], metricsPath: String = "/metrics", gauge: String = "yard_open_streams") async -> Int? {
+        var total = 0.0
+        var answered = false
+        for instance in instances {
+            guard let answer = try? await ProbeHTTP.fetch(client, url: "http://\(instance)\(metricsPath)", timeout: .seconds(1)),
+                  answer.status == 200, let exposition = try? PrometheusExposition.parse(answer.body),
+                  let value = exposition.sum(gauge) else { continue }
+            total += value
+            answered = true
+        }
+        return answered ? Int(total) : nil
+    }
+}

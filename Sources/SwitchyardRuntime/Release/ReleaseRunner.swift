@@ -335,7 +335,11 @@ public actor ReleaseRunner {
                 try await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
                 try await renewLeases()
             }
-            onUpdate(.bakeProgress(elapsed: clock.now - start, total: duration.duration))
+            var open: [Slot: Int] = [:]
+            let newSlot = plan.target(switched.first ?? "")
+            open[newSlot] = await context.prober.openStreams(target.instances, metricsPath: context.service.health.metrics)
+            open[newSlot.other] = await context.prober.openStreams(target.baseline, metricsPath: context.service.health.metrics)
+            onUpdate(.bakeProgress(elapsed: clock.now - start, total: duration.duration, openStreams: open))
             for gate in definitions {
                 let measurement = await context.prober.measure(gate, target: target)
                 let next = mutate { $0.sampled(gate: gate.name, measurement) }

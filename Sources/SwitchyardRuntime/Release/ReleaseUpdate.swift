@@ -9,7 +9,8 @@ public enum ReleaseUpdate: Sendable {
     case switched(Routing, switchTime: Duration, checkTime: Duration)
     case routedBack(Routing, afterVerdict: Duration)
     case retired(slot: Slot, zones: [String], RetireReport)
-    case bakeProgress(elapsed: Duration, total: Duration)
+    /// Bake progress, with the streams open on the new and the old slot.
+    case bakeProgress(elapsed: Duration, total: Duration, openStreams: [Slot: Int])
     case note(String)
     case finished(ReleaseMachine.Outcome, reason: String)
 }
