@@ -88,14 +88,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers for tests that need real instances: the gateway as a child process.
+        .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore"]),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], resources: [.copy("Fixtures")]),
         // Hummingbird only for a tiny Prometheus-like HTTP server the probe tests start.
         .testTarget(
             name: "SwitchyardRuntimeTests",
-            dependencies: ["SwitchyardRuntime", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["SwitchyardRuntime", "SwitchyardTesting", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "SwitchyardServerTests", dependencies: ["SwitchyardServer"]),
-        .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway"]),
+        .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway", "SwitchyardTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

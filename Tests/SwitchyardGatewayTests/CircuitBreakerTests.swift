@@ -1,3 +1,4 @@
+import SwitchyardCore
 import Testing
 @testable import SwitchyardGateway
 
@@ -89,15 +90,15 @@ import Testing
 
     @Test func backoffGrowsExponentiallyWithJitterUnderTheCap() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .ms(100), maxDelay: .ms(1000))
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         for attempt in 1...8 {
             let ceiling = min(1000, 100 << (attempt - 1))
             let delays = (0..<200).map { _ in policy.delay(afterAttempt: attempt, random: &random).milliseconds }
             #expect(delays.allSatisfy { (0...Int64(ceiling)).contains($0) })
             #expect(Set(delays).count > 20)  // jittered, not fixed
         }
-        var a = SeededRandom(seed: 9)
-        var b = SeededRandom(seed: 9)
+        var a = SplitMix64(seed: 9)
+        var b = SplitMix64(seed: 9)
         #expect(policy.delay(afterAttempt: 2, random: &a) == policy.delay(afterAttempt: 2, random: &b))
     }
 }

@@ -1,3 +1,4 @@
+import SwitchyardTesting
 import AsyncHTTPClient
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import SwitchyardTesting
 import Foundation
 import SwitchyardCore
 import Testing
@@ -80,8 +81,8 @@ import Testing
     }
 
     @Test func seededRandomRepeats() {
-        var a = SeededRandom(seed: 42)
-        var b = SeededRandom(seed: 42)
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
         #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
         #expect((0..<1000).allSatisfy { _ in (0..<1).contains(a.unit()) })
     }

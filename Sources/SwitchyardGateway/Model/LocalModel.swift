@@ -1,3 +1,4 @@
+import SwitchyardCore
 /// The deterministic stand-in for a language model: the same prompt always gives the same words,
 /// so a resumed stream can be checked against a fresh one and tests can predict the text.
 public enum LocalModel {
@@ -18,7 +19,7 @@ public enum LocalModel {
 
     /// Token `index` (0-based) of the answer for `seed`: a word and a space.
     public static func token(seed: UInt64, index: Int) -> String {
-        var random = SeededRandom(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
+        var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9)
         let word = words[Int(random.next() % UInt64(words.count))]
         return word + " "
     }

@@ -18,7 +18,7 @@ final class UpstreamForwarder: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
     private let breaker: Mutex<CircuitBreaker>
-    private let random: Mutex<SeededRandom>
+    private let random: Mutex<SplitMix64>
     private let now: @Sendable () -> Double
 
     init(configuration: UpstreamConfiguration, metrics: GatewayMetrics, seed: UInt64, logger: Logger, now: @escaping @Sendable () -> Double) {
@@ -33,7 +33,7 @@ final class UpstreamForwarder: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.breaker = Mutex(CircuitBreaker(configuration: configuration.breaker))
-        self.random = Mutex(SeededRandom(seed: seed))
+        self.random = Mutex(SplitMix64(seed: seed))
         self.now = now
     }
 

@@ -1,3 +1,4 @@
+import SwitchyardTesting
 import Foundation
 @testable import SwitchyardCore
 @testable import SwitchyardRuntime

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import SwitchyardCore
 
-/// The real `yard-gateway` executable as a child process (the approach of SwitchyardGatewayTests's helper).
+/// The real `yard-gateway` executable as a child process, for tests that need a real instance.
 ///
 /// Where the binary is: `$YARD_GATEWAY_BINARY` if set; otherwise next to the test bundle (the
 /// test runner's `argv[0]`, or `Bundle.main`, lives in the same build folder as the executables,
@@ -10,17 +10,17 @@ import SwitchyardCore
 /// root found from this file's `#filePath`. `swift build --build-tests` and `swift test` build it.
 // Process is not Sendable; this wrapper only reads its pid and status and sends it signals,
 // which are safe from any thread, and never mutates it after `run()`.
-final class GatewayProcess: @unchecked Sendable {
-    let process: Process
-    let port: Int
+public final class GatewayProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
     private let box: OutputBox
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var address: HostPort { HostPort(host: "127.0.0.1", port: port) }
-    var chatURL: String { baseURL + "/v1/chat/completions" }
-    var pid: Int32 { process.processIdentifier }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var address: HostPort { HostPort(host: "127.0.0.1", port: port) }
+    public var chatURL: String { baseURL + "/v1/chat/completions" }
+    public var pid: Int32 { process.processIdentifier }
 
-    static func binary(filePath: String = #filePath) throws -> URL {
+    public static func binary(filePath: String = #filePath) throws -> URL {
         let fileManager = FileManager.default
         var candidates: [URL] = []
         if let path = ProcessInfo.processInfo.environment["YARD_GATEWAY_BINARY"] { candidates.append(URL(fileURLWithPath: path)) }
@@ -29,8 +29,9 @@ final class GatewayProcess: @unchecked Sendable {
         if let bundle = Bundle.main.executableURL {
             candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("yard-gateway"))
         }
+        // This file is Sources/SwitchyardTesting/GatewayProcess.swift: three levels below the package root.
         let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug/yard-gateway"))
         guard let found = candidates.first(where: { fileManager.isExecutableFile(atPath: $0.path) }) else {
             throw TestFailure("yard-gateway not found (tried \(candidates.map(\.path))); run `swift build --build-tests` or set YARD_GATEWAY_BINARY")
@@ -46,7 +47,7 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Starts `yard-gateway --port 0 <arguments>`, waits for `listening on HOST:PORT`, runs `body`,
     /// and kills the process (SIGKILL) if it is still running when `body` returns or throws.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         _ arguments: [String], environment: [String: String] = [:], _ body: (GatewayProcess) async throws -> T
     ) async throws -> T {
         let process = Process()
@@ -86,12 +87,12 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Everything the process printed so far.
-    var printed: String { box.text }
+    public var printed: String { box.text }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the exit, at most `timeout`; returns the status, or nil if it is still running.
-    func waitForExit(timeout: Duration) async throws -> Int32? {
+    public func waitForExit(timeout: Duration) async throws -> Int32? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while process.isRunning, clock.now < deadline {
@@ -107,7 +108,7 @@ final class OutputBox: Sendable {
     func append(_ text: String) { buffer.withLock { $0 += text } }
     var text: String { buffer.withLock { $0 } }
 
-    func listeningPort() -> Int? {
+    public func listeningPort() -> Int? {
         text.split(separator: "\n").lazy.compactMap { line -> Int? in
             guard line.hasPrefix("listening on "), let colon = line.lastIndex(of: ":") else { return nil }
             return Int(line[line.index(after: colon)...])
@@ -115,13 +116,13 @@ final class OutputBox: Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A loopback port nothing listens on: bound, then closed at once.
-func closedPort() -> HostPort {
+public func closedPort() -> HostPort {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
