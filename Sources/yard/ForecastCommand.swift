@@ -8,13 +8,20 @@ struct ForecastCommand: AsyncParsableCommand {
         commandName: "forecast",
         abstract: "Forecast the peak QPS of a coming event and the replicas per zone it needs.",
         discussion: """
-        History from --csv, --prometheus or --synthetic; the event from --event-date. Prints a table \
-        (or --json) and can write a self-contained HTML chart (--html). Progress goes to stderr.
-        Example: yard forecast --synthetic 7 --event-date 2026-11-11 --service-capacity 50 --zones a,b,c --replicas 4
+        From a capacity playbook: yard forecast PLAYBOOK, where PLAYBOOK is a CapacityPlan manifest file \
+        or the name of one in playbooks/ (its topology is read from topologies/). Flags given with a \
+        playbook override it (--csv, --event-date, --service-capacity, --zones, --replicas, --headroom, ...).
+        Without a playbook: history from --csv, --prometheus or --synthetic; the event from --event-date.
+        Prints a table (or --json) and can write a self-contained HTML chart (--html). Progress goes to stderr.
+        A relative csv: path in a playbook is read from the playbook file's own folder.
+        Examples:
+          yard forecast playbooks/capacity-peak-sale.yaml --html peak.html
+          yard forecast capacity-peak-sale --json
+          yard forecast --synthetic 7 --event-date 2026-11-11 --service-capacity 50 --zones a,b,c --replicas 4
         """
     )
 
-    @Argument(help: "A capacity playbook (CapacityPlan manifest). Needs the manifest loader; until it lands use the flags.")
+    @Argument(help: "A capacity playbook: a CapacityPlan manifest file, or the name of one in playbooks/.")
     var playbook: String?
 
     @OptionGroup(title: "History") var history: HistoryOptions
@@ -35,31 +42,19 @@ struct ForecastCommand: AsyncParsableCommand {
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             FileHandle.standardError.write(Data(String(format: "[%7.0f ms] %@\n", ms, message).utf8))
         }
+        var options = ForecastOptions()
+        if let changepointPenalty { options.changepointPenalty = changepointPenalty }
+        options.robust = !noRobust
         do {
+            let report: ForecastReport
             if let playbook {
-                throw ValidationError("\(playbook): loading a capacity playbook needs the manifest loader, which is not on this branch yet; pass the history and event with flags (see --help)")
+                var resolved = try CapacityPlaybook.resolve(playbook)
+                progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
+                try applyOverrides(to: &resolved)
+                report = try await CapacityPlaybook.forecast(resolved, options: options, backtestFolds: backtestFolds, progress: progress)
+            } else {
+                report = try await forecastFromFlags(options: options, progress: progress)
             }
-            let source = try history.source()
-            let (series, sourceName) = try await load(source, progress: progress)
-            progress("history: \(series.count) points")
-            var events = try event.pastEvents()
-            if events.isEmpty, let seed = history.synthetic {
-                events = history.generator(seed: seed).events
-            }
-            let target = try event.target()
-            let zones = capacity.zones.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
-            // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
-            let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
-            var options = ForecastOptions()
-            if let changepointPenalty { options.changepointPenalty = changepointPenalty }
-            options.robust = !noRobust
-            let request = CapacityForecast.Request(
-                name: event.name, series: series, source: sourceName, events: events, target: target,
-                headroom: try capacity.ratio(capacity.headroom, "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation, "--utilisation"),
-                surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
-                replicasNow: Array(repeating: capacity.replicas, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
-            let report = try CapacityForecast.run(request, progress: progress)
             progress("done")
             if json {
                 let encoder = JSONEncoder()
@@ -69,18 +64,86 @@ struct ForecastCommand: AsyncParsableCommand {
                 print(report.text, terminator: "")
             }
             if let html {
-                try Data(report.html.utf8).write(to: URL(fileURLWithPath: html))
+                do { try Data(report.html.utf8).write(to: URL(fileURLWithPath: html)) } catch {
+                    throw ValidationError("\(html): cannot write the HTML report: \((error as NSError).localizedDescription)")
+                }
                 progress("wrote \(html)")
             }
+        } catch let error as CapacityPlaybook.Failure {
+            for line in error.diagnostics { printError(line) }
+            throw ExitCode(1)
         } catch let error as CapacityForecast.Failure {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printError("error: \(error)")
             throw ExitCode(1)
         } catch let error as HistoryError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printError("error: \(error)")
             throw ExitCode(1)
         } catch let error as ValidationError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printError("error: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// Everything from flags (no playbook).
+    func forecastFromFlags(options: ForecastOptions, progress: (String) -> Void) async throws -> ForecastReport {
+        guard event.eventDate != nil else { throw ValidationError("--event-date is required without a PLAYBOOK (the first day of the coming event)") }
+        let source = try history.source()
+        let (series, sourceName) = try await load(source, progress: progress)
+        progress("history: \(series.count) points")
+        var events = try event.pastEvents()
+        if events.isEmpty, let seed = history.synthetic {
+            events = history.generator(seed: seed).events
+        }
+        let target = try event.target()
+        let zones = capacity.zoneList ?? ["a", "b"]
+        guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
+        // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
+        let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
+        let request = CapacityForecast.Request(
+            name: event.name ?? "event", series: series, source: sourceName, events: events, target: target,
+            headroom: try capacity.ratio(capacity.headroom ?? "20%", "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation ?? "70%", "--utilisation"),
+            surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
+            replicasNow: Array(repeating: capacity.replicas ?? 1, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
+        return try CapacityForecast.run(request, progress: progress)
+    }
+
+    /// Flags given with a playbook win over what it says.
+    func applyOverrides(to resolved: inout CapacityPlaybook.Resolved) throws {
+        var overridden: [String] = []
+        if history.csv != nil || history.prometheus != nil || history.synthetic != nil {
+            var source = try history.source()
+            // A --csv path is the caller's, relative to the working directory (not to the manifest).
+            if case .csv(let path) = source, !path.hasPrefix("/") {
+                source = .csv(path: (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path))
+            }
+            resolved.plan.history = source
+            overridden.append("history")
+        }
+        if !event.pastEvent.isEmpty { resolved.plan.events = try event.pastEvents(); overridden.append("events") }
+        if let name = event.name { resolved.plan.target.name = name; overridden.append("target.name") }
+        if let date = event.eventDate {
+            let start = try event.date(date, "--event-date")
+            resolved.plan.target.start = start
+            resolved.plan.target.end = start
+            overridden.append("target.start")
+        }
+        if let end = event.eventEnd { resolved.plan.target.end = try event.date(end, "--event-end"); overridden.append("target.end") }
+        guard resolved.plan.target.end >= resolved.plan.target.start else {
+            throw ValidationError("the event ends (\(resolved.plan.target.end)) before it starts (\(resolved.plan.target.start))")
+        }
+        if let multiplier = event.multiplier { resolved.plan.target.multiplier = multiplier; overridden.append("target.multiplier") }
+        if !event.like.isEmpty { resolved.plan.target.like = event.like; overridden.append("target.like") }
+        if let perInstance = capacity.serviceCapacity { resolved.plan.perInstanceQPS = perInstance; overridden.append("perInstanceQPS") }
+        if let zones = capacity.zoneList { resolved.service.zones = zones; overridden.append("zones") }
+        if let replicas = capacity.replicas { resolved.service.replicasPerZone = replicas; overridden.append("replicasPerZone") }
+        if let headroom = capacity.headroom { resolved.plan.headroom = try capacity.ratio(headroom, "--headroom"); overridden.append("headroom") }
+        if let utilisation = capacity.utilisation {
+            resolved.plan.targetUtilisation = try capacity.ratio(utilisation, "--utilisation")
+            overridden.append("targetUtilisation")
+        }
+        if capacity.noSurviveZoneLoss { resolved.plan.surviveZoneLoss = false; overridden.append("surviveZoneLoss") }
+        if !overridden.isEmpty {
+            FileHandle.standardError.write(Data("flags override the playbook's \(overridden.joined(separator: ", "))\n".utf8))
         }
     }
 
@@ -126,8 +189,8 @@ struct HistoryOptions: ParsableArguments {
 }
 
 struct EventOptions: ParsableArguments {
-    @Option(help: "The coming event's name.") var name = "event"
-    @Option(help: "First day of the coming event (YYYY-MM-DD).") var eventDate: String
+    @Option(help: "The coming event's name (default: event, or the playbook's).") var name: String?
+    @Option(help: "First day of the coming event (YYYY-MM-DD); required without a playbook.") var eventDate: String?
     @Option(help: "Last day of the coming event (default: the same day).") var eventEnd: String?
     @Option(help: "For an event with no history: the peak is the ordinary forecast times this.") var multiplier: Double?
     @Option(help: "A past event NAME=YYYY-MM-DD or NAME=YYYY-MM-DD..YYYY-MM-DD (repeatable).") var pastEvent: [String] = []
@@ -141,10 +204,10 @@ struct EventOptions: ParsableArguments {
     }
 
     func target() throws -> TargetEvent {
-        let start = try date(eventDate, "--event-date")
+        let start = try date(eventDate ?? "", "--event-date")
         let end = try eventEnd.map { try date($0, "--event-end") } ?? start
         guard end >= start else { throw ValidationError("--event-end \(end) is before --event-date \(start)") }
-        return TargetEvent(name: name, start: start, end: end, multiplier: multiplier, like: like)
+        return TargetEvent(name: name ?? "event", start: start, end: end, multiplier: multiplier, like: like)
     }
 
     func pastEvents() throws -> [PastEvent] {
@@ -161,11 +224,15 @@ struct EventOptions: ParsableArguments {
 
 struct CapacityOptions: ParsableArguments {
     @Option(help: "QPS one instance serves at its latency objective.") var serviceCapacity: Double?
-    @Option(help: "The service's zones, comma-separated.") var zones = "a,b"
-    @Option(help: "Replicas per zone today.") var replicas = 1
-    @Option(help: "Extra capacity above the upper bound (20% or 0.2).") var headroom = "20%"
-    @Option(help: "Share of an instance's capacity to use at the peak.") var utilisation = "70%"
+    @Option(help: "The service's zones, comma-separated (default: a,b, or the playbook's service's).") var zones: String?
+    @Option(help: "Replicas per zone today (default: 1, or the playbook's service's replicasPerZone).") var replicas: Int?
+    @Option(help: "Extra capacity above the upper bound, 20% or 0.2 (default: 20%, or the playbook's).") var headroom: String?
+    @Option(help: "Share of an instance's capacity to use at the peak (default: 70%, or the playbook's).") var utilisation: String?
     @Flag(help: "Do not keep the peak covered when a zone is lost.") var noSurviveZoneLoss = false
+
+    var zoneList: [String]? {
+        zones.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 
     func ratio(_ text: String, _ flag: String) throws -> Ratio {
         guard let ratio = Ratio(parsing: text) else { throw ValidationError("\(flag): expected a ratio such as 20% or 0.2, got \(text)") }
