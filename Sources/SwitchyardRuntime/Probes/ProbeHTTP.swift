@@ -21,7 +21,13 @@ enum ProbeHTTP {
         request.method = .init(rawValue: method)
         let prepared = request
         return try await withTimeout(timeout) {
-            let response = try await client.execute(prepared, timeout: .nanoseconds(timeout.nanosecondsClamped))
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(prepared, timeout: .nanoseconds(timeout.nanosecondsClamped))
+            } catch let error as HTTPClientError where error == .deadlineExceeded {
+                // The client's own deadline and ours are the same timeout: say it the same way.
+                throw ProbeTimeout(after: timeout)
+            }
             let body = try await response.body.collect(upTo: bodyLimit)
             return ProbeAnswer(status: Int(response.status.code), body: String(buffer: body), slot: response.headers.first(name: "X-Yard-Slot"))
         }
