@@ -125,8 +125,8 @@ public actor ReleaseRunner {
             let action = queue.removeFirst()
             if case .finish(let outcome, let reason) = action {
                 try await context.store.saveRelease(id: id, machine: machine!, journal: [.note("finished: \(outcome.rawValue): \(reason)")], now: Date())
-                try? await context.store.releaseLock(name: context.lockName, holder: id)
-                try? await context.store.releaseLock(name: driverLock, holder: driver)
+                _ = try? await context.store.releaseLock(name: context.lockName, holder: id)
+                _ = try? await context.store.releaseLock(name: driverLock, holder: driver)
                 onUpdate(.finished(outcome, reason: reason))
                 return ReleaseSummary(id: id, service: context.service.name, version: machine!.plan.version, outcome: outcome, reason: reason,
                                       switchMilliseconds: switchTime.map(Self.milliseconds), rollbackMilliseconds: rollbackTime.map(Self.milliseconds),
