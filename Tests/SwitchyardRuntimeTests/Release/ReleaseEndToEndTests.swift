@@ -131,4 +131,32 @@ struct ReleaseEndToEndTests {
             #expect(try await harness.routingHeader() == "zone-a=green,zone-b=green")
         }
     }
+
+    /// Streams that stall or carry malformed events fail the SSE smoke gate on the preview listener.
+    @Test(arguments: [("YARD_FAULT_STALL_AFTER", 21900), ("YARD_FAULT_MALFORMED_AFTER", 21920)])
+    func brokenStreamsFailThePreviewSmokeGate(fault: String, basePort: Int) async throws {
+        try await ReleaseHarness.with(basePort: basePort) { harness in
+            let summary = try await ReleaseRunner(context: harness.context(environment: [fault: "2"])).release(version: "2.0.0-broken")
+            #expect(summary.outcome == .rolledBack)
+            #expect(summary.reason.contains("pre-promotion gate failed: smoke"), "\(summary.reason)")
+            #expect(summary.switchMilliseconds == nil)
+            #expect(try await harness.routingHeader() == "zone-a=blue,zone-b=blue")
+        }
+    }
+
+    @Test func wavesSwitchOneZoneAtATime() async throws {
+        try await ReleaseHarness.with(basePort: 21940, configure: { harness in
+            harness.playbook.waves = [["zone-a"], ["zone-b"]]
+            harness.playbook.bake.duration = .seconds(2)
+        }) { harness in
+            let load = harness.load(rps: 50, streams: 10, streamTokens: 20)
+            load.start()
+            let summary = try await ReleaseRunner(context: harness.context()).release(version: "2.0.0")
+            let report = await load.stop()
+            #expect(summary.outcome == .promoted, "\(summary.reason)")
+            let routes = try await harness.store.journal(release: summary.id).filter { $0.kind == .action && $0.status == .started && $0.message.hasPrefix("route ") }.map(\.message)
+            #expect(routes == ["route zone-a=green,zone-b=blue", "route zone-a=green,zone-b=green"])
+            #expect(report.requests.failed == 0 && report.streams.cut == 0, "\(report.requests) \(report.streams)")
+        }
+    }
 }

@@ -29,7 +29,7 @@ struct ReleaseHarness {
         topology = Topology(name: "test-\(basePort)", zones: [Zone(name: "zone-a"), Zone(name: "zone-b")], loadBalancers: [balancer], services: [service])
         let definitions = gates ?? [
             GateDefinition(name: "ready", probe: .http(HTTPCheck(path: "/readyz"))),
-            GateDefinition(name: "smoke", probe: .sse(SSECheck(streams: 3, firstEventWithin: .seconds(1), timeout: .seconds(10))), consecutiveErrorLimit: 2),
+            GateDefinition(name: "smoke", probe: .sse(SSECheck(streams: 3, firstEventWithin: .seconds(1), timeout: .seconds(3))), consecutiveErrorLimit: 2),
             GateDefinition(name: "errors", probe: .metric(MetricCheck(measure: .errorRate, threshold: Threshold(max: 0.05)))),
             GateDefinition(name: "ttft", probe: .metric(MetricCheck(measure: .p99TimeToFirstToken, threshold: Threshold(max: 0.25)))),
         ]
