@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "yard", targets: ["yard"]),
         .executable(name: "yardd", targets: ["yardd"]),
         .executable(name: "yard-gateway", targets: ["yard-gateway"]),
+        .executable(name: "yard-bench-release", targets: ["yard-bench-release"]),
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
@@ -90,6 +91,14 @@ let package = Package(
         ),
         // Helpers for tests that need real instances: the gateway as a child process.
         .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore"]),
+        // The release benchmark: Switchyard's release against naive switches, under load (bench/release/README.md).
+        .executableTarget(
+            name: "yard-bench-release",
+            dependencies: [
+                "SwitchyardRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], resources: [.copy("Fixtures")]),
         // Hummingbird only for a tiny Prometheus-like HTTP server the probe tests start.
         .testTarget(
