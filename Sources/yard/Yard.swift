@@ -17,6 +17,6 @@ struct Yard: AsyncParsableCommand {
           yard load --target 127.0.0.1:7800 --rps 100 --streams 50 --duration 30s
           yard forecast playbooks/capacity-peak-sale.yaml --html peak.html
         """,
-        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Load.self, ForecastCommand.self]
+        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Load.self, ForecastCommand.self, Drill.self]
     )
 }

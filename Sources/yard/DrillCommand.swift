@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+
+struct Drill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Disaster drills: their schedules (running drills comes next).",
+        subcommands: [Schedule.self]
+    )
+
+    struct Schedule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the next runs of each drill playbook, in its time zone and in UTC.",
+            discussion: """
+            Runs inside a blackout window are shown with the window's name: the daemon skips them.
+
+            Examples:
+              yard drill schedule
+              yard drill schedule drill-zone-outage --count 8 --json
+            """
+        )
+
+        @Argument(help: "A drill playbook's name (default: every playbook with a schedule).") var playbook: String?
+        @Option(help: "How many runs per playbook.") var count = 5
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let playbooks = try Workspace.manifests().drillPlaybooks.filter { playbook == nil || $0.name == playbook }
+            if let playbook, playbooks.isEmpty { throw ValidationError("no DrillPlaybook named \(playbook) in playbooks/") }
+            var listing: [String: [RunLine]] = [:]
+            for drill in playbooks {
+                guard let schedule = drill.schedule else {
+                    if !json { print("\(drill.name): no schedule (run on demand)") }
+                    continue
+                }
+                let compiled = try CompiledSchedule(schedule)
+                let runs = compiled.upcomingRuns(after: Date(), count: count)
+                listing[drill.name] = runs.map { RunLine(local: $0.local, utc: $0.utc, blackout: $0.blackout) }
+                if !json {
+                    print("\(drill.name): \(schedule.cron) in \(schedule.timeZone)")
+                    var table = TextTable(headers: ["local", "UTC", "blackout"])
+                    table.rows = runs.map { [$0.local, $0.utc, $0.blackout.map { "skipped: \($0)" } ?? ""] }
+                    print(table.rendered)
+                    print("")
+                }
+            }
+            if json { try printJSON(listing) }
+        }
+    }
+
+    struct RunLine: Encodable { var local: String, utc: String, blackout: String? }
+}
