@@ -94,8 +94,9 @@ public struct ReleaseBench: Sendable {
     }
 
     /// Runs `body` on a fleet up at 1.0.0 and always kills the fleet after, even when cancelled.
-    func onFreshFleet(basePort: Int, _ body: (BenchFleet, Loads) async throws -> [ReleaseBenchTrial]) async throws -> [ReleaseBenchTrial] {
-        let fleet = try BenchFleet(basePort: basePort, root: root, bake: options.bake, scaleDownDelay: options.scaleDownDelay, ttftGate: options.ttftGate)
+    func onFreshFleet(basePort: Int, _ body: (ScratchFleet, Loads) async throws -> [ReleaseBenchTrial]) async throws -> [ReleaseBenchTrial] {
+        let fleet = try ScratchFleet(basePort: basePort, root: root, bake: options.bake, scaleDownDelay: options.scaleDownDelay,
+                                     ttftGate: options.ttftGate, smokeTimeout: .seconds(10))
         let loads = Loads()
         // Teardown in a task of its own: it must run to its end even when the benchmark was cancelled.
         let teardown: @Sendable () async -> Void = {
@@ -115,7 +116,7 @@ public struct ReleaseBench: Sendable {
         }
     }
 
-    func startLoad(_ fleet: BenchFleet, _ loads: Loads) -> LoadGenerator {
+    func startLoad(_ fleet: ScratchFleet, _ loads: Loads) -> LoadGenerator {
         let load = fleet.load(rps: options.requestsPerSecond, streams: options.streams, streamTokens: options.streamTokens)
         loads.add(load)
         load.start()
@@ -124,7 +125,7 @@ public struct ReleaseBench: Sendable {
 
     // MARK: Switchyard
 
-    func switchyard(_ fleet: BenchFleet, loads: Loads, trial: Int) async throws -> [ReleaseBenchTrial] {
+    func switchyard(_ fleet: ScratchFleet, loads: Loads, trial: Int) async throws -> [ReleaseBenchTrial] {
         let watcher = ConfigWatcher(path: "\(try fleet.context().nginx.prefix)/conf/nginx.conf")
         watcher.start()
         defer { watcher.stop() }
@@ -136,7 +137,7 @@ public struct ReleaseBench: Sendable {
     }
 
     /// One release under its own window of load: warm-up, the release, one more second.
-    func oneRelease(_ fleet: BenchFleet, loads: Loads, version: String, environment: [String: String], watcher: ConfigWatcher,
+    func oneRelease(_ fleet: ScratchFleet, loads: Loads, version: String, environment: [String: String], watcher: ConfigWatcher,
                     trial: Int, name: String) async throws -> ReleaseBenchTrial {
         let anchor = ClockAnchor()
         let live = try await fleet.store.routing(service: fleet.service.name)?.live.values.first ?? .blue
@@ -187,7 +188,7 @@ public struct ReleaseBench: Sendable {
 
     /// Start the new slot, rewrite the configuration to it, `nginx -s reload`, and signal the old slot
     /// as soon as the command returns. Load continues a stream's length and 2 s more.
-    func naive(_ fleet: BenchFleet, loads: Loads, signal: Int32, trial: Int) async throws -> ReleaseBenchTrial {
+    func naive(_ fleet: ScratchFleet, loads: Loads, signal: Int32, trial: Int) async throws -> ReleaseBenchTrial {
         let context = try fleet.context()
         let service = fleet.service
         let anchor = ClockAnchor()

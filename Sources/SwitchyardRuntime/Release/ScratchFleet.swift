@@ -4,61 +4,64 @@ import SwitchyardCore
 import Glibc
 #endif
 
-/// One benchmark fleet on its own loopback ports and temporary folder: a topology of one service
-/// (2 zones x 2 replicas x 2 slots of real `yard-gateway` processes), a real nginx in front, a state
-/// file. `forceDown()` kills everything it started, whatever state it is in.
-struct BenchFleet: Sendable {
-    let folder: URL
-    let topology: Topology
-    let playbook: ReleasePlaybook
-    let store: SQLiteStateStore
+/// A whole fleet on its own loopback ports and temporary folder, for tests and benchmarks: a topology
+/// of one service (2 zones x 2 replicas x 2 slots of real `yard-gateway` processes), a real nginx in
+/// front, a state file, and a release playbook with ready/smoke gates before the switch and error-rate
+/// and p99 time-to-first-token gates in the bake. `forceDown()` kills everything it started.
+public struct ScratchFleet: Sendable {
+    public let folder: URL
+    public let topology: Topology
+    public var playbook: ReleasePlaybook
+    public let store: SQLiteStateStore
 
     /// `basePort` .. `basePort + 11`: live, preview, then 8 instances.
-    init(basePort: Int, root: URL, bake: TimeSpan, scaleDownDelay: TimeSpan, ttftGate: TimeSpan) throws {
+    public init(basePort: Int, root: URL = FileManager.default.temporaryDirectory, bake: TimeSpan = .seconds(3), interval: TimeSpan = .seconds(1),
+                scaleDownDelay: TimeSpan = .ms(0), ttftGate: TimeSpan = .ms(250), smokeTimeout: TimeSpan = .seconds(3),
+                drainTimeout: TimeSpan = .seconds(30), maxFails: Int = 1) throws {
         folder = root.appendingPathComponent("fleet-\(basePort)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let balancer = LoadBalancer(name: "edge", listen: HostPort(host: "127.0.0.1", port: basePort),
                                     previewListen: HostPort(host: "127.0.0.1", port: basePort + 1),
                                     directory: folder.appendingPathComponent("nginx").path,
-                                    drainTimeout: .minutes(2), maxFails: 1, failTimeout: .seconds(5))
+                                    drainTimeout: .minutes(2), maxFails: maxFails, failTimeout: .seconds(5))
         let service = Service(name: "gateway", zones: ["zone-a", "zone-b"], replicasPerZone: 2, loadBalancer: "edge",
                               instance: InstanceSpec(command: "yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms",
                                                      ports: PortRange(first: basePort + 4)),
-                              drainTimeout: .seconds(30), capacityQPS: 100)
+                              drainTimeout: drainTimeout, capacityQPS: 100)
         topology = Topology(name: "bench-\(basePort)", zones: [Zone(name: "zone-a"), Zone(name: "zone-b")], loadBalancers: [balancer], services: [service])
         let gates = [
             GateDefinition(name: "ready", probe: .http(HTTPCheck(path: "/readyz"))),
-            GateDefinition(name: "smoke", probe: .sse(SSECheck(streams: 3, firstEventWithin: .seconds(1), timeout: .seconds(10))), consecutiveErrorLimit: 2),
+            GateDefinition(name: "smoke", probe: .sse(SSECheck(streams: 3, firstEventWithin: .seconds(1), timeout: smokeTimeout)), consecutiveErrorLimit: 2),
             GateDefinition(name: "errors", probe: .metric(MetricCheck(measure: .errorRate, threshold: Threshold(max: 0.05)))),
             GateDefinition(name: "ttft", probe: .metric(MetricCheck(measure: .p99TimeToFirstToken, threshold: Threshold(max: ttftGate.seconds)))),
         ]
         playbook = ReleasePlaybook(name: "bench", topology: topology.name, service: "gateway", preGates: ["ready", "smoke"],
-                                   bake: .init(duration: bake, interval: .seconds(1), gates: ["errors", "ttft"]), gates: gates,
+                                   bake: .init(duration: bake, interval: interval, gates: ["errors", "ttft"]), gates: gates,
                                    scaleDownDelay: scaleDownDelay)
         store = try SQLiteStateStore(path: folder.appendingPathComponent("state.sqlite").path)
     }
 
-    var service: Service { topology.services[0] }
-    var listener: HostPort { topology.loadBalancers[0].listen }
+    public var service: Service { topology.services[0] }
+    public var listener: HostPort { topology.loadBalancers[0].listen }
 
-    func context(environment: [String: String] = [:]) throws -> ReleaseContext {
+    public func context(environment: [String: String] = [:]) throws -> ReleaseContext {
         let driver = ProcessInstanceDriver(logDirectory: folder.appendingPathComponent("logs").path,
                                            readiness: ReadinessChecker(client: YardHTTPClient.shared), environment: environment)
         return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
-                                  workingDirectory: folder.path, actor: "bench", deployTimeout: .seconds(30))
+                                  workingDirectory: folder.path, actor: "scratch", deployTimeout: .seconds(30))
     }
 
-    func up(_ version: String) async throws {
+    public func up(_ version: String) async throws {
         _ = try await Fleet(context: try context()).up(version: version)
     }
 
     /// Every pid of this fleet's gateways, both slots.
-    func gatewayPIDs() -> [Int32] {
+    public func gatewayPIDs() -> [Int32] {
         Slot.allCases.flatMap { slot in service.instances(slot: slot).flatMap { ProcessInstanceDriver.find(service, $0).map(\.pid) } }
     }
 
     /// SIGKILL to every gateway of the fleet and SIGTERM to its nginx (SIGKILL if it lingers); removes the folder.
-    func forceDown() async {
+    public func forceDown() async {
         for pid in gatewayPIDs() { kill(pid, SIGKILL) }
         if let context = try? context() { await context.nginx.stop(graceful: false, timeout: .seconds(3)) }
         // Reap what we can and wait until the processes are really gone.
@@ -76,7 +79,7 @@ struct BenchFleet: Sendable {
 
     /// The load every variant runs: `rps` non-stream requests a second and `streams` SSE streams of
     /// `streamTokens` tokens, one every 100 ms, through the live listener.
-    func load(rps: Double, streams: Int, streamTokens: Int) -> LoadGenerator {
+    public func load(rps: Double, streams: Int, streamTokens: Int) -> LoadGenerator {
         var configuration = LoadConfiguration(target: "\(listener)")
         configuration.requestsPerSecond = rps
         configuration.streams = streams
