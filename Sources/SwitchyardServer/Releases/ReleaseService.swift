@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import SwitchyardCore
 import SwitchyardRuntime
 
@@ -58,9 +59,12 @@ public actor ReleaseService: ServiceLifecycle.Service {
     private func launch(_ context: ReleaseContext, _ body: @escaping @Sendable (ReleaseRunner) async throws -> ReleaseSummary) async throws -> String {
         let (signals, signal) = AsyncStream.makeStream(of: Start.self, bufferingPolicy: .bufferingOldest(1))
         let logger = self.logger
+        let started = StartedFlag()
         let runner = ReleaseRunner(context: context) { update in
             switch update {
-            case .started(let id, _, _): signal.yield(.started(id))
+            case .started(let id, _, _):
+                started.set()
+                signal.yield(.started(id))
             case .finished(let outcome, let reason): logger.info("release of \(context.service.name) \(outcome.rawValue): \(reason)")
             default: break
             }
@@ -71,7 +75,8 @@ public actor ReleaseService: ServiceLifecycle.Service {
                 _ = try await body(runner)
             } catch {
                 signal.yield(.refused(error))
-                if !(error is CancellationError) { logger.error("release of \(context.service.name) ended with an error: \(error)") }
+                // A refusal before the start is the caller's answer, and a cancelled one resumes at the next start.
+                if started.isSet, !Task.isCancelled { logger.error("release of \(context.service.name) ended with an error: \(error)") }
             }
             signal.finish()
             await self.forget(key)
@@ -99,4 +104,11 @@ public actor ReleaseService: ServiceLifecycle.Service {
         for task in running { task.cancel() }
         for task in running { await task.value }
     }
+}
+
+/// Whether a runner reported `started`: set from its update callback, read by the task running it.
+private final class StartedFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

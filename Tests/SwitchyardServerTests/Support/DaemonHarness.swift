@@ -16,8 +16,10 @@ struct DaemonHarness {
     let port: Int
     var store: any StateStore { daemon.store }
 
-    /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts.
-    static func with(seed: (any StateStore) async throws -> Void = { _ in },
+    /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts,
+    /// `afterShutdown` once it has stopped.
+    static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = nil,
+                     afterShutdown: (any StateStore) async throws -> Void = { _ in },
                      _ body: (DaemonHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -29,7 +31,8 @@ struct DaemonHarness {
                                                 manifestsDirectory: folder.path, anonymousActor: "test")
         var logger = Logger(label: "yardd-test")
         logger.logLevel = .warning
-        let daemon = try Daemon.open(configuration, logger: logger)
+        let opened = try Daemon.open(configuration, logger: logger)
+        let daemon = makeContext.map { Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: $0, logger: logger) } ?? opened
         try await seed(daemon.store)
         let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
         let group = daemon.makeServiceGroup(gracefulShutdownSignals: []) { _, port in portSignal.yield(port) }
@@ -46,6 +49,7 @@ struct DaemonHarness {
         }
         await group.triggerGracefulShutdown()
         try await running.value
+        try await afterShutdown(daemon.store)
     }
 
     static var repositoryRoot: URL {
