@@ -53,6 +53,7 @@ let package = Package(
                 "SwitchyardRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The reference SSE gateway that releases and drills act on.
@@ -105,7 +106,10 @@ let package = Package(
             name: "SwitchyardRuntimeTests",
             dependencies: ["SwitchyardRuntime", "SwitchyardTesting", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "SwitchyardServerTests", dependencies: ["SwitchyardServer"]),
+        .testTarget(
+            name: "SwitchyardServerTests",
+            dependencies: ["SwitchyardServer", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway", "SwitchyardTesting"]),
     ],
     swiftLanguageModes: [.v6]

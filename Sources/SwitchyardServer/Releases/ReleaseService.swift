@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SwitchyardCore
+import SwitchyardRuntime
+
+/// Runs releases in the background for the daemon and keeps their tasks: started over the API, or resumed
+/// at start when a previous daemon left them unfinished. On graceful shutdown the tasks are cancelled; every
+/// release stays journaled and the next start resumes it.
+public actor ReleaseService: ServiceLifecycle.Service {
+    let store: any StateStore
+    let catalog: ManifestCatalog
+    let makeContext: ReleaseContextFactory
+    let logger: Logger
+    private var tasks: [UUID: Task<Void, Never>] = [:]
+    /// Set once unfinished releases have been taken over: mutations wait for it.
+    public private(set) var isReady = false
+
+    public init(store: any StateStore, catalog: ManifestCatalog, makeContext: @escaping ReleaseContextFactory, logger: Logger) {
+        self.store = store
+        self.catalog = catalog
+        self.makeContext = makeContext
+        self.logger = logger
+    }
+
+    /// How a background release got going: its id once it holds its locks, or why it could not start.
+    enum Start: Sendable {
+        case started(String)
+        case refused(any Error)
+    }
+
+    // MARK: starting and resuming
+
+    /// Starts a release of `version` and returns its id once it holds the service's lock; the release runs on.
+    public func start(service: String, topology: String?, version: String, manual: Bool?, actor: String) async throws -> String {
+        let (topology, playbook) = try catalog.release(service: service, topology: topology)
+        let context = try makeContext(topology, playbook, store, actor)
+        return try await launch(context) { runner in try await runner.release(version: version, manual: manual) }
+    }
+
+    /// Resumes every release the store holds unfinished, each in the background; returns once each one
+    /// drives again (or could not be resumed, which is logged).
+    public func resumeUnfinished() async throws {
+        for record in try await store.unfinishedReleases() {
+            do {
+                let (topology, playbook) = try catalog.release(service: record.service, topology: record.topology)
+                let context = try makeContext(topology, playbook, store, "yardd")
+                let id = try await launch(context) { runner in try await runner.resume(releaseID: record.id) }
+                logger.notice("resumed release \(id) of \(record.service) \(record.version) in phase \(record.phase.rawValue)")
+            } catch {
+                logger.error("cannot resume release \(record.id) of \(record.service): \(error)")
+            }
+        }
+        isReady = true
+    }
+
+    /// Runs `body` in a kept task; returns when the runner reports `started` or throws before it.
+    private func launch(_ context: ReleaseContext, _ body: @escaping @Sendable (ReleaseRunner) async throws -> ReleaseSummary) async throws -> String {
+        let (signals, signal) = AsyncStream.makeStream(of: Start.self, bufferingPolicy: .bufferingOldest(1))
+        let logger = self.logger
+        let started = StartedFlag()
+        let runner = ReleaseRunner(context: context) { update in
+            switch update {
+            case .started(let id, _, _):
+                started.set()
+                signal.yield(.started(id))
+            case .finished(let outcome, let reason): logger.info("release of \(context.service.name) \(outcome.rawValue): \(reason)")
+            default: break
+            }
+        }
+        let key = UUID()
+        tasks[key] = Task {
+            do {
+                _ = try await body(runner)
+            } catch {
+                signal.yield(.refused(error))
+                // A refusal before the start is the caller's answer, and a cancelled one resumes at the next start.
+                if started.isSet, !Task.isCancelled { logger.error("release of \(context.service.name) ended with an error: \(error)") }
+            }
+            signal.finish()
+            await self.forget(key)
+        }
+        for await first in signals {
+            switch first {
+            case .started(let id): return id
+            case .refused(let error): throw error
+            }
+        }
+        throw CancellationError()
+    }
+
+    private func forget(_ key: UUID) { tasks[key] = nil }
+
+    /// How many releases run in this process now.
+    public var running: Int { tasks.count }
+
+    // MARK: lifecycle
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        let running = Array(tasks.values)
+        if !running.isEmpty { logger.notice("stopping \(running.count) running release(s); each resumes at the next start") }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+}
+
+/// Whether a runner reported `started`: set from its update callback, read by the task running it.
+private final class StartedFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardRuntime
+@testable import SwitchyardServer
+
+/// A real daemon for one test: the repository's topologies/ and playbooks/ copied into a temporary folder,
+/// its own state file, the API on an ephemeral loopback port, and a real HTTP client.
+struct DaemonHarness {
+    let folder: URL
+    let daemon: Daemon
+    let port: Int
+    var store: any StateStore { daemon.store }
+
+    /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts,
+    /// `afterShutdown` once it has stopped.
+    static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = nil,
+                     afterShutdown: (any StateStore) async throws -> Void = { _ in },
+                     _ body: (DaemonHarness) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["topologies", "playbooks"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: folder.appendingPathComponent(".yard/state.sqlite").path,
+                                                manifestsDirectory: folder.path, anonymousActor: "test")
+        var logger = Logger(label: "yardd-test")
+        logger.logLevel = .warning
+        let opened = try Daemon.open(configuration, logger: logger)
+        let daemon = makeContext.map { Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: $0, logger: logger) } ?? opened
+        try await seed(daemon.store)
+        let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
+        let group = daemon.makeServiceGroup(gracefulShutdownSignals: []) { _, port in portSignal.yield(port) }
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let harness = DaemonHarness(folder: folder, daemon: daemon, port: port)
+        do {
+            try await body(harness)
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = await running.result
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        try await afterShutdown(daemon.store)
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    struct Reply {
+        var status: Int
+        var json: Any
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        /// `error.code` of an error body.
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func get(_ path: String) async throws -> Reply { try await send(.GET, path) }
+
+    func post(_ path: String, _ body: [String: Any]? = nil) async throws -> Reply {
+        try await send(.POST, path, body: body.map { try JSONSerialization.data(withJSONObject: $0) })
+    }
+
+    func post(_ path: String, raw: String) async throws -> Reply { try await send(.POST, path, body: Data(raw.utf8)) }
+
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let buffer = try await response.body.collect(upTo: 1 << 22)
+        let data = Data(buffer: buffer)
+        return Reply(status: Int(response.status.code), json: (try? JSONSerialization.jsonObject(with: data)) ?? [:])
+    }
+}
+
+enum Seed {
+    static let t0 = Date(timeIntervalSince1970: 1_795_610_096)
+
+    static func plan(service: String = "gateway", version: String = "2.0") -> ReleasePlan {
+        ReleasePlan(service: service, topology: "local", version: version, previousVersion: "1.0", before: ["zone-a": .blue, "zone-b": .blue],
+                    waves: [["zone-a", "zone-b"]], preGates: [], bakeGates: [], bakeDuration: .seconds(10), bakeInterval: .seconds(1),
+                    scaleDownDelay: .seconds(30), keepWarm: false, manualPromotion: false)
+    }
+
+    /// A release record in phase `planned`, created `seconds` after t0.
+    @discardableResult
+    static func release(_ store: any StateStore, id: String, version: String = "2.0", seconds: Int = 0) async throws -> ReleaseRecord {
+        let now = t0.addingTimeInterval(TimeInterval(seconds))
+        return try await store.createRelease(NewRelease(id: id, startedBy: "ci", machine: ReleaseMachine(plan: plan(version: version)), now: now),
+                                             journal: [.note("release of gateway \(version) started by ci")], now: now)
+    }
+}

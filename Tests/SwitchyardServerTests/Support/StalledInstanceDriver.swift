@@ -1,0 +1,24 @@
+import Foundation
+import SwitchyardCore
+@testable import SwitchyardRuntime
+import SwitchyardServer
+
+/// An instance driver whose deploys never finish (until cancelled): a release driven with it stays in
+/// `deploying`, without processes or nginx, for tests of what the daemon does around a running release.
+struct StalledInstanceDriver: InstanceDriver {
+    func deploy(_ service: Service, zones: [String], slot: Slot, version: String, timeout: Duration) async throws -> [RunningInstance] {
+        try await Task.sleep(for: .seconds(3600))
+        return []
+    }
+
+    func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport {
+        RetireReport(stopped: [], killed: [])
+    }
+
+    func running(_ service: Service, slot: Slot) async -> [RunningInstance] { [] }
+
+    static let factory: ReleaseContextFactory = { topology, playbook, store, actor in
+        try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: StalledInstanceDriver(), prober: GateProber(),
+                           workingDirectory: FileManager.default.temporaryDirectory.path, actor: actor)
+    }
+}
