@@ -19,8 +19,11 @@ public actor NginxDriver {
         public var checked: Duration
         /// HUP sent → every old worker stopped accepting.
         public var complete: Duration
-        /// Old workers still finishing their streams.
+        /// Workers of the generation this reload replaced, still finishing their streams.
         public var oldWorkers: [Int32]
+        /// Every worker still shutting down, earlier reloads' included: each generation lives until its
+        /// longest stream ends (or `worker_shutdown_timeout`), so repeated reloads pile them up.
+        public var draining: Int
     }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
@@ -100,7 +103,8 @@ public actor NginxDriver {
             let fresh = now.filter { !oldWorkers.contains($0.pid) && !$0.shuttingDown }
             let oldAccepting = now.filter { oldWorkers.contains($0.pid) && !$0.shuttingDown }
             if !fresh.isEmpty, oldAccepting.isEmpty {
-                return SwitchReport(checked: checked, complete: clock.now - sent, oldWorkers: now.filter { oldWorkers.contains($0.pid) }.map(\.pid))
+                return SwitchReport(checked: checked, complete: clock.now - sent, oldWorkers: now.filter { oldWorkers.contains($0.pid) }.map(\.pid),
+                                    draining: now.filter(\.shuttingDown).count)
             }
             try await Task.sleep(for: .milliseconds(2))
         }

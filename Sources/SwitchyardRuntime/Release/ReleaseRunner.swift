@@ -24,6 +24,8 @@ public actor ReleaseRunner {
     /// once this lease has lapsed (the first one died), never while it is renewed.
     let driver = "pid \(getpid())"
     static let driverLease: Duration = .seconds(5)
+    /// Old nginx workers draining at once above which a switch says so (they pile up with reloads).
+    static let drainingWorkerWarning = 8
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case alreadyLive(String)
@@ -266,6 +268,9 @@ public actor ReleaseRunner {
             if !rollingBack { for zone in routing.keys where routing[zone] == plan.target(zone) { versions[plan.target(zone)] = plan.version } }
             try await context.store.commitRouting(service: context.service.name, live: routing, versions: versions, now: Date())
             let confirmed = await confirm(routing)
+            if report.draining > Self.drainingWorkerWarning {
+                onUpdate(.note("\(report.draining) old nginx workers are still draining streams from earlier reloads; each lives until its longest stream ends or worker_shutdown_timeout (\(context.balancer.drainTimeout)) passes"))
+            }
             if rollingBack, let verdict = failingVerdictAt {
                 rollbackTime = clock.now - verdict
                 onUpdate(.routedBack(routing, afterVerdict: rollbackTime!))
@@ -273,7 +278,7 @@ public actor ReleaseRunner {
                 switchTime = report.complete
                 onUpdate(.switched(routing, switchTime: report.complete, checkTime: report.checked))
             }
-            let message = "routing \(routing.label): switch complete in \(Self.format(report.complete)) (nginx -t \(Self.format(report.checked)))" + (confirmed ? ", confirmed through \(context.balancer.listen)" : ", not yet confirmed through the listener")
+            let message = "routing \(routing.label): switch complete in \(Self.format(report.complete)) (nginx -t \(Self.format(report.checked)); \(report.draining) old worker(s) draining)" + (confirmed ? ", confirmed through \(context.balancer.listen)" : ", not yet confirmed through the listener")
             return (mutate { $0.routed(ok: true, detail: message) }, message, false)
         } catch {
             return (mutate { $0.routed(ok: false, detail: "\(error)") }, "\(error)", true)
