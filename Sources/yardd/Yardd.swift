@@ -8,6 +8,15 @@ struct Yardd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yardd",
         abstract: "The Switchyard daemon: runs releases and serves the HTTP API.",
+        subcommands: [Serve.self, TokenCommand.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "The Switchyard daemon: runs releases and serves the HTTP API.",
         discussion: """
         Reads topologies/ and playbooks/ under --manifests, opens the state store shared with `yard`, \
         resumes releases a previous run left unfinished, and serves /v1 on --listen. SIGTERM or SIGINT \
@@ -15,6 +24,8 @@ struct Yardd: AsyncParsableCommand {
 
         Example:
           yardd --state .yard/state.sqlite --listen 127.0.0.1:7780 --manifests .
+
+        /v1 needs a bearer token: create the first one with `yardd token create NAME --role admin`.
         """
     )
 

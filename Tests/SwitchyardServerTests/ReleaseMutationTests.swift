@@ -47,7 +47,7 @@ import SwitchyardRuntime
             _ = try await yardd.post("/v1/releases", ["service": "gateway", "version": "1.1.0"])
             let audit = try await yardd.store.listAudit(limit: 10)
             #expect(audit.map(\.outcome) == ["refused", "requested"])
-            #expect(audit.allSatisfy { $0.action == "release.start" && $0.target == "gateway" && $0.actor == "test" })
+            #expect(audit.allSatisfy { $0.action == "release.start" && $0.target == "gateway" && $0.actor == "admin" })
             #expect(audit[0].detail?.hasPrefix("nothing-live:") == true)
         }
     }

@@ -28,6 +28,51 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".yard/state.sqlite").path))
     }
 
+    @Test func tokenSubcommandsBootstrapAccessThroughTheStateFile() async throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let state = folder.appendingPathComponent(".yard/state.sqlite").path
+        let created = try Self.runOnce(["token", "create", "ci", "--role", "operator", "--state", state])
+        #expect(created.status == 0, "\(created.err)")
+        let token = created.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("yard_") && token.count == 48)
+        let again = try Self.runOnce(["token", "create", "ci", "--role", "admin", "--state", state])
+        #expect(again.status == 1)
+        #expect(again.err.contains("already exists"))
+        let badRole = try Self.runOnce(["token", "create", "x", "--role", "root", "--state", state])
+        #expect(badRole.status != 0)
+        let listed = try Self.runOnce(["token", "list", "--state", state])
+        #expect(listed.out.hasPrefix("ci\toperator\t"))
+        #expect(!listed.out.contains(token))
+
+        let (status, log) = try await Self.run(in: folder, ["--listen", "127.0.0.1:0"]) { port in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/topologies")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            #expect(response.status.code == 200)
+        }
+        #expect(status == 0, "\(log)")
+
+        #expect(try Self.runOnce(["token", "revoke", "ci", "--state", state]).status == 0)
+        #expect(try Self.runOnce(["token", "revoke", "ci", "--state", state]).status == 1)
+        #expect(try Self.runOnce(["token", "list", "--state", state]).out.isEmpty)
+    }
+
+    /// Runs yardd to completion; returns its exit status, stdout and stderr.
+    static func runOnce(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = DaemonHarness.repositoryRoot.appendingPathComponent(".build/debug/yardd")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
     /// A temporary folder with the repository's manifests.
     static func workspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-process-\(UUID().uuidString.prefix(8))")

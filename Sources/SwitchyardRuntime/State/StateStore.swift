@@ -126,6 +126,22 @@ public protocol StateStore: Sendable {
     /// Restore actions not done yet, of one run or (nil) of every run, by run (oldest first) and sequence. Undo them in
     /// reverse sequence order within a run.
     func pendingRestoreActions(run: String?) async throws(StateStoreError) -> [RestoreAction]
+
+    // MARK: API tokens
+
+    /// Stores a token by the SHA-256 (hex) of its secret; fails with `.tokenExists` when the name is taken.
+    @discardableResult
+    func createToken(name: String, role: TokenRole, hash: String, now: Date) async throws(StateStoreError) -> TokenRecord
+
+    /// Deletes the token; returns false when there was none of that name.
+    @discardableResult
+    func revokeToken(name: String) async throws(StateStoreError) -> Bool
+
+    /// Every token, by name.
+    func tokens() async throws(StateStoreError) -> [TokenRecord]
+
+    /// The token whose secret hashes to `hash`.
+    func token(hash: String) async throws(StateStoreError) -> TokenRecord?
 }
 
 extension StateStore {

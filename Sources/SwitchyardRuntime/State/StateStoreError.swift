@@ -35,6 +35,8 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     case drillRunExists(id: String)
     case drillRunNotFound(id: String)
     case restoreActionNotFound(run: String, sequence: Int)
+    /// API tokens: names are unique.
+    case tokenExists(name: String)
 
     public var description: String {
         switch self {
@@ -76,6 +78,8 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
             "no drill run \(id) in the state store"
         case .restoreActionNotFound(let run, let sequence):
             "drill run \(run) has no restore action #\(sequence)"
+        case .tokenExists(let name):
+            "a token named \(name) already exists; revoke it first (yardd token revoke \(name)) or pick another name"
         }
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import SwitchyardRuntime
 
-/// `/v1/releases`: list, get, journal, start, promote, abort. Mutations are audited before they act.
+/// `/v1/releases`: list, get, journal, start, promote, abort. Mutations are audited before they act, with the
+/// request's token name as the actor.
 enum ReleaseRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, releases: ReleaseService, store: any StateStore, actor: String) {
+    static func add(to router: Router<YarddRequestContext>, releases: ReleaseService, store: any StateStore) {
         let auditor = Auditor(store: store)
 
         router.get("/v1/releases") { request, _ in
@@ -30,7 +31,8 @@ enum ReleaseRoutes {
             } catch { throw APIError.store(error) }
         }
 
-        router.post("/v1/releases") { request, _ in
+        router.post("/v1/releases") { request, context in
+            let actor = context.actor
             let body = try await JSONResponse.decode(StartReleaseRequest.self, from: request)
             try await requireReady(releases)
             let id = try await auditor.perform(actor: actor, action: "release.start", target: body.service,
@@ -41,11 +43,13 @@ enum ReleaseRoutes {
         }
 
         router.post("/v1/releases/:id/promote") { _, context in
+            let actor = context.actor
             let id = try context.parameters.require("id")
             return try await control(id, request: "promote", action: "release.promote", releases: releases, store: store, auditor: auditor, actor: actor)
         }
 
         router.post("/v1/releases/:id/abort") { request, context in
+            let actor = context.actor
             let id = try context.parameters.require("id")
             let buffer = try await request.body.collect(upTo: 1 << 16)
             let reason = buffer.readableBytes == 0 ? nil : (try? JSONDecoder().decode(AbortRequest.self, from: Data(buffer: buffer)))?.reason

@@ -32,12 +32,13 @@ public struct Daemon: Sendable {
         return Daemon(configuration: configuration, catalog: catalog, store: store, logger: logger)
     }
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<YarddRequestContext> {
+        let router = Router(context: YarddRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: AuthMiddleware(store: store))
         HealthRoutes.add(to: router, releases: releases)
         TopologyRoutes.add(to: router, catalog: catalog, store: store)
-        ReleaseRoutes.add(to: router, releases: releases, store: store, actor: configuration.anonymousActor)
+        ReleaseRoutes.add(to: router, releases: releases, store: store)
         return router
     }
 

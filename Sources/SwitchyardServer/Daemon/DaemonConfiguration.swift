@@ -9,16 +9,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var statePath: String
     /// The folder holding `topologies/` and `playbooks/`; releases run with it as their working directory.
     public var manifestsDirectory: String
-    /// Who a request acts as until tokens exist: written to the audit log and the release record.
-    public var anonymousActor: String
-
-    public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".",
-                anonymousActor: String = "api") {
+    public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".") {
         self.host = host
         self.port = port
         self.statePath = statePath
         self.manifestsDirectory = manifestsDirectory
-        self.anonymousActor = anonymousActor
     }
 
     /// Parses `HOST:PORT` (`127.0.0.1:7780`, `[::1]:7780`, `:7780` for loopback).

@@ -9,11 +9,13 @@ import SwitchyardRuntime
 @testable import SwitchyardServer
 
 /// A real daemon for one test: the repository's topologies/ and playbooks/ copied into a temporary folder,
-/// its own state file, the API on an ephemeral loopback port, and a real HTTP client.
+/// its own state file, the API on an ephemeral loopback port, and a real HTTP client. One token per role
+/// (named after the role) is created before the daemon starts; requests send the admin one unless told otherwise.
 struct DaemonHarness {
     let folder: URL
     let daemon: Daemon
     let port: Int
+    let tokens: [TokenRole: String]
     var store: any StateStore { daemon.store }
 
     /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts,
@@ -28,18 +30,20 @@ struct DaemonHarness {
             try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: folder.appendingPathComponent(".yard/state.sqlite").path,
-                                                manifestsDirectory: folder.path, anonymousActor: "test")
+                                                manifestsDirectory: folder.path)
         var logger = Logger(label: "yardd-test")
         logger.logLevel = .warning
         let opened = try Daemon.open(configuration, logger: logger)
         let daemon = makeContext.map { Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: $0, logger: logger) } ?? opened
+        var tokens: [TokenRole: String] = [:]
+        for role in TokenRole.allCases { tokens[role] = try await APIToken.create(name: role.rawValue, role: role, in: daemon.store) }
         try await seed(daemon.store)
         let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
         let group = daemon.makeServiceGroup(gracefulShutdownSignals: []) { _, port in portSignal.yield(port) }
         let running = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        let harness = DaemonHarness(folder: folder, daemon: daemon, port: port)
+        let harness = DaemonHarness(folder: folder, daemon: daemon, port: port, tokens: tokens)
         do {
             try await body(harness)
         } catch {
@@ -59,22 +63,35 @@ struct DaemonHarness {
     struct Reply {
         var status: Int
         var json: Any
+        var headers: HTTPHeaders = [:]
         var object: [String: Any] { json as? [String: Any] ?? [:] }
         /// `error.code` of an error body.
         var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
     }
 
-    func get(_ path: String) async throws -> Reply { try await send(.GET, path) }
+    /// How a request authenticates: as one of the harness's roles, with a given bearer string, or not at all.
+    enum Auth {
+        case role(TokenRole)
+        case bearer(String)
+        case none
+    }
 
-    func post(_ path: String, _ body: [String: Any]? = nil) async throws -> Reply {
-        try await send(.POST, path, body: body.map { try JSONSerialization.data(withJSONObject: $0) })
+    func get(_ path: String, as auth: Auth = .role(.admin)) async throws -> Reply { try await send(.GET, path, as: auth) }
+
+    func post(_ path: String, _ body: [String: Any]? = nil, as auth: Auth = .role(.admin)) async throws -> Reply {
+        try await send(.POST, path, body: body.map { try JSONSerialization.data(withJSONObject: $0) }, as: auth)
     }
 
     func post(_ path: String, raw: String) async throws -> Reply { try await send(.POST, path, body: Data(raw.utf8)) }
 
-    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Reply {
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, as auth: Auth = .role(.admin)) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
+        switch auth {
+        case .role(let role): request.headers.add(name: "Authorization", value: "Bearer \(tokens[role]!)")
+        case .bearer(let value): request.headers.add(name: "Authorization", value: "Bearer \(value)")
+        case .none: break
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -82,7 +99,8 @@ struct DaemonHarness {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let buffer = try await response.body.collect(upTo: 1 << 22)
         let data = Data(buffer: buffer)
-        return Reply(status: Int(response.status.code), json: (try? JSONSerialization.jsonObject(with: data)) ?? [:])
+        return Reply(status: Int(response.status.code), json: (try? JSONSerialization.jsonObject(with: data)) ?? [:],
+                     headers: response.headers)
     }
 }
 

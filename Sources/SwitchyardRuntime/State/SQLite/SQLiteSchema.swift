@@ -111,6 +111,17 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // API tokens: only the SHA-256 (hex) of a token is stored, never the token.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_tokens (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                    hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

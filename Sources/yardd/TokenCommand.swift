@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import SwitchyardRuntime
+import SwitchyardServer
+
+extension TokenRole: ExpressibleByArgument {}
+
+/// `yardd token create|revoke|list`: manages API tokens directly in the state file (bootstrap, before any
+/// token exists to call the API with).
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Create, revoke and list API tokens in the state file.",
+        subcommands: [Create.self, Revoke.self, List.self]
+    )
+
+    struct StateOption: ParsableArguments {
+        @Option(help: "The SQLite state file, shared with the CLI.") var state = ".yard/state.sqlite"
+
+        func open() throws -> SQLiteStateStore {
+            do { return try SQLiteStateStore(path: state) } catch {
+                FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token and print it once; only its SHA-256 is stored.",
+            discussion: "Roles: viewer (reads), operator (viewer + start, promote and abort releases), admin (everything, tokens)."
+        )
+        @Argument(help: "A unique name; it becomes the actor in the audit log.") var name: String
+        @Option(help: "viewer, operator or admin.") var role: TokenRole
+        @OptionGroup var state: StateOption
+
+        func validate() throws {
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
+                throw ValidationError("token names use letters, digits, '-', '_', '.' and '@' (got \(name.debugDescription))")
+            }
+        }
+
+        func run() async throws {
+            let store = try state.open()
+            do {
+                let token = try await APIToken.create(name: name, role: role, in: store)
+                print(token)
+                FileHandle.standardError.write(Data("yardd: token \(name) (\(role)) created; it is shown only this once\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke (delete) a token; requests with it are refused at once.")
+        @Argument(help: "The token's name.") var name: String
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            let store = try state.open()
+            guard try await store.revokeToken(name: name) else {
+                FileHandle.standardError.write(Data("yardd: no token named \(name); `yardd token list` lists them\n".utf8))
+                throw ExitCode(1)
+            }
+            print("revoked \(name)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens: name, role, creation time (never the secret).")
+        @OptionGroup var state: StateOption
+
+        func run() async throws {
+            let store = try state.open()
+            for token in try await store.tokens() {
+                print("\(token.name)\t\(token.role)\t\(ISO8601DateFormatter().string(from: token.createdAt))")
+            }
+        }
+    }
+}
