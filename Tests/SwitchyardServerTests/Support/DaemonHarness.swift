@@ -20,7 +20,9 @@ struct DaemonHarness {
 
     /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts,
     /// `afterShutdown` once it has stopped.
-    static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = nil,
+    /// Releases run with a driver that starts no process (a seeded unfinished release is resumed at start:
+    /// real gateways would be left running on the example topology's ports).
+    static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = StalledInstanceDriver.factory,
                      afterShutdown: (any StateStore) async throws -> Void = { _ in },
                      _ body: (DaemonHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-\(UUID().uuidString.prefix(8))")
