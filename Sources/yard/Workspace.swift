@@ -46,9 +46,8 @@ enum Workspace {
     }
 
     static func context(topology: Topology, playbook: ReleasePlaybook, store: SQLiteStateStore, environment: [String: String] = [:]) throws -> ReleaseContext {
-        let readiness = ReadinessChecker(client: YardHTTPClient.shared)
-        let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: readiness, environment: environment)
-        return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
-                                  actor: ProcessInfo.processInfo.environment["USER"] ?? "cli")
+        try ReleaseContext.processes(topology: topology, playbook: playbook, store: store,
+                                     workingDirectory: FileManager.default.currentDirectoryPath, logDirectory: logDirectory,
+                                     actor: ProcessInfo.processInfo.environment["USER"] ?? "cli", environment: environment)
     }
 }

@@ -62,3 +62,16 @@ public struct ReleaseContext: Sendable {
 
     var lockName: String { "release/\(topology.name)/\(service.name)" }
 }
+
+extension ReleaseContext {
+    /// A release of local processes behind a Switchyard-run nginx: the process driver logging under
+    /// `logDirectory`, gate probes on the shared client. What the CLI, the daemon and scratch fleets use.
+    public static func processes(topology: Topology, playbook: ReleasePlaybook, store: any StateStore, workingDirectory: String,
+                                 logDirectory: String, actor: String, environment: [String: String] = [:],
+                                 deployTimeout: Duration = .seconds(30)) throws -> ReleaseContext {
+        let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared),
+                                           environment: environment)
+        return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
+                                  workingDirectory: workingDirectory, actor: actor, deployTimeout: deployTimeout)
+    }
+}

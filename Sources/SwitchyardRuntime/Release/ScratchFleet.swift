@@ -45,10 +45,8 @@ public struct ScratchFleet: Sendable {
     public var listener: HostPort { topology.loadBalancers[0].listen }
 
     public func context(environment: [String: String] = [:]) throws -> ReleaseContext {
-        let driver = ProcessInstanceDriver(logDirectory: folder.appendingPathComponent("logs").path,
-                                           readiness: ReadinessChecker(client: YardHTTPClient.shared), environment: environment)
-        return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
-                                  workingDirectory: folder.path, actor: "scratch", deployTimeout: .seconds(30))
+        try ReleaseContext.processes(topology: topology, playbook: playbook, store: store, workingDirectory: folder.path,
+                                     logDirectory: folder.appendingPathComponent("logs").path, actor: "scratch", environment: environment)
     }
 
     public func up(_ version: String) async throws {

@@ -10,9 +10,8 @@ extension ManifestCatalog {
     public var processContextFactory: ReleaseContextFactory {
         let directory = self.directory
         return { topology, playbook, store, actor in
-            let driver = ProcessInstanceDriver(logDirectory: "\(directory)/.yard/logs", readiness: ReadinessChecker(client: YardHTTPClient.shared))
-            return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
-                                      workingDirectory: directory, actor: actor)
+            try ReleaseContext.processes(topology: topology, playbook: playbook, store: store, workingDirectory: directory,
+                                         logDirectory: "\(directory)/.yard/logs", actor: actor)
         }
     }
 }
