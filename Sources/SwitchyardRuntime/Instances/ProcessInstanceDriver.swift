@@ -22,11 +22,13 @@ public struct ProcessInstanceDriver: InstanceDriver {
     public func deploy(_ service: Service, zones: [String], slot: Slot, version: String, timeout: Duration) async throws -> [RunningInstance] {
         var result: [RunningInstance] = []
         var started: [RunningInstance] = []
-        for id in service.instances(slot: slot).filter({ zones.contains($0.zone) }) {
+        let ids = service.instances(slot: slot).filter { zones.contains($0.zone) }
+        let running = Self.find(service, ids)
+        for id in ids {
             let address = HostPort(host: service.instance.host, port: id.port)
             let expected = service.command(for: id, version: version)
             var adopted: RunningInstance?
-            for found in Self.find(service, id) {
+            for found in running[id] ?? [] {
                 if found.version == version, found.commandLine == expected.joined(separator: " ") {
                     adopted = RunningInstance(id: id, pid: found.pid, version: version, address: address, adopted: true)
                 } else {
@@ -49,7 +51,8 @@ public struct ProcessInstanceDriver: InstanceDriver {
     }
 
     public func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport {
-        let targets = service.instances(slot: slot).filter { zones.contains($0.zone) }.flatMap { id in Self.find(service, id).map { (id, $0.pid) } }
+        let ids = service.instances(slot: slot).filter { zones.contains($0.zone) }
+        let targets = Self.find(service, ids).flatMap { id, found in found.map { (id, $0.pid) } }
         let grace = service.drainTimeout.duration
         let outcomes = await withTaskGroup(of: (InstanceID, Bool).self) { group in
             for (id, pid) in targets { group.addTask { (id, await Spawner.terminate(pid, grace: grace)) } }
@@ -61,8 +64,10 @@ public struct ProcessInstanceDriver: InstanceDriver {
     }
 
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
-        service.instances(slot: slot).flatMap { id in
-            Self.find(service, id).map {
+        let ids = service.instances(slot: slot)
+        let running = Self.find(service, ids)
+        return ids.flatMap { id in
+            (running[id] ?? []).map {
                 RunningInstance(id: id, pid: $0.pid, version: $0.version, address: HostPort(host: service.instance.host, port: id.port), adopted: true)
             }
         }
@@ -92,34 +97,49 @@ public struct ProcessInstanceDriver: InstanceDriver {
 
     struct Found { var pid: Int32; var version: String; var commandLine: String }
 
-    /// Processes running this instance at any version: their command line is the template's,
-    /// word for word, with any value in the `{version}` position.
-    static func find(_ service: Service, _ id: InstanceID) -> [Found] {
+    /// Processes running these instances at any version, read from one pass over /proc: a command
+    /// line is the instance's template word for word, with any value in the `{version}` position.
+    static func find(_ service: Service, _ ids: [InstanceID]) -> [InstanceID: [Found]] {
         let marker = "\u{1}version\u{1}"
-        let pattern = service.command(for: id, version: marker)
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        var found: [Found] = []
-        for pid in entries.compactMap(Int32.init) {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { continue }
-            var words = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            if words.last == "" { words.removeLast() }
-            guard words.count == pattern.count, ProcessTable.isAlive(pid) else { continue }
-            var version: String?
-            var matches = true
-            for (word, expected) in zip(words.dropFirst(), pattern.dropFirst()) {
-                if expected.contains(marker) {
-                    let parts = expected.components(separatedBy: marker)
-                    guard word.hasPrefix(parts[0]), word.hasSuffix(parts.last!), word.count >= parts[0].count + parts.last!.count else { matches = false; break }
-                    version = String(word.dropFirst(parts[0].count).dropLast(parts.last!.count))
-                } else if word != expected {
-                    matches = false
-                    break
-                }
+        let patterns = ids.map { ($0, service.command(for: $0, version: marker)) }
+        var found: [InstanceID: [Found]] = [:]
+        for (pid, words) in commandLines() {
+            for (id, pattern) in patterns {
+                guard let match = match(words, pattern, marker: marker), ProcessTable.isAlive(pid) else { continue }
+                found[id, default: []].append(Found(pid: pid, version: match, commandLine: ([pattern[0]] + words.dropFirst()).joined(separator: " ")))
             }
-            // The executable may have been resolved to a full path.
-            guard matches, URL(fileURLWithPath: words[0]).lastPathComponent == URL(fileURLWithPath: pattern[0]).lastPathComponent else { continue }
-            found.append(Found(pid: pid, version: version ?? "", commandLine: ([pattern[0]] + words.dropFirst()).joined(separator: " ")))
         }
         return found
+    }
+
+    static func find(_ service: Service, _ id: InstanceID) -> [Found] { find(service, [id])[id] ?? [] }
+
+    /// Every process's command line, as words.
+    static func commandLines() -> [(Int32, [String])] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+            var words = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            if words.last == "" { words.removeLast() }
+            return (pid, words)
+        }
+    }
+
+    /// The version in the `{version}` position when `words` is the pattern ("" when the template has none), else nil.
+    static func match(_ words: [String], _ pattern: [String], marker: String) -> String? {
+        guard words.count == pattern.count, !words.isEmpty else { return nil }
+        var version: String?
+        for (word, expected) in zip(words.dropFirst(), pattern.dropFirst()) {
+            if expected.contains(marker) {
+                let parts = expected.components(separatedBy: marker)
+                guard word.hasPrefix(parts[0]), word.hasSuffix(parts.last!), word.count >= parts[0].count + parts.last!.count else { return nil }
+                version = String(word.dropFirst(parts[0].count).dropLast(parts.last!.count))
+            } else if word != expected {
+                return nil
+            }
+        }
+        // The executable may have been resolved to a full path.
+        guard URL(fileURLWithPath: words[0]).lastPathComponent == URL(fileURLWithPath: pattern[0]).lastPathComponent else { return nil }
+        return version ?? ""
     }
 }

@@ -55,7 +55,7 @@ public struct ScratchFleet: Sendable {
 
     /// Every pid of this fleet's gateways, both slots.
     public func gatewayPIDs() -> [Int32] {
-        Slot.allCases.flatMap { slot in service.instances(slot: slot).flatMap { ProcessInstanceDriver.find(service, $0).map(\.pid) } }
+        ProcessInstanceDriver.find(service, service.instances).values.flatMap { $0.map(\.pid) }
     }
 
     /// SIGKILL to every gateway of the fleet and SIGTERM to its nginx (SIGKILL if it lingers); removes the folder.
