@@ -93,6 +93,7 @@ extension LoadBalancer {
         let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .seconds(1)) ?? .minutes(10)
         let maxFails = map.optional("maxFails")?.int(min: 0, max: 100) ?? 1
         let failTimeout = map.optional("failTimeout")?.timeSpan(min: .seconds(1)) ?? .seconds(10)
+        let passiveHealth = map.optional("passiveHealth")?.bool() ?? true
         let clientKeepalive = map.optional("clientKeepalive")?.timeSpan(min: .ms(0), max: .hours(1)) ?? .ms(0)
         let nodes = map.optional("nodes")?.list { item -> Node? in
             guard let node = item.mapping() else { return nil }
@@ -111,7 +112,8 @@ extension LoadBalancer {
         guard let name, let listen, let preview else { return nil }
         return LoadBalancer(name: name, driver: driver, listen: listen, previewListen: preview, directory: directory, managed: managed,
                             reloadCommand: reload, drainTimeout: drainTimeout, maxFails: maxFails, failTimeout: failTimeout,
-                            clientKeepalive: clientKeepalive, nodes: nodes, virtualAddress: virtualAddress)
+                            clientKeepalive: clientKeepalive, nodes: nodes, virtualAddress: virtualAddress,
+                            passiveHealth: passiveHealth)
     }
 }
 

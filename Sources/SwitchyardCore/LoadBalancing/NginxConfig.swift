@@ -41,13 +41,19 @@ public struct NginxConfig: Sendable, Hashable {
         guard !live.isEmpty else { throw .noLiveInstance(service) }
         let upstreamLive = "\(identifier(service))_live"
         let upstreamPreview = "\(identifier(service))_preview"
-        let health = passiveHealth ? " max_fails=\(balancer.maxFails) fail_timeout=\(seconds(balancer.failTimeout))" : " max_fails=0"
+        let passive = passiveHealth && balancer.passiveHealth
+        let health = passive ? " max_fails=\(balancer.maxFails) fail_timeout=\(seconds(balancer.failTimeout))" : " max_fails=0"
         func servers(_ list: [HostPort]) -> String {
             if list.isEmpty { return "        server 127.0.0.1:9 down;  # no idle slot deployed\n" }
             return list.map { "        server \($0)\(health);\n" }.joined()
         }
         // Streams may last as long as the drain timeout; reads wait at least that long.
         let readTimeout = max(balancer.drainTimeout.milliseconds / 1000, 3600)
+        // A request not yet answered is retried on the next server (`non_idempotent`: completions are POSTs).
+        let retry = passive
+            ? ["proxy_next_upstream error timeout http_502 http_503 non_idempotent;", "proxy_next_upstream_tries 3;", "proxy_next_upstream_timeout 5s;"]
+            : ["proxy_next_upstream off;"]
+        let retryLines = retry.joined(separator: "\n" + String(repeating: " ", count: 12))
         func server(_ listen: HostPort, _ upstream: String, _ role: String) -> String {
             """
                 server {
@@ -63,9 +69,7 @@ public struct NginxConfig: Sendable, Hashable {
                         proxy_connect_timeout 2s;
                         proxy_read_timeout \(readTimeout)s;
                         proxy_send_timeout \(readTimeout)s;
-                        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-                        proxy_next_upstream_tries 3;
-                        proxy_next_upstream_timeout 5s;
+                        \(retryLines)
                         add_header X-Yard-Routing "\(routingLabel)" always;
                         add_header X-Yard-Listener \(role) always;
                     }

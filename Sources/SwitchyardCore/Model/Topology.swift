@@ -58,6 +58,10 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
     /// Passive health: `max_fails` and `fail_timeout` on every upstream server.
     public var maxFails: Int
     public var failTimeout: TimeSpan
+    /// False renders an nginx without the two things that make losing a server survivable: no failure
+    /// tracking (`max_fails=0`) and no retry on the next server (`proxy_next_upstream off`). For drills
+    /// that show what they are worth; true (the default) everywhere else.
+    public var passiveHealth: Bool
     /// nginx's `keepalive_timeout` towards clients. 0 (the default) closes each client connection after
     /// its answer: at every reload the old workers close their idle keep-alive connections, and a client
     /// that reuses one at that instant gets a connection error. Measured: 1 to 4 failed requests per
@@ -82,7 +86,7 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
     public init(name: String, driver: Driver = .nginx, listen: HostPort, previewListen: HostPort, directory: String,
                 managed: Bool = true, reloadCommand: [String]? = nil, drainTimeout: TimeSpan = .minutes(10),
                 maxFails: Int = 1, failTimeout: TimeSpan = .seconds(10), clientKeepalive: TimeSpan = .ms(0),
-                nodes: [Node] = [], virtualAddress: String? = nil) {
+                nodes: [Node] = [], virtualAddress: String? = nil, passiveHealth: Bool = true) {
         self.name = name
         self.driver = driver
         self.listen = listen
@@ -93,6 +97,7 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
         self.drainTimeout = drainTimeout
         self.maxFails = maxFails
         self.failTimeout = failTimeout
+        self.passiveHealth = passiveHealth
         self.clientKeepalive = clientKeepalive
         self.nodes = nodes
         self.virtualAddress = virtualAddress

@@ -1,0 +1,116 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fault made concrete: which processes get which signal (or which command runs), and the steps
+/// that undo it. Worked out from the live state just before the restores are journaled.
+public struct FaultPlan: Sendable, Hashable {
+    public enum Blow: Sendable, Hashable {
+        /// Send `signal` to each process.
+        case signal(Int32, targets: [Target])
+        case command([String])
+    }
+
+    public struct Target: Sendable, Hashable, Codable {
+        public var pid: Int32
+        public var name: String
+    }
+
+    public var blow: Blow
+    /// In the order to journal them; they run newest first.
+    public var restores: [RestoreStep]
+    /// What will be broken, for the journal and the report.
+    public var description: String
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case nothingToBreak(String)
+        case notAvailable(String)
+
+        public var description: String {
+            switch self {
+            case .nothingToBreak(let why): "nothing to break: \(why)"
+            case .notAvailable(let why): "fault not available on this machine: \(why)"
+            }
+        }
+    }
+}
+
+extension FaultPlan {
+    /// Plans `context.playbook.fault` against what runs now.
+    public static func make(_ context: DrillContext) async throws -> FaultPlan {
+        let topology = context.topology
+        switch context.playbook.fault {
+        case .instanceKill(let serviceName, let zone, let count):
+            guard let service = topology.service(named: serviceName) else { throw DrillContext.Failure.unknownService(serviceName, topology: topology.name) }
+            let live = await liveInstances(service, zones: zone.map { [$0] } ?? service.zones, context)
+            guard !live.isEmpty else { throw Failure.nothingToBreak("no live instance of \(serviceName)\(zone.map { " in \($0)" } ?? "")") }
+            let chosen = Array(live.prefix(count))
+            return FaultPlan(blow: .signal(SIGKILL, targets: chosen.map { Target(pid: $0.pid, name: $0.id.name) }),
+                             restores: redeploys(chosen, service, topology),
+                             description: "SIGKILL to \(chosen.count) instance\(chosen.count == 1 ? "" : "s") of \(serviceName): \(names(chosen))")
+        case .zoneOutage(let zone, let mode):
+            var chosen: [(Service, [RunningInstance])] = []
+            for service in topology.services where service.zones.contains(zone) {
+                chosen.append((service, await liveInstances(service, zones: [zone], context)))
+            }
+            let all = chosen.flatMap(\.1)
+            guard !all.isEmpty else { throw Failure.nothingToBreak("no instance runs in \(zone)") }
+            let targets = all.map { Target(pid: $0.pid, name: $0.id.name) }
+            switch mode {
+            case .stop:
+                return FaultPlan(blow: .signal(SIGKILL, targets: targets), restores: chosen.flatMap { redeploys($0.1, $0.0, topology) },
+                                 description: "zone \(zone) lost: SIGKILL to its \(all.count) instances (\(names(all)))")
+            case .freeze:
+                return FaultPlan(blow: .signal(SIGSTOP, targets: targets),
+                                 restores: [.resume(pids: all.map(\.pid), what: "the instances of \(zone)")],
+                                 description: "zone \(zone) frozen: SIGSTOP to its \(all.count) instances (\(names(all)))")
+            case .network:
+                throw Failure.notAvailable("a network cut of \(zone) needs per-zone network namespaces or firewall rules, which Switchyard does not drive yet; use mode stop or freeze")
+            }
+        case .lbNodeKill(let name, let node):
+            guard let balancer = topology.loadBalancer(named: name) else { throw Failure.nothingToBreak("no load balancer \(name)") }
+            if let node, !balancer.nodes.isEmpty, !balancer.nodes.contains(where: { $0.name == node }) {
+                throw Failure.nothingToBreak("load balancer \(name) has no node \(node)")
+            }
+            guard balancer.nodes.isEmpty else {
+                throw Failure.notAvailable("load balancer \(name) is a keepalived pair; taking a node's interface down is not driven yet")
+            }
+            guard let master = await context.nginx(balancer).masterPID else { throw Failure.nothingToBreak("nginx of \(name) is not running") }
+            let workers = ProcessTable.children(of: master)
+            let targets = ([master] + workers).map { Target(pid: $0, name: $0 == master ? "nginx master" : "nginx worker") }
+            return FaultPlan(blow: .signal(SIGKILL, targets: targets), restores: [.restartLoadBalancer(topology: topology.name, balancer: name)],
+                             description: "load balancer \(name) lost: SIGKILL to its nginx master \(master) and \(workers.count) workers (a single node: no standby takes over)")
+        case .exec(let command, let restore, let check, let datastore):
+            return FaultPlan(blow: .command(command), restores: [.command(restore, check: check)],
+                             description: "\(datastore.map { "\($0): " } ?? "")run \(command.joined(separator: " "))")
+        }
+    }
+
+    /// The instances of the routed slot in `zones`, in a stable order.
+    static func liveInstances(_ service: Service, zones: [String], _ context: DrillContext) async -> [RunningInstance] {
+        let routing = (try? await context.store.routing(service: service.name))?.live ?? [:]
+        var result: [RunningInstance] = []
+        for slot in Slot.allCases {
+            let routedZones = zones.filter { (routing[$0] ?? .blue) == slot }
+            if routedZones.isEmpty { continue }
+            result += await context.instances.running(service, slot: slot).filter { routedZones.contains($0.id.zone) }
+        }
+        return result.sorted { $0.id.name < $1.id.name }
+    }
+
+    static func redeploys(_ instances: [RunningInstance], _ service: Service, _ topology: Topology) -> [RestoreStep] {
+        var groups: [String: (zones: Set<String>, slot: Slot, version: String)] = [:]
+        for instance in instances {
+            let key = "\(instance.id.slot)/\(instance.version)"
+            groups[key, default: ([], instance.id.slot, instance.version)].zones.insert(instance.id.zone)
+        }
+        return groups.keys.sorted().map { key in
+            let group = groups[key]!
+            return .redeploy(topology: topology.name, service: service.name, zones: group.zones.sorted(), slot: group.slot, version: group.version)
+        }
+    }
+
+    static func names(_ instances: [RunningInstance]) -> String { instances.map { "\($0.id.name) (pid \($0.pid))" }.joined(separator: ", ") }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs restore steps. Knows topologies by name, so that it can run steps journaled by a process
+/// that has since died.
+public struct RestoreExecutor: Sendable {
+    public var topologies: [String: Topology]
+    public var store: any StateStore
+    public var instances: any InstanceDriver
+    public var workingDirectory: String
+    public var timeout: Duration
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case unknownTopology(String)
+        case unknownService(String, topology: String)
+        case unknownBalancer(String, topology: String)
+        case commandFailed([String], status: Int32, output: String)
+        case checkFailed([String], output: String)
+
+        public var description: String {
+            switch self {
+            case .unknownTopology(let name): "topology \(name) is no longer in topologies/; restore it by hand"
+            case .unknownService(let name, let topology): "service \(name) is no longer in topology \(topology); restore it by hand"
+            case .unknownBalancer(let name, let topology): "load balancer \(name) is no longer in topology \(topology); restore it by hand"
+            case .commandFailed(let argv, let status, let output): "\(argv.joined(separator: " ")) exited \(status): \(output.suffix(400))"
+            case .checkFailed(let argv, let output): "the recovery check \(argv.joined(separator: " ")) still fails: \(output.suffix(400))"
+            }
+        }
+    }
+
+    public init(topologies: [Topology], store: any StateStore, instances: any InstanceDriver,
+                workingDirectory: String = FileManager.default.currentDirectoryPath, timeout: Duration = .seconds(30)) {
+        self.topologies = Dictionary(topologies.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.store = store
+        self.instances = instances
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+    }
+
+    /// Performs one step; returns what it did.
+    public func perform(_ step: RestoreStep) async throws -> String {
+        switch step {
+        case .redeploy(let topologyName, let serviceName, let zones, let slot, let version):
+            let topology = try topology(topologyName)
+            guard let service = topology.service(named: serviceName) else { throw Failure.unknownService(serviceName, topology: topologyName) }
+            let running = try await instances.deploy(service, zones: zones, slot: slot, version: version, timeout: timeout)
+            let started = running.filter { !$0.adopted }
+            for instance in started {
+                try? await store.recordInstanceStarted(InstanceRecord(id: instance.id, pid: instance.pid, version: version,
+                                                                      command: service.command(for: instance.id, version: version), startedAt: Date()))
+            }
+            return "\(started.count) instance\(started.count == 1 ? "" : "s") of \(serviceName) started again, \(running.count - started.count) still running"
+        case .resume(let pids, let what):
+            let alive = pids.filter(ProcessTable.isAlive)
+            for pid in alive { kill(pid, SIGCONT) }
+            return "\(what): SIGCONT to \(alive.count) of \(pids.count) processes (the others are gone)"
+        case .restartLoadBalancer(let topologyName, let name):
+            let topology = try topology(topologyName)
+            guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }
+            let nginx = NginxDriver(balancer: balancer, workingDirectory: workingDirectory)
+            if await nginx.isRunning { return "nginx of \(name) already runs" }
+            guard let service = topology.services.first(where: { $0.loadBalancer == name }) else {
+                throw Failure.unknownService("behind \(name)", topology: topologyName)
+            }
+            let routing = try await store.routing(service: service.name)?.live ?? Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.blue) })
+            let live = service.zones.flatMap { zone in
+                service.instances(slot: routing[zone] ?? .blue).filter { $0.zone == zone }.map { HostPort(host: connectHost(service), port: $0.port) }
+            }
+            try await nginx.start(NginxConfig(balancer: balancer, service: service.name, live: live, preview: [], prefix: nginx.prefix,
+                                              routingLabel: routing.label))
+            if let pid = await nginx.masterPID { try? await store.recordLoadBalancer(name: name, masterPID: pid, now: Date()) }
+            return "nginx of \(name) started again (\(routing.label))"
+        case .command(let argv, let check):
+            let result = try await Command.run(argv)
+            guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
+            guard let check else { return "\(argv.joined(separator: " ")) exited 0" }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var last = ""
+            while clock.now - start < timeout {
+                let probe = try await Command.run(check)
+                if probe.succeeded { return "\(argv.joined(separator: " ")) exited 0; \(check.joined(separator: " ")) passed after \((clock.now - start).shown)" }
+                last = probe.output
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            throw Failure.checkFailed(check, output: last)
+        }
+    }
+
+    private func topology(_ name: String) throws -> Topology {
+        guard let topology = topologies[name] else { throw Failure.unknownTopology(name) }
+        return topology
+    }
+
+    private func connectHost(_ service: Service) -> String { service.instance.host == "0.0.0.0" ? "127.0.0.1" : service.instance.host }
+}

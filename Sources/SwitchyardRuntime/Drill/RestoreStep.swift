@@ -1,0 +1,24 @@
+import SwitchyardCore
+
+/// One undo action of a drill, journaled (as JSON) before the fault it undoes is injected, so that a
+/// later start can run it even if the process that injected the fault died. Each step is safe to run
+/// twice: it brings things back to how they were, whatever their state now.
+public enum RestoreStep: Sendable, Hashable, Codable {
+    /// Start `service`'s `slot` in `zones` at `version` again, adopting the instances still running.
+    case redeploy(topology: String, service: String, zones: [String], slot: Slot, version: String)
+    /// SIGCONT to processes frozen with SIGSTOP.
+    case resume(pids: [Int32], what: String)
+    /// Start the load balancer's nginx again, routing as the state store says.
+    case restartLoadBalancer(topology: String, balancer: String)
+    /// Run the fault's paired restore command; then `check` must succeed.
+    case command([String], check: [String]?)
+
+    public var summary: String {
+        switch self {
+        case .redeploy(_, let service, let zones, let slot, let version): "start \(service) \(version) in \(slot) of \(zones.joined(separator: ", ")) again"
+        case .resume(let pids, let what): "resume \(what) (SIGCONT to \(pids.map(String.init).joined(separator: " ")))"
+        case .restartLoadBalancer(_, let balancer): "start load balancer \(balancer) again"
+        case .command(let argv, _): "run \(argv.joined(separator: " "))"
+        }
+    }
+}
