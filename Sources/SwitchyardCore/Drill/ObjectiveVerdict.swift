@@ -1,0 +1,52 @@
+/// One objective of a drill playbook against what was measured.
+public struct ObjectiveVerdict: Sendable, Hashable, Codable {
+    /// `rto`, `success rate`, `requests lost` or `streams cut`.
+    public var objective: String
+    public var target: String
+    public var measured: String
+    public var passed: Bool
+
+    public init(objective: String, target: String, measured: String, passed: Bool) {
+        self.objective = objective
+        self.target = target
+        self.measured = measured
+        self.passed = passed
+    }
+}
+
+extension Objectives {
+    /// The verdict on each objective the playbook sets:
+    ///
+    /// - rto: recovered, on its own (before the restore), within the objective. A recovery that
+    ///   came only after the restore fails: the drill did not show that the fleet recovers by itself.
+    /// - success rate: the success rate of all requests that finished while the fault was in place
+    ///   is at or above the objective (not the lowest second: a few bad seconds while the fleet
+    ///   notices are what the RTO measures). No finished request during the fault fails.
+    /// - requests lost, streams cut: at most the objective, from the injection on.
+    public func verdicts(_ m: DrillMeasurements) -> [ObjectiveVerdict] {
+        var verdicts: [ObjectiveVerdict] = []
+        let rtoMeasured: String
+        if let measured = m.rto {
+            rtoMeasured = DrillFormat.seconds(measured) + (m.recoveredBeforeRestore ? "" : ", only after the restore")
+        } else {
+            rtoMeasured = "not recovered"
+        }
+        let rtoPassed = m.rto.map { $0 <= rto.seconds + 1e-9 && m.recoveredBeforeRestore } ?? false
+        verdicts.append(ObjectiveVerdict(objective: "rto", target: "≤ \(rto)", measured: rtoMeasured, passed: rtoPassed))
+
+        let rateMeasured = m.faultSuccessRate.map {
+            DrillFormat.percent($0) + " during the fault" + (m.lowestSuccessRate.map { " (lowest second \(DrillFormat.percent($0)))" } ?? "")
+        } ?? "no request finished during the fault"
+        verdicts.append(ObjectiveVerdict(objective: "success rate", target: "≥ \(minSuccessRate)", measured: rateMeasured,
+                                         passed: m.faultSuccessRate.map { $0 >= minSuccessRate.value } ?? false))
+        if let maxRequestsLost {
+            verdicts.append(ObjectiveVerdict(objective: "requests lost", target: "≤ \(maxRequestsLost)", measured: "\(m.requestsLost)",
+                                             passed: m.requestsLost <= maxRequestsLost))
+        }
+        if let maxStreamsCut {
+            verdicts.append(ObjectiveVerdict(objective: "streams cut", target: "≤ \(maxStreamsCut)", measured: "\(m.streamsCut)",
+                                             passed: m.streamsCut <= maxStreamsCut))
+        }
+        return verdicts
+    }
+}
