@@ -5,8 +5,8 @@ import SwitchyardRuntime
 
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Disaster drills: their schedules (running drills comes next).",
-        subcommands: [Schedule.self]
+        abstract: "Disaster drills: run one now, list their schedules, read their reports.",
+        subcommands: [Run.self, Schedule.self]
     )
 
     struct Schedule: AsyncParsableCommand {

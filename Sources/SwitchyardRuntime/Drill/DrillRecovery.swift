@@ -1,0 +1,59 @@
+import Foundation
+import SwitchyardCore
+
+/// Runs the restores that a drill journaled and never got to run because its process died, then closes
+/// the run with a report that says so. The daemon and the CLI call it before anything else.
+public enum DrillRecovery {
+    public struct Recovered: Sendable, Hashable {
+        public var run: String
+        public var restored: [String]
+        public var failures: [String]
+    }
+
+    /// Every unfinished run whose runner is gone (its lock free or expired): pending restores run newest
+    /// first, the run marked finished. A run whose restore fails stays unfinished, its steps pending.
+    public static func recover(store: any StateStore, executor: RestoreExecutor, now: @Sendable () -> Date = { Date() }) async throws -> [Recovered] {
+        var result: [Recovered] = []
+        for run in try await store.unfinishedDrillRuns() {
+            let lock = try await store.lock(name: DrillRunner.lockName(run.playbook))
+            let holder = lock.flatMap { DrillHolder(parsing: $0.holder) }
+            if let lock, !lock.isExpired(at: now()), let holder, holder.run == run.id, holder.mayBeAlive {
+                continue  // alive in another process
+            }
+            let pending = try await store.pendingRestoreActions(run: run.id).sorted { $0.sequence > $1.sequence }
+            var restored: [String] = []
+            var failures: [String] = []
+            for action in pending {
+                do {
+                    let step = try action.action.decode(RestoreStep.self)
+                    restored.append(try await executor.perform(step))
+                    _ = try await store.markRestoreDone(run: run.id, sequence: action.sequence, now: now())
+                } catch {
+                    failures.append("\(error)")
+                    break
+                }
+            }
+            var report = (try? run.report?.decode(DrillReport.self))
+                ?? DrillReport(id: run.id, playbook: run.playbook, topology: "", faultKind: "", faultDescription: "", startedAt: run.startedAt, outcome: .error)
+            let when = ISO8601DateFormatter().string(from: now())
+            report.restoredAfterCrash = !pending.isEmpty
+            report.steps.append(DrillStep(at: now(), step: "recovery", status: failures.isEmpty ? "done" : "failed",
+                                          detail: pending.isEmpty ? "the run's process stopped; nothing was left to restore"
+                                              : (restored + failures.map { "failed: \($0)" }).joined(separator: "; ")))
+            if failures.isEmpty {
+                report.outcome = .error
+                report.finishedAt = now()
+                report.notes.append(pending.isEmpty
+                    ? "The drill's process stopped before the run ended (found at \(when)); no restore was pending."
+                    : "The drill's process stopped mid-drill; its \(pending.count) pending restore\(pending.count == 1 ? "" : "s") ran at the next start (\(when)).")
+            } else {
+                report.notes.append("A restore failed at \(when) and stays pending: \(failures.joined(separator: "; ")). Restore by hand, or start again to retry.")
+            }
+            _ = try await store.updateDrillRun(id: run.id, status: failures.isEmpty ? "restored-after-crash" : "restore-failed",
+                                               report: try JSONText(encoding: report), finished: failures.isEmpty, now: now())
+            if failures.isEmpty, let lock, holder?.run == run.id { _ = try await store.releaseLock(name: lock.name, holder: lock.holder) }
+            result.append(Recovered(run: run.id, restored: restored, failures: failures))
+        }
+        return result
+    }
+}

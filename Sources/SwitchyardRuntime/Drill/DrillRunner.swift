@@ -1,0 +1,301 @@
+import Foundation
+import SwitchyardCore
+
+/// Runs one drill: drives the pure `DrillMachine`, performs its actions, and keeps the run's record
+/// (status and report so far) in the state store at every step. The fault's restore steps are in the
+/// store before the fault is injected; a run that dies midway leaves them pending for `DrillRecovery`.
+public actor DrillRunner {
+    public let context: DrillContext
+    public let id: String
+    let executor: RestoreExecutor
+    let progress: @Sendable (DrillProgress) -> Void
+
+    var machine: DrillMachine
+    var report: DrillReport
+    var traffic: LoadGenerator?
+    var plan: FaultPlan?
+    var injectedAt: Double?
+    var restoredAt: Double?
+    var seen: [Int: DrillSecond] = [:]
+    var guardrails: GuardrailMonitor
+    var cancelReason: String?
+
+    /// Lease on the playbook's drill lock: held while the run lives, renewed as it goes.
+    static let lease: Duration = .seconds(15)
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case releaseRunning(String)
+        case drillRunning(String)
+
+        public var description: String {
+            switch self {
+            case .releaseRunning(let lock): "a release holds \(lock); drills never run during a release of their topology (try again when it ends)"
+            case .drillRunning(let holder): "drill run \(holder) of this playbook is still running"
+            }
+        }
+    }
+
+    public init(context: DrillContext, executor: RestoreExecutor, id: String? = nil, now: Date = Date(),
+                progress: @escaping @Sendable (DrillProgress) -> Void = { _ in }) {
+        self.context = context
+        self.executor = executor
+        self.progress = progress
+        let id = id ?? ReleaseID.make(service: context.playbook.name, now: now).replacingOccurrences(of: "rel-", with: "drill-")
+        self.id = id
+        machine = DrillMachine(duration: context.playbook.duration, settleLimit: context.settleLimit)
+        guardrails = GuardrailMonitor(context.playbook.guardrails)
+        report = DrillReport(id: id, playbook: context.playbook.name, topology: context.topology.name, faultKind: context.playbook.fault.kind,
+                             faultDescription: context.playbook.fault.kind, startedAt: now, outcome: .error)
+    }
+
+    static func lockName(_ playbook: String) -> String { "drill/\(playbook)" }
+
+    /// The lock's holder: the run, and the process driving it, so that a later start on this machine can
+    /// tell a live run from one whose process died without waiting for the lease to run out.
+    var holder: String { DrillHolder(run: id).text }
+
+    /// Refuses to start while a release of the topology runs, or another run of the playbook.
+    public func claim() async throws {
+        let now = Date()
+        for service in context.topology.services {
+            let name = "release/\(context.topology.name)/\(service.name)"
+            if let lock = try await context.store.lock(name: name), !lock.isExpired(at: now) { throw Failure.releaseRunning(name) }
+        }
+        do {
+            _ = try await context.store.acquireLock(name: Self.lockName(context.playbook.name), holder: holder, lease: Self.lease, now: now)
+        } catch {
+            let holder = (try? await context.store.lock(name: Self.lockName(context.playbook.name)))?.holder ?? "?"
+            throw Failure.drillRunning(holder)
+        }
+        _ = try await context.store.createDrillRun(id: id, playbook: context.playbook.name, status: "running", now: now)
+        try await save(status: "running", finished: false)
+    }
+
+    /// Asks the run to stop early: the fault (if injected) is restored at once and the drill ends aborted.
+    public func cancel(_ reason: String) { cancelReason = reason }
+
+    /// Runs the drill to its end (call `claim()` first) and returns the report, also stored with the run.
+    public func run() async -> DrillReport {
+        progress(.started(id: id, fault: context.playbook.fault.kind))
+        var queue = machine.start()
+        while !queue.isEmpty {
+            let action = queue.removeFirst()
+            queue += await perform(action)
+            if let reason = cancelReason {
+                cancelReason = nil
+                queue += machine.cancelled(reason)
+            }
+        }
+        _ = try? await context.store.releaseLock(name: Self.lockName(context.playbook.name), holder: holder)
+        return report
+    }
+
+    // MARK: actions
+
+    func perform(_ action: DrillMachine.Action) async -> [DrillMachine.Action] {
+        switch action {
+        case .checkSteadyState(let stage):
+            let name = stage == .before ? "steady-state" : "steady-state-after"
+            await step(name, "started")
+            let result = await SteadyStateCheck(baseURL: baseURL, probes: context.playbook.steadyState).run()
+            await step(name, result.ok ? "done" : "failed", result.detail)
+            return machine.steadyState(ok: result.ok, detail: result.detail)
+        case .startTraffic:
+            let generator = LoadGenerator(configuration: trafficConfiguration())
+            if let problem = await generator.reachability() {
+                await step("traffic", "failed", problem)
+                return machine.trafficStarted(ok: false, detail: problem)
+            }
+            generator.start()
+            traffic = generator
+            let load = context.playbook.load
+            await step("traffic", "done", "\(load.requestsPerSecond) requests/s and \(load.streams) streams through \(baseURL)")
+            // A few seconds of traffic before the fault: the baseline the report compares with.
+            await watch(for: .seconds(3), faulted: false)
+            return machine.trafficStarted(ok: true, detail: "")
+        case .journalRestores:
+            do {
+                let plan = try await FaultPlan.make(context)
+                self.plan = plan
+                report.faultDescription = plan.description
+                for restore in plan.restores {
+                    _ = try await context.store.appendRestoreAction(run: id, action: try JSONText(encoding: restore), now: Date())
+                }
+                await step("journal-restores", "done", plan.restores.map(\.summary).joined(separator: "; "))
+                return machine.restoresWritten(ok: true, detail: "")
+            } catch {
+                await step("journal-restores", "failed", "\(error)")
+                return machine.restoresWritten(ok: false, detail: "\(error)")
+            }
+        case .inject:
+            guard let plan else { return machine.injected(ok: false, detail: "no plan") }
+            await step("inject", "started", plan.description)
+            injectedAt = await elapsed()
+            do {
+                let detail = try await FaultInjector.inject(plan)
+                await step("inject", "done", detail)
+                return machine.injected(ok: true, detail: detail)
+            } catch {
+                await step("inject", "failed", "\(error)")
+                return machine.injected(ok: false, detail: "\(error)")
+            }
+        case .observe(let duration):
+            await step("observe", "started", "for \(duration), guardrails on")
+            if let trip = await watch(for: duration.duration, faulted: true, guard: true) {
+                report.guardrailTrip = trip
+                await step("guardrail", "failed", trip.message)
+                return machine.guardrailTripped(trip.message)
+            }
+            if let reason = cancelReason {
+                await step("observe", "skipped", "stopped: \(reason)")
+                return []
+            }
+            await step("observe", "done")
+            return machine.faultWindowEnded()
+        case .restore(let reason):
+            await step("restore", "started", reason)
+            let (ok, detail) = await restore()
+            restoredAt = await elapsed()
+            await step("restore", ok ? "done" : "failed", detail)
+            return machine.restored(ok: ok, detail: detail)
+        case .settle(let limit):
+            await step("settle", "started", "watching traffic until it has recovered, at most \(limit)")
+            let clock = ContinuousClock()
+            let start = clock.now
+            while clock.now - start < limit.duration {
+                await watch(for: .seconds(1), faulted: false)
+                if recovered() { break }
+            }
+            await step("settle", "done", recovered() ? "traffic recovered" : "traffic not recovered after \(limit)")
+            return machine.settled()
+        case .stopTraffic:
+            if let traffic {
+                let final = await traffic.stop()
+                report.seconds = final.timeline.map(Self.second)
+                await step("traffic", "done", "stopped: \(final.requests.sent) requests (\(final.requests.failed) failed), \(final.streams.opened) streams (\(final.streams.cut) cut)")
+                self.traffic = nil
+            }
+            return machine.trafficStopped()
+        case .analyse:
+            let objectives = context.playbook.objectives
+            let measurements = DrillMeasurements.analyze(seconds: report.seconds, injectedAt: injectedAt ?? 0, restoredAt: restoredAt,
+                                                         objectiveRate: objectives.minSuccessRate)
+            report.measurements = measurements
+            report.verdicts = objectives.verdicts(measurements)
+            report.recoveryMechanism = mechanism(measurements)
+            let missed = report.verdicts.filter { !$0.passed }
+            let detail = missed.isEmpty ? "every objective met" : missed.map { "\($0.objective) \($0.measured) (objective \($0.target))" }.joined(separator: "; ")
+            await step("analyse", missed.isEmpty ? "done" : "failed", detail)
+            return machine.analysed(objectivesMet: missed.isEmpty, detail: detail)
+        case .finish(let outcome, let reason):
+            report.outcome = outcome
+            report.finishedAt = Date()
+            report.notes.append(reason)
+            await step("finish", outcome == .passed ? "done" : "failed", "\(outcome.rawValue): \(reason)")
+            await save(status: outcome.rawValue, finished: true)
+            progress(.finished(report))
+            return []
+        }
+    }
+
+    // MARK: parts
+
+    var baseURL: String {
+        let listen = context.balancer.listen
+        return "http://\(listen.host == "0.0.0.0" ? "127.0.0.1" : listen.host):\(listen.port)"
+    }
+
+    func trafficConfiguration() -> LoadConfiguration {
+        let load = context.playbook.load
+        var configuration = LoadConfiguration(baseURL: baseURL)
+        configuration.requestsPerSecond = Double(load.requestsPerSecond)
+        configuration.streams = load.streams
+        configuration.streamTokenDelay = .ms(250)
+        configuration.streamTokens = max(1, Int(load.streamDuration.milliseconds / 250))
+        configuration.requestTimeout = .seconds(5)
+        configuration.streamIdleTimeout = .seconds(10)
+        return configuration
+    }
+
+    func elapsed() async -> Double { await traffic?.snapshot().elapsed ?? 0 }
+
+    /// Follows the traffic second by second for `duration`, renewing the lock; with `guard`, returns
+    /// the first guardrail trip. Stops early when the run is cancelled.
+    @discardableResult
+    func watch(for duration: Duration, faulted: Bool, guard checkGuardrails: Bool = false) async -> GuardrailTrip? {
+        let clock = ContinuousClock()
+        let end = clock.now + duration
+        while clock.now < end, cancelReason == nil {
+            try? await Task.sleep(for: min(.milliseconds(250), end - clock.now))
+            _ = try? await context.store.renewLock(name: Self.lockName(context.playbook.name), holder: holder, lease: Self.lease, now: Date())
+            guard let snapshot = await traffic?.snapshot(), let last = snapshot.lastSecond, seen[last.second] == nil else { continue }
+            let second = Self.second(last)
+            seen[last.second] = second
+            progress(.second(second, faulted: faulted))
+            if checkGuardrails, let injectedAt, Double(second.second) >= injectedAt.rounded(.down), let trip = guardrails.observe(second) {
+                return trip
+            }
+        }
+        return nil
+    }
+
+    /// Ten consecutive seconds at the objective since the injection, as seen so far.
+    func recovered() -> Bool {
+        guard let injectedAt else { return true }
+        let m = DrillMeasurements.analyze(seconds: Array(seen.values), injectedAt: injectedAt, restoredAt: restoredAt,
+                                          objectiveRate: context.playbook.objectives.minSuccessRate)
+        guard let rto = m.rto else { return false }
+        let last = seen.keys.max() ?? 0
+        return injectedAt + rto + Double(m.window) <= Double(last + 1)
+    }
+
+    /// Runs this run's pending restores, newest first; stops at the first that fails (it stays pending).
+    func restore() async -> (Bool, String) {
+        let pending: [RestoreAction]
+        do { pending = try await context.store.pendingRestoreActions(run: id) } catch { return (false, "\(error)") }
+        var lines: [String] = []
+        for action in pending.sorted(by: { $0.sequence > $1.sequence }) {
+            do {
+                let step = try action.action.decode(RestoreStep.self)
+                let done = try await executor.perform(step)
+                _ = try await context.store.markRestoreDone(run: id, sequence: action.sequence, now: Date())
+                lines.append(done)
+            } catch {
+                lines.append("failed: \(error)")
+                return (false, lines.joined(separator: "; "))
+            }
+        }
+        return (true, lines.isEmpty ? "nothing to restore" : lines.joined(separator: "; "))
+    }
+
+    /// What brought traffic back, in words.
+    func mechanism(_ m: DrillMeasurements) -> String {
+        if m.timeToDetect == nil { return "no request failed: \(survival())" }
+        guard m.rto != nil else { return "not recovered" }
+        if m.recoveredBeforeRestore { return survival() }
+        return "the restore (the fleet did not recover on its own while the fault was in place)"
+    }
+
+    func survival() -> String {
+        let balancer = context.balancer
+        guard balancer.passiveHealth else { return "requests kept being sent to the failed servers (passive health is off)" }
+        return "nginx passive health (max_fails=\(balancer.maxFails) fail_timeout=\(balancer.failTimeout)) and retry of unanswered requests on the next server"
+    }
+
+    static func second(_ load: LoadSecond) -> DrillSecond {
+        DrillSecond(second: load.second, sent: load.sent, succeeded: load.succeeded, failed: load.failed,
+                    streamsOpened: load.streamsOpened, streamsCut: load.streamsCut, p99: load.p99 * 1000)
+    }
+
+    func step(_ name: String, _ status: String, _ detail: String? = nil) async {
+        let entry = DrillStep(at: Date(), step: name, status: status, detail: detail)
+        report.steps.append(entry)
+        progress(.step(entry))
+        await save(status: machine.phase.rawValue, finished: false)
+    }
+
+    func save(status: String, finished: Bool) async {
+        guard let json = try? JSONText(encoding: report) else { return }
+        _ = try? await context.store.updateDrillRun(id: id, status: status, report: json, finished: finished, now: Date())
+    }
+}

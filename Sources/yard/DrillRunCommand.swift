@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+
+extension Drill {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a drill now: break what its playbook says under live traffic, measure, restore.",
+            discussion: """
+            Steps: steady state checked → traffic started → restore actions journaled → fault injected → \
+            observed every second (guardrails may abort early) → restored → traffic watched until it \
+            recovers → steady state checked again → measured against the objectives.
+
+            What a drill breaks is always restored: the undo steps are in the state store before the fault, \
+            and a drill interrupted midway is restored by the next `yard drill run` (or yardd start).
+
+            Exit status: 0 passed, 2 failed or aborted (an objective missed, a guardrail tripped), 1 error.
+
+            Examples:
+              yard up gateway --version 1.0.0
+              yard drill run drill-zone-outage --dry-run
+              yard drill run drill-zone-outage --duration 20s
+              yard drill report <id> --html report.html
+            """
+        )
+
+        @Argument(help: "The drill playbook's name (see playbooks/).") var playbook: String
+        @Flag(help: "Print every step, with the fault's targets and restores, and do nothing.") var dryRun = false
+        @Option(help: "Override how long the fault stays (e.g. 20s).") var duration: String?
+        @Option(help: "Longest wait for traffic to recover after the restore (default 30s).") var settle: String?
+        @Flag(help: "Print the report as JSON on stdout; progress goes to stderr.") var json = false
+
+        func run() async throws {
+            let set = try Workspace.manifests()
+            guard var drill = set.drillPlaybooks.first(where: { $0.name == playbook }) else {
+                let known = set.drillPlaybooks.map(\.name).joined(separator: ", ")
+                throw ValidationError("no DrillPlaybook named \(playbook) in playbooks/ (known: \(known.isEmpty ? "none" : known))")
+            }
+            if let duration { drill.duration = try Self.span(duration, "--duration") }
+            guard let topology = set.topology(named: drill.topology) else { throw ValidationError("topology \(drill.topology) not found in topologies/") }
+            let store = try Workspace.store()
+            let context = try DrillContext.processes(playbook: drill, topology: topology, store: store,
+                                                     workingDirectory: FileManager.default.currentDirectoryPath,
+                                                     logDirectory: Workspace.logDirectory, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
+                                                     settleLimit: try settle.map { try Self.span($0, "--settle") } ?? .seconds(30))
+            if dryRun { return await DrillDryRun.print(context) }
+
+            let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: context.instances)
+            for recovered in try await DrillRecovery.recover(store: store, executor: executor) {
+                printError("restored interrupted drill \(recovered.run): \((recovered.restored + recovered.failures.map { "failed: \($0)" }).joined(separator: "; "))")
+                if !recovered.failures.isEmpty { throw ExitCode(1) }
+            }
+            let json = self.json
+            let runner = DrillRunner(context: context, executor: executor) { event in DrillLiveView.show(event, toStandardError: json) }
+            do { try await runner.claim() } catch { throw ValidationError("\(error)") }
+            let report = await runner.run()
+            if json { try printJSON(report) } else { print(""); print(report.text) }
+            switch report.outcome {
+            case .passed: return
+            case .failed, .aborted: throw ExitCode(2)
+            case .error: throw ExitCode(1)
+            }
+        }
+
+        static func span(_ text: String, _ option: String) throws -> TimeSpan {
+            guard let span = TimeSpan(parsing: text) else { throw ValidationError("\(option): \(text) is not a duration (such as 20s, 2m)") }
+            return span
+        }
+    }
+}
+
+/// The live view of a running drill: one line per step, one per second of traffic.
+enum DrillLiveView {
+    static func show(_ event: DrillProgress, toStandardError: Bool) {
+        let line: String
+        switch event {
+        case .started(let id, let fault): line = "drill \(id): \(fault)"
+        case .step(let step):
+            guard step.status != "started" || step.detail != nil else { return }
+            line = "  \(time(step.at))  \(step.step.padding(toLength: 18, withPad: " ", startingAt: 0)) \(step.status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(step.detail ?? "")"
+        case .second(let second, let faulted):
+            let rate = second.successRate.map { String(format: "%5.1f%%", $0 * 100) } ?? "    - "
+            line = "    t+\(String(format: "%3d", second.second))s \(faulted ? "FAULT" : "     ") \(rate) of \(second.finished) ok, \(second.failed) failed, \(second.streamsCut) streams cut, p99 \(Int(second.p99)) ms"
+        case .finished: return
+        }
+        if toStandardError { printError(line) } else { print(line) }
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
+    }
+}
+
+/// `--dry-run`: the steps the drill would take, with the fault's targets and restores, and nothing done.
+enum DrillDryRun {
+    static func print(_ context: DrillContext) async {
+        let drill = context.playbook
+        Swift.print("dry run of \(drill.name) on topology \(drill.topology): nothing will be done")
+        var plan: String
+        var restores: [String] = []
+        do {
+            let made = try await FaultPlan.make(context)
+            plan = made.description
+            restores = made.restores.map(\.summary)
+        } catch {
+            plan = "would fail: \(error)"
+        }
+        var machine = DrillMachine(duration: drill.duration, settleLimit: context.settleLimit)
+        var queue = machine.start()
+        var number = 0
+        while !queue.isEmpty {
+            let action = queue.removeFirst()
+            number += 1
+            let line: String
+            switch action {
+            case .checkSteadyState(let stage):
+                line = "check the steady state \(stage.rawValue) the fault: " + (drill.steadyState.isEmpty ? "no probes" : drill.steadyState.map { "\($0.requests) x GET \($0.path) → \($0.expectStatus) (≥ \($0.minSuccessRate))" }.joined(separator: ", "))
+                queue += machine.steadyState(ok: true, detail: "")
+            case .startTraffic:
+                line = "start traffic through \(context.balancer.listen): \(drill.load.requestsPerSecond) requests/s, \(drill.load.streams) streams of \(drill.load.streamDuration)"
+                queue += machine.trafficStarted(ok: true, detail: "")
+            case .journalRestores:
+                line = "journal the restores: " + (restores.isEmpty ? "none" : restores.joined(separator: "; "))
+                queue += machine.restoresWritten(ok: true, detail: "")
+            case .inject:
+                line = "inject \(drill.fault.kind): \(plan)"
+                queue += machine.injected(ok: true, detail: "")
+            case .observe(let duration):
+                let g = drill.guardrails
+                line = "observe every second for \(duration); abort if " + [g.minSuccessRate.map { "success < \($0) for \(g.floorFor)" }, g.maxP99.map { "p99 > \($0)" }].compactMap { $0 }.joined(separator: " or ")
+                queue += machine.faultWindowEnded()
+            case .restore:
+                line = "restore, newest first: " + (restores.isEmpty ? "none" : restores.reversed().joined(separator: "; "))
+                queue += machine.restored(ok: true, detail: "")
+            case .settle(let limit):
+                line = "watch traffic until it has recovered (at most \(limit))"
+                queue += machine.settled()
+            case .stopTraffic:
+                line = "stop traffic"
+                queue += machine.trafficStopped()
+            case .analyse:
+                let o = drill.objectives
+                line = "measure against the objectives: RTO ≤ \(o.rto), success ≥ \(o.minSuccessRate)"
+                    + (o.maxRequestsLost.map { ", ≤ \($0) requests lost" } ?? "") + (o.maxStreamsCut.map { ", ≤ \($0) streams cut" } ?? "")
+                queue += machine.analysed(objectivesMet: true, detail: "")
+            case .finish:
+                line = "write the report (yard drill report <id>)"
+            }
+            Swift.print("  \(number). \(line)")
+        }
+    }
+}
