@@ -17,13 +17,13 @@ public struct ScratchFleet: Sendable {
     /// `basePort` .. `basePort + 11`: live, preview, then 8 instances.
     public init(basePort: Int, root: URL = FileManager.default.temporaryDirectory, bake: TimeSpan = .seconds(3), interval: TimeSpan = .seconds(1),
                 scaleDownDelay: TimeSpan = .ms(0), ttftGate: TimeSpan = .ms(250), smokeTimeout: TimeSpan = .seconds(3),
-                drainTimeout: TimeSpan = .seconds(30), maxFails: Int = 1) throws {
+                drainTimeout: TimeSpan = .seconds(30), maxFails: Int = 1, passiveHealth: Bool = true) throws {
         folder = root.appendingPathComponent("fleet-\(basePort)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let balancer = LoadBalancer(name: "edge", listen: HostPort(host: "127.0.0.1", port: basePort),
                                     previewListen: HostPort(host: "127.0.0.1", port: basePort + 1),
                                     directory: folder.appendingPathComponent("nginx").path,
-                                    drainTimeout: .minutes(2), maxFails: maxFails, failTimeout: .seconds(5))
+                                    drainTimeout: .minutes(2), maxFails: maxFails, failTimeout: .seconds(5), passiveHealth: passiveHealth)
         let service = Service(name: "gateway", zones: ["zone-a", "zone-b"], replicasPerZone: 2, loadBalancer: "edge",
                               instance: InstanceSpec(command: "yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms",
                                                      ports: PortRange(first: basePort + 4)),

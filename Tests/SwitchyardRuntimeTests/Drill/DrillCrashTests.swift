@@ -1,0 +1,148 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardTesting
+import Testing
+@testable import SwitchyardRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `yard drill run` killed with SIGKILL while its fault is in place: the next start runs the
+/// journaled restores before anything else, and the run's report says so.
+@Suite("A drill killed midway", .serialized)
+struct DrillCrashTests {
+    static let basePort = 23500
+
+    static func workspace() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drill-crash-\(UUID().uuidString.prefix(6))")
+        for sub in ["topologies", "playbooks"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let p = basePort
+        try """
+        apiVersion: switchyard/v1
+        kind: Topology
+        name: crash
+        zones: [zone-a, zone-b]
+        loadBalancers:
+          - name: edge
+            listen: 127.0.0.1:\(p)
+            previewListen: 127.0.0.1:\(p + 1)
+            directory: .yard/nginx/edge
+            drainTimeout: 1m
+            failTimeout: 5s
+        services:
+          - name: gateway
+            zones: [zone-a, zone-b]
+            replicasPerZone: 2
+            loadBalancer: edge
+            instance:
+              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}
+              ports: \(p + 4)-\(p + 11)
+            drainTimeout: 5s
+            capacityQPS: 100
+        """.write(to: folder.appendingPathComponent("topologies/crash.yaml"), atomically: true, encoding: .utf8)
+        try """
+        apiVersion: switchyard/v1
+        kind: ReleasePlaybook
+        name: release-crash
+        topology: crash
+        service: gateway
+        gates:
+          - name: ready
+            kind: http
+            path: /readyz
+        preGates: [ready]
+        bake: {duration: 1s, interval: 1s, gates: []}
+        """.write(to: folder.appendingPathComponent("playbooks/release.yaml"), atomically: true, encoding: .utf8)
+        try """
+        apiVersion: switchyard/v1
+        kind: DrillPlaybook
+        name: drill-crash
+        topology: crash
+        steadyState:
+          - name: ready
+            path: /readyz
+            requests: 3
+        load: {requestsPerSecond: 20, streams: 2, streamDuration: 2s}
+        fault: {kind: zone-outage, zone: zone-a, mode: stop}
+        duration: 2m
+        objectives: {rto: 10s, minSuccessRate: 99%}
+        """.write(to: folder.appendingPathComponent("playbooks/drill.yaml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// Runs `yard` in `folder` to completion.
+    static func yard(_ arguments: [String], in folder: URL) async throws -> (status: Int32, output: String) {
+        let process = try start(arguments, in: folder)
+        let pipe = process.standardOutput as! Pipe
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func start(_ arguments: [String], in folder: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = try GatewayProcess.binary().deletingLastPathComponent().appendingPathComponent("yard")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWITCHYARD_BIN_DIR"] = try GatewayProcess.binary().deletingLastPathComponent().path
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        return process
+    }
+
+    static func gateways(_ folder: URL) -> Int {
+        let service = Service(name: "gateway", zones: ["zone-a", "zone-b"], replicasPerZone: 2, loadBalancer: "edge",
+                              instance: InstanceSpec(command: "yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}",
+                                                     ports: PortRange(first: basePort + 4)), capacityQPS: 100)
+        return ProcessInstanceDriver.find(service, service.instances).values.reduce(0) { $0 + $1.count }
+    }
+
+    @Test func theNextStartRunsThePendingRestoresAndTheReportSaysSo() async throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = try await Self.yard(["up", "gateway", "--version", "1.0.0"], in: folder)
+        #expect(up.status == 0, "\(up.output)")
+        defer { _ = try? Process.run(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "cd \(folder.path) && \(try! GatewayProcess.binary().deletingLastPathComponent().path)/yard down gateway"]).waitUntilExit() }
+        #expect(Self.gateways(folder) == 4)
+
+        // Start the drill and kill it once the fault is in place.
+        let drill = try Self.start(["drill", "run", "drill-crash"], in: folder)
+        let store = try SQLiteStateStore(path: folder.appendingPathComponent(".yard/state.sqlite").path)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var runID: String?
+        while clock.now - start < .seconds(30) {
+            if let run = try await store.listDrillRuns(playbook: "drill-crash", limit: 1).first,
+               let report = try? run.report?.decode(DrillReport.self), report.steps.contains(where: { $0.step == "inject" && $0.status == "done" }) {
+                runID = run.id
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let id = try #require(runID, "the drill never injected its fault")
+        kill(drill.processIdentifier, SIGKILL)
+        drill.waitUntilExit()
+        #expect(Self.gateways(folder) == 2, "zone-a's two instances are down while the drill is dead")
+        #expect(try await store.pendingRestoreActions(run: id).count == 1)
+        #expect(try await store.drillRun(id: id)?.isFinished == false)
+
+        // The next start (a dry run does nothing; a history listing neither) restores before anything else.
+        let next = try await Self.yard(["drill", "run", "drill-crash", "--duration", "2s", "--settle", "12s"], in: folder)
+        #expect(next.output.contains("restored interrupted drill \(id)"), "\(next.output)")
+        #expect(Self.gateways(folder) == 4)
+        #expect(try await store.pendingRestoreActions(run: id).isEmpty)
+        let record = try #require(try await store.drillRun(id: id))
+        #expect(record.isFinished)
+        #expect(record.status == "restored-after-crash")
+        let report = try #require(try record.report?.decode(DrillReport.self))
+        #expect(report.restoredAfterCrash)
+        #expect(report.outcome == .error)
+        #expect(report.notes.contains { $0.contains("pending restore ran at the next start") })
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardTesting
+import Testing
+@testable import SwitchyardRuntime
+
+/// Real drills on a real fleet: gateways, nginx and traffic on loopback. Each test has its own ports.
+@Suite("Drills on a real fleet", .serialized)
+struct DrillRunTests {
+    static func playbook(_ topology: Topology, fault: FaultSpec = .zoneOutage(zone: "zone-a", mode: .stop), duration: TimeSpan = .seconds(6),
+                         guardrails: Guardrails = Guardrails(), rto: TimeSpan = .seconds(5)) -> DrillPlaybook {
+        DrillPlaybook(name: "drill-\(topology.name)", topology: topology.name, schedule: nil,
+                      steadyState: [SteadyStateProbe(name: "ready", path: "/readyz", requests: 5)],
+                      load: LoadProfile(requestsPerSecond: 50, streams: 4, streamDuration: .seconds(2)),
+                      fault: fault, duration: duration, guardrails: guardrails,
+                      objectives: Objectives(rto: rto, minSuccessRate: Ratio(0.99), maxRequestsLost: 20))
+    }
+
+    static func drill(_ harness: ReleaseHarness, _ playbook: DrillPlaybook) async throws -> (DrillReport, DrillContext) {
+        let context = try DrillContext.processes(playbook: playbook, topology: harness.topology, store: harness.store,
+                                                 workingDirectory: harness.folder.path, logDirectory: harness.folder.appendingPathComponent("logs").path,
+                                                 actor: "test", settleLimit: .seconds(15))
+        let executor = RestoreExecutor(topologies: [harness.topology], store: harness.store, instances: context.instances,
+                                       workingDirectory: harness.folder.path)
+        let runner = DrillRunner(context: context, executor: executor)
+        try await runner.claim()
+        return (await runner.run(), context)
+    }
+
+    /// Every instance of the live (blue) slot is running again, and nothing is left to restore.
+    static func expectRestored(_ harness: ReleaseHarness, _ context: DrillContext, run: String) async throws {
+        let running = await context.instances.running(harness.fleet.service, slot: .blue)
+        #expect(running.count == 4, "instances running after the drill: \(running.map(\.id.name))")
+        #expect(try await harness.store.pendingRestoreActions(run: run).isEmpty)
+        #expect(try await harness.store.drillRun(id: run)?.isFinished == true)
+    }
+
+    @Test func aZoneOutageIsSurvivedThroughPassiveHealthWithinItsRTO() async throws {
+        try await ReleaseHarness.with(basePort: 23100) { harness in
+            let (report, context) = try await Self.drill(harness, Self.playbook(harness.topology))
+            #expect(report.outcome == .passed, "\(report.text)")
+            let m = try #require(report.measurements)
+            #expect((m.rto ?? 99) <= 5)
+            #expect(m.requestsLost <= 20)
+            #expect(report.verdicts.allSatisfy { $0.passed })
+            #expect(report.recoveryMechanism?.contains("passive health") == true)
+            #expect(report.faultDescription.contains("SIGKILL to its 2 instances"))
+            #expect(report.steps.map(\.step).contains("journal-restores"))
+            // The restores were journaled before the fault was injected.
+            let journaled = try #require(report.steps.first { $0.step == "journal-restores" })
+            let injected = try #require(report.steps.first { $0.step == "inject" })
+            #expect(journaled.at <= injected.at)
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
+
+    @Test func theSameOutageWithoutPassiveHealthMissesItsObjective() async throws {
+        try await ReleaseHarness.with(basePort: 23200, configure: { harness in
+            harness.fleet = try! ScratchFleet(basePort: 23200, drainTimeout: .seconds(20), passiveHealth: false)
+        }) { harness in
+            let (report, context) = try await Self.drill(harness, Self.playbook(harness.topology))
+            #expect(report.outcome == .failed, "\(report.text)")
+            let m = try #require(report.measurements)
+            #expect(m.requestsLost > 20, "half the requests go to the dead zone until the restore")
+            #expect(m.timeToDetect != nil)
+            #expect(!m.recoveredBeforeRestore)
+            #expect(report.verdicts.first { $0.objective == "rto" }?.passed == false)
+            #expect(report.recoveryMechanism?.contains("restore") == true)
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
+
+    @Test func aGuardrailAbortsAndRestoresEarly() async throws {
+        try await ReleaseHarness.with(basePort: 23300, configure: { harness in
+            harness.fleet = try! ScratchFleet(basePort: 23300, drainTimeout: .seconds(20), passiveHealth: false)
+        }) { harness in
+            let playbook = Self.playbook(harness.topology, duration: .minutes(5),
+                                         guardrails: Guardrails(minSuccessRate: Ratio(0.9), floorFor: .seconds(2)))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let (report, context) = try await Self.drill(harness, playbook)
+            #expect(report.outcome == .aborted, "\(report.text)")
+            #expect(report.guardrailTrip?.rule == GuardrailMonitor.floorRule)
+            // Restored long before the fault's 5 minutes were up.
+            #expect(clock.now - start < .seconds(60))
+            let inject = try #require(report.steps.first { $0.step == "inject" })
+            let restore = try #require(report.steps.first { $0.step == "restore" && $0.status == "done" })
+            #expect(restore.at.timeIntervalSince(inject.at) < 20)
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
+
+    @Test func aFrozenZoneIsResumed() async throws {
+        try await ReleaseHarness.with(basePort: 23400) { harness in
+            let playbook = Self.playbook(harness.topology, fault: .zoneOutage(zone: "zone-b", mode: .freeze), duration: .seconds(3), rto: .seconds(30))
+            let (report, context) = try await Self.drill(harness, playbook)
+            #expect(report.faultDescription.contains("SIGSTOP"))
+            #expect(report.outcome != .error, "\(report.text)")
+            for instance in await context.instances.running(harness.fleet.service, slot: .blue) {
+                #expect(ProcessTable.state(of: instance.pid) != "T", "\(instance.id.name) is still stopped")
+            }
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
+}
