@@ -5,8 +5,8 @@ import SwitchyardRuntime
 
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Disaster drills: their schedules (running drills comes next).",
-        subcommands: [Schedule.self]
+        abstract: "Disaster drills: their schedules, past runs and reports.",
+        subcommands: [Schedule.self, History.self, Report.self]
     )
 
     struct Schedule: AsyncParsableCommand {
