@@ -40,4 +40,12 @@ struct ObjectiveVerdictTests {
         let verdicts = Objectives(rto: .seconds(30), minSuccessRate: ninetyNine).verdicts(measurements(lost: 10_000, cut: 500))
         #expect(verdicts.map(\.objective) == ["rto", "success rate"])
     }
+
+    @Test func theOutcomeFollowsTheVerdictsAndTheGuardrail() {
+        let met = objectives.verdicts(measurements()), missed = objectives.verdicts(measurements(cut: 3))
+        let trip = GuardrailTrip(rule: "max-p99", message: "slow", second: 4)
+        #expect(DrillOutcome.judged(verdicts: met, guardrailTrip: nil) == .passed)
+        #expect(DrillOutcome.judged(verdicts: missed, guardrailTrip: nil) == .failed)
+        #expect(DrillOutcome.judged(verdicts: met, guardrailTrip: trip) == .aborted)
+    }
 }
