@@ -5,8 +5,8 @@ import SwitchyardRuntime
 
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Disaster drills: run one now, list their schedules, read their reports.",
-        subcommands: [Run.self, Schedule.self]
+        abstract: "Disaster drills: run one now, list their schedules, past runs and reports.",
+        subcommands: [Run.self, Schedule.self, History.self, Report.self]
     )
 
     struct Schedule: AsyncParsableCommand {

@@ -64,7 +64,8 @@ public enum DrillChart {
         if let m {
             let from = x(m.injectedAt), to = x(m.restoredAt ?? end)
             svg += "<rect class=\"fault-window\" x=\"\(f(from))\" y=\"\(f(rateTop))\" width=\"\(f(max(2, to - from)))\" height=\"\(f(p99Bottom - rateTop))\" fill=\"#fee2e2\">"
-            svg += "<title>fault window: \(escape(report.faultKind)): \(escape(report.faultDescription))</title></rect>\n"
+            svg += "<title>fault window: \(escape(report.faultKind)): \(escape(report.faultDescription))</title></rect>"
+            svg += "<text x=\"\(f(from + 4))\" y=\"\(f(rateBottom - 6))\" fill=\"#b91c1c\">fault in place</text>\n"
         }
         // Success rate panel.
         for k in 0...4 {
@@ -90,7 +91,7 @@ public enum DrillChart {
         for k in 0...3 {
             let v = p99Max * Double(k) / 3
             svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yP99(v)))\" y2=\"\(f(yP99(v)))\" stroke=\"#e5e7eb\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yP99(v) + 4))\" text-anchor=\"end\">\(ReportChart.formatQPS(v)) ms</text>\n"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yP99(v) + 4))\" text-anchor=\"end\">\(DrillFormat.milliseconds(v))</text>\n"
         }
         svg += "<text transform=\"translate(18 \(f((p99Top + p99Bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">p99 latency</text>\n"
         svg += "<path class=\"p99\" d=\"\(path { $0.finished > 0 ? yP99($0.p99) : nil })\" fill=\"none\" stroke=\"#7c3aed\" stroke-width=\"1.5\"><title>p99 per second</title></path>\n"

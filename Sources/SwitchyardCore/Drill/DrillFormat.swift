@@ -12,9 +12,10 @@ public enum DrillFormat {
         trimmed(String(format: "%.1f", value)) + "s"
     }
 
-    /// Whole milliseconds, or seconds with two decimals from 10 s on: `830 ms`, `12.25 s`.
+    /// A latency: whole milliseconds under a second, seconds with at most two decimals from there:
+    /// `830 ms`, `2.4 s`.
     public static func milliseconds(_ value: Double) -> String {
-        value >= 10_000 ? trimmed(String(format: "%.2f", value / 1000)) + " s" : String(format: "%.0f ms", value)
+        value >= 1_000 ? trimmed(String(format: "%.2f", value / 1000)) + " s" : String(format: "%.0f ms", value)
     }
 
     /// An instant as ISO 8601 in UTC: `2026-11-25T15:00:00Z`.

@@ -74,12 +74,18 @@ extension DrillReport {
         let blocks = Array("▁▂▃▄▅▆▇█")
         // Only a perfect second is a full block: any failure shows.
         let bar = String(worst.map { rate in rate.map { $0 >= 1 ? "█" : blocks[min(6, Int(($0 * 7).rounded(.down)))] } ?? "·" })
-        var marks = [Character](repeating: " ", count: columns)
+        // Marks that fall on a taken column go on a second row, so that none hides another.
+        var rows: [[Character]] = []
         var legend: [String] = []
         func mark(_ time: Double?, _ letter: Character, _ meaning: String) {
             guard let time, time >= 0 else { return }
             let column = min(columns - 1, Int(time) / bucket)
-            if marks[column] == " " { marks[column] = letter }
+            if let row = rows.firstIndex(where: { $0[column] == " " }) {
+                rows[row][column] = letter
+            } else {
+                rows.append([Character](repeating: " ", count: columns))
+                rows[rows.count - 1][column] = letter
+            }
             legend.append("\(letter) \(meaning)")
         }
         if let m = measurements {
@@ -93,7 +99,7 @@ extension DrillReport {
         let left = "0s ", pad = String(repeating: " ", count: left.count)
         var out = ["success rate \(scale): █ 100%, ▁ under 1/7, · nothing finished", left + bar + " \(end)s"]
         if !legend.isEmpty {
-            out.append(pad + String(marks).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            out += rows.map { pad + String($0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
             out.append(pad + legend.joined(separator: ", "))
         }
         return out

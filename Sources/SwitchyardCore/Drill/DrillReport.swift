@@ -2,7 +2,16 @@ import Foundation
 
 /// How a drill ended: every objective met, one missed, stopped by a guardrail, or the drill itself
 /// could not run (steady state not reached, fault not injected, restore failed).
-public enum DrillOutcome: String, Sendable, Hashable, Codable, CaseIterable { case passed, failed, aborted, error }
+public enum DrillOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    case passed, failed, aborted, error
+
+    /// The outcome of a drill that ran to its end: aborted when a guardrail tripped, failed when an
+    /// objective was missed, passed otherwise.
+    public static func judged(verdicts: [ObjectiveVerdict], guardrailTrip: GuardrailTrip?) -> DrillOutcome {
+        if guardrailTrip != nil { return .aborted }
+        return verdicts.allSatisfy(\.passed) ? .passed : .failed
+    }
+}
 
 /// One step of a drill run, as the runner journals it.
 public struct DrillStep: Sendable, Hashable, Codable {
