@@ -6,7 +6,8 @@ import SwitchyardRuntime
 
 /// Bearer tokens and roles on /v1.
 @Suite(.serialized) struct AuthTests {
-    /// Every /v1 route, the role it needs and what it answers once allowed (release `rel-1` is seeded, nothing is live).
+    /// Every /v1 route, the role it needs and what it answers once allowed (release `rel-1` and drill run `drill-run-1`
+    /// are seeded, nothing is live).
     struct Route: Sendable, CustomTestStringConvertible {
         var method: String
         var path: String
@@ -24,6 +25,11 @@ import SwitchyardRuntime
         Route(method: "POST", path: "/v1/releases", body: ["service": "gateway", "version": "1.1.0"], needs: .operator, allowedStatus: 409),
         Route(method: "POST", path: "/v1/releases/rel-1/promote", needs: .operator, allowedStatus: 202),
         Route(method: "POST", path: "/v1/releases/rel-1/abort", body: ["reason": "test"], needs: .operator, allowedStatus: 202),
+        Route(method: "GET", path: "/v1/drills", needs: .viewer, allowedStatus: 200),
+        Route(method: "GET", path: "/v1/drills/runs", needs: .viewer, allowedStatus: 200),
+        Route(method: "GET", path: "/v1/drills/runs/drill-run-1", needs: .viewer, allowedStatus: 200),
+        // rel-1 is a release of the drill's topology: the run is refused once allowed.
+        Route(method: "POST", path: "/v1/drills/drill-zone-outage/run", needs: .operator, allowedStatus: 409),
     ]
 
     enum Caller: String, Sendable, CaseIterable { case anonymous, viewer, `operator`, admin
@@ -33,7 +39,10 @@ import SwitchyardRuntime
 
     @Test(arguments: routes, Caller.allCases)
     func theAuthMatrix(route: Route, caller: Caller) async throws {
-        try await DaemonHarness.with(seed: { try await Seed.release($0, id: "rel-1") }) { yardd in
+        try await DaemonHarness.with(seed: { store in
+            try await Seed.release(store, id: "rel-1")
+            _ = try await store.createDrillRun(id: "drill-run-1", playbook: "drill-db-primary-loss", status: "running", now: Seed.t0)
+        }) { yardd in
             let reply = route.method == "GET" ? try await yardd.get(route.path, as: caller.auth)
                                               : try await yardd.post(route.path, route.body, as: caller.auth)
             guard let role = caller.role else {

@@ -60,7 +60,7 @@ public struct ReleaseContext: Sendable {
 
     var connectHost: String { service.instance.host == "0.0.0.0" ? "127.0.0.1" : service.instance.host }
 
-    var lockName: String { "release/\(topology.name)/\(service.name)" }
+    var lockName: String { LockName.release(topology: topology.name, service: service.name) }
 }
 
 extension ReleaseContext {

@@ -22,6 +22,8 @@ public struct LockLease: Sendable, Hashable {
 public enum LockName {
     /// One release per service at a time.
     public static func release(service: String) -> String { "release:\(service)" }
+    /// The lock a release of `service` in `topology` holds while it runs (the drill scheduler reads it).
+    public static func release(topology: String, service: String) -> String { "release/\(topology)/\(service)" }
     /// One drill or release per topology at a time, where the scheduler needs it.
     public static func topology(_ name: String) -> String { "topology:\(name)" }
 }

@@ -127,6 +127,15 @@ public protocol StateStore: Sendable {
     /// reverse sequence order within a run.
     func pendingRestoreActions(run: String?) async throws(StateStoreError) -> [RestoreAction]
 
+    // MARK: drill schedules
+
+    /// What the scheduler has decided for a playbook's schedule; nil when it was never evaluated.
+    func scheduleState(playbook: String) async throws(StateStoreError) -> ScheduleState?
+
+    /// Replaces the playbook's schedule state. The daemon saves it before it acts on an evaluation, so a
+    /// crash never fires the same time twice.
+    func saveScheduleState(playbook: String, _ state: ScheduleState, now: Date) async throws(StateStoreError)
+
     // MARK: API tokens
 
     /// Stores a token by the SHA-256 (hex) of its secret; fails with `.tokenExists` when the name is taken.

@@ -8,15 +8,22 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = YarddRequestContext
     let store: any StateStore
 
-    /// The role a request needs: reads need `viewer`, release mutations `operator`, anything else under /v1
-    /// (token management, unknown routes) `admin`.
+    /// The role a request needs: reads need `viewer`, release mutations and drill runs `operator`, anything else
+    /// under /v1 (token management, unknown routes) `admin`.
     static func requiredRole(method: HTTPRequest.Method, path: String) -> TokenRole {
         if method == .get || method == .head { return .viewer }
         if method == .post, path == "/v1/releases" || path.hasPrefix("/v1/releases/") { return .operator }
+        if method == .post, isDrillRun(path) { return .operator }
         return .admin
     }
 
     static func isProtected(_ path: String) -> Bool { path == "/v1" || path.hasPrefix("/v1/") }
+
+    /// `/v1/drills/{playbook}/run`, and nothing deeper.
+    static func isDrillRun(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 5 && parts[1] == "v1" && parts[2] == "drills" && !parts[3].isEmpty && parts[4] == "run"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path

@@ -5,24 +5,30 @@ import ServiceLifecycle
 import SwitchyardRuntime
 import UnixSignals
 
-/// `yardd`: the API server and the release service, run as one `ServiceGroup`.
+/// `yardd`: the API server, the release service and the drill scheduler, run as one `ServiceGroup`.
 ///
-/// Services shut down in reverse order: the release service (last) stops its runners first, leaving each
-/// release journaled for the next start, then the HTTP server stops.
+/// Services shut down in reverse order: the drill scheduler stops firing, the release service stops its
+/// runners, leaving each release journaled for the next start, then the HTTP server stops.
 public struct Daemon: Sendable {
     public let configuration: DaemonConfiguration
     public let catalog: ManifestCatalog
     public let store: any StateStore
     public let releases: ReleaseService
+    /// Fires drill schedules and starts runs asked for over the API, through its `DrillLauncher`.
+    public let drills: DrillScheduleService
     let logger: Logger
 
+    /// `drillLauncher` starts and stops drill runs (without one, every run is refused and recorded as failed to
+    /// start); `clock` is every "now" of the drill scheduler.
     public init(configuration: DaemonConfiguration, catalog: ManifestCatalog, store: any StateStore,
-                makeContext: ReleaseContextFactory? = nil, logger: Logger = Logger(label: "yardd")) {
+                makeContext: ReleaseContextFactory? = nil, drillLauncher: (any DrillLauncher)? = nil,
+                clock: @escaping DrillScheduleService.Clock = { Date() }, logger: Logger = Logger(label: "yardd")) {
         self.configuration = configuration
         self.catalog = catalog
         self.store = store
         self.logger = logger
         releases = ReleaseService(store: store, catalog: catalog, makeContext: makeContext ?? catalog.processContextFactory, logger: logger)
+        drills = DrillScheduleService(store: store, catalog: catalog, launcher: drillLauncher ?? UnavailableDrillLauncher(), clock: clock, logger: logger)
     }
 
     /// Opens the store and reads the manifests named by `configuration`; throws located manifest errors.
@@ -39,6 +45,8 @@ public struct Daemon: Sendable {
         HealthRoutes.add(to: router, releases: releases)
         TopologyRoutes.add(to: router, catalog: catalog, store: store)
         ReleaseRoutes.add(to: router, releases: releases, store: store)
+        let set = catalog.set
+        DrillRoutes.add(to: router, drills: drills, manifests: { set }, store: store)
         return router
     }
 
@@ -47,7 +55,7 @@ public struct Daemon: Sendable {
     public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
                                  onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> ServiceGroup {
         let host = configuration.host, port = configuration.port
-        let releases = self.releases, logger = self.logger
+        let releases = self.releases, drills = self.drills, logger = self.logger
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
@@ -59,6 +67,6 @@ public struct Daemon: Sendable {
             },
             logger: logger
         )
-        return ServiceGroup(configuration: .init(services: [app, releases], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        return ServiceGroup(configuration: .init(services: [app, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
     }
 }

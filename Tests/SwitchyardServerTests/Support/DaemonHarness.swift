@@ -21,8 +21,10 @@ struct DaemonHarness {
     /// Runs `body` against a started daemon, then shuts it down gracefully. `seed` runs before the daemon starts,
     /// `afterShutdown` once it has stopped.
     /// Releases run with a driver that starts no process (a seeded unfinished release is resumed at start:
-    /// real gateways would be left running on the example topology's ports).
+    /// real gateways would be left running on the example topology's ports). Drills start through
+    /// `drillLauncher` (made with the daemon's store; none by default) and schedules read `clock`.
     static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = StalledInstanceDriver.factory,
+                     drillLauncher: ((any StateStore) -> any DrillLauncher)? = nil, clock: @escaping DrillScheduleService.Clock = { Date() },
                      afterShutdown: (any StateStore) async throws -> Void = { _ in },
                      _ body: (DaemonHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-\(UUID().uuidString.prefix(8))")
@@ -36,7 +38,8 @@ struct DaemonHarness {
         var logger = Logger(label: "yardd-test")
         logger.logLevel = .warning
         let opened = try Daemon.open(configuration, logger: logger)
-        let daemon = makeContext.map { Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: $0, logger: logger) } ?? opened
+        let daemon = Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: makeContext,
+                            drillLauncher: drillLauncher?(opened.store), clock: clock, logger: logger)
         var tokens: [TokenRole: String] = [:]
         for role in TokenRole.allCases { tokens[role] = try await APIToken.create(name: role.rawValue, role: role, in: daemon.store) }
         try await seed(daemon.store)

@@ -122,6 +122,17 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Drill schedules: what the scheduler has decided so far, per playbook (DrillScheduler's ScheduleState).
+        migrator.registerMigration("v3-drill-schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE drill_schedules (
+                    playbook TEXT PRIMARY KEY NOT NULL,
+                    handled_through DATETIME,
+                    deferred_fire DATETIME,
+                    updated_at DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

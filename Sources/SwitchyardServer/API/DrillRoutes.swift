@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import SwitchyardCore
+import SwitchyardRuntime
+
+/// `/v1/drills`: drill playbooks with their next runs, run history (skipped and missed fire times included),
+/// one run with its report, and starting a run by hand (audited before it acts).
+enum DrillRoutes {
+    static func add(to router: Router<YarddRequestContext>, drills: DrillScheduleService, manifests: @escaping @Sendable () async -> ManifestSet,
+                    store: any StateStore) {
+        let auditor = Auditor(store: store)
+
+        router.get("/v1/drills") { request, _ in
+            let count = request.uri.queryParameters.get("count", as: Int.self) ?? 5
+            guard (0...100).contains(count) else { throw APIError.badRequest("count must be between 0 and 100 (got \(count))") }
+            let set = await manifests()
+            let now = drills.clock()
+            do {
+                let running = try await store.unfinishedDrillRuns().filter { !$0.id.hasPrefix(ScheduledFireRecord.prefix) }
+                var views: [DrillView] = []
+                for playbook in set.drillPlaybooks {
+                    let state = playbook.schedule == nil ? nil : try await store.scheduleState(playbook: playbook.name)
+                    views.append(DrillView(playbook, state: state, runningRun: running.last { $0.playbook == playbook.name }?.id, now: now, count: count))
+                }
+                return JSONResponse.make(["drills": views])
+            } catch { throw APIError.store(error) }
+        }
+
+        router.get("/v1/drills/runs") { request, _ in
+            let playbook = request.uri.queryParameters.get("playbook")
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
+            guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000 (got \(limit))") }
+            do {
+                let runs = try await store.listDrillRuns(playbook: playbook, limit: limit)
+                return JSONResponse.make(["runs": runs.map(DrillRunView.init)])
+            } catch { throw APIError.store(error) }
+        }
+
+        router.get("/v1/drills/runs/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let record: DrillRunRecord?
+            do { record = try await store.drillRun(id: id) } catch { throw APIError.store(error) }
+            guard let record else { throw APIError.notFound("run", id) }
+            return JSONResponse.make(DrillRunDetailView(record))
+        }
+
+        router.post("/v1/drills/:playbook/run") { _, context in
+            let actor = context.actor
+            let playbook = try context.parameters.require("playbook")
+            let id = try await auditor.perform(actor: actor, action: "drill.run", target: playbook) {
+                do { return try await drills.runNow(playbook: playbook, actor: actor) } catch { throw APIError.drillRefused(error) }
+            }
+            return JSONResponse.make(AcceptedView(id: id, status: "started"), status: .accepted)
+        }
+    }
+}
