@@ -5,8 +5,8 @@ import SwitchyardCore
 /// (status and report so far) in the state store at every step. The fault's restore steps are in the
 /// store before the fault is injected; a run that dies midway leaves them pending for `DrillRecovery`.
 public actor DrillRunner {
-    public let context: DrillContext
-    public let id: String
+    nonisolated public let context: DrillContext
+    nonisolated public let id: String
     let executor: RestoreExecutor
     let progress: @Sendable (DrillProgress) -> Void
 

@@ -35,7 +35,8 @@ public struct Daemon: Sendable {
     public static func open(_ configuration: DaemonConfiguration, logger: Logger = Logger(label: "yardd")) throws -> Daemon {
         let catalog = try ManifestCatalog.load(directory: configuration.manifestsDirectory)
         let store = try SQLiteStateStore(path: configuration.statePath)
-        return Daemon(configuration: configuration, catalog: catalog, store: store, logger: logger)
+        let launcher = ProcessDrillLauncher(catalog: catalog, store: store, logger: logger)
+        return Daemon(configuration: configuration, catalog: catalog, store: store, drillLauncher: launcher, logger: logger)
     }
 
     public func makeRouter() -> Router<YarddRequestContext> {
@@ -62,6 +63,8 @@ public struct Daemon: Sendable {
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 logger.notice("yardd listening on \(host):\(bound)")
+                // Before anything else: what an interrupted drill broke is restored.
+                if let launcher = drills.launcher as? ProcessDrillLauncher { await launcher.recoverInterrupted() }
                 do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }
                 await onListening(host, bound)
             },

@@ -85,6 +85,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
                 try await Task.sleep(for: await delay(after: pass, now: clock()))
             }
         }
+        // Shutting down: a drill in progress restores its fault before the daemon exits.
+        if let launcher = launcher as? ProcessDrillLauncher { await launcher.stopAll(reason: "yardd is shutting down") }
     }
 
     /// How long to sleep after `pass`: until its `wakeAt`, at most `maxSleep`, at most `deferredPoll` while deferred.

@@ -72,26 +72,32 @@ struct DrillCrashTests {
         return folder
     }
 
+    static var binDirectory: String { get throws { try GatewayProcess.binary().deletingLastPathComponent().path } }
+
     /// Runs `yard` in `folder` to completion.
     static func yard(_ arguments: [String], in folder: URL) async throws -> (status: Int32, output: String) {
-        let process = try start(arguments, in: folder)
-        let pipe = process.standardOutput as! Pipe
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let bin = try binDirectory
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWITCHYARD_BIN_DIR"] = bin
+        let result = try await Command.run(["/bin/sh", "-c", "cd '\(folder.path)' && exec '\(bin)/yard' \(arguments.joined(separator: " "))"],
+                                           environment: environment)
+        return (result.status, result.output)
     }
 
+    /// Starts `yard` in `folder`, its output to a log file there.
     static func start(_ arguments: [String], in folder: URL) throws -> Process {
         let process = Process()
-        process.executableURL = try GatewayProcess.binary().deletingLastPathComponent().appendingPathComponent("yard")
+        process.executableURL = URL(fileURLWithPath: try binDirectory).appendingPathComponent("yard")
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
-        environment["SWITCHYARD_BIN_DIR"] = try GatewayProcess.binary().deletingLastPathComponent().path
+        environment["SWITCHYARD_BIN_DIR"] = try binDirectory
         process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let log = folder.appendingPathComponent("drill.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         return process
     }
@@ -108,7 +114,18 @@ struct DrillCrashTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let up = try await Self.yard(["up", "gateway", "--version", "1.0.0"], in: folder)
         #expect(up.status == 0, "\(up.output)")
-        defer { _ = try? Process.run(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "cd \(folder.path) && \(try! GatewayProcess.binary().deletingLastPathComponent().path)/yard down gateway"]).waitUntilExit() }
+        do {
+            try await Self.killAndRestart(folder)
+        } catch {
+            _ = try? await Self.yard(["down", "gateway"], in: folder)
+            throw error
+        }
+        let down = try await Self.yard(["down", "gateway"], in: folder)
+        #expect(down.status == 0, "\(down.output)")
+        #expect(Self.gateways(folder) == 0)
+    }
+
+    static func killAndRestart(_ folder: URL) async throws {
         #expect(Self.gateways(folder) == 4)
 
         // Start the drill and kill it once the fault is in place.
@@ -127,7 +144,7 @@ struct DrillCrashTests {
         }
         let id = try #require(runID, "the drill never injected its fault")
         kill(drill.processIdentifier, SIGKILL)
-        drill.waitUntilExit()
+        while ProcessTable.isAlive(drill.processIdentifier) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(Self.gateways(folder) == 2, "zone-a's two instances are down while the drill is dead")
         #expect(try await store.pendingRestoreActions(run: id).count == 1)
         #expect(try await store.drillRun(id: id)?.isFinished == false)
