@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import SwitchyardCore
 import SwitchyardRuntime
 @testable import SwitchyardServer
 
@@ -19,7 +20,7 @@ import SwitchyardRuntime
     }
 
     /// In order: the mutations come after the reads they would change. Release rel-1 is seeded unfinished
-    /// (so resumed, holding the gateway's lock); nothing is live.
+    /// (so resumed, holding the gateway's lock); blue 1.0.0 is live, so optional fields are present.
     static let calls: [Call] = [
         Call(method: .GET, path: "/healthz", auth: nil, status: 200),
         Call(method: .GET, path: "/readyz", auth: nil, status: 200),
@@ -59,6 +60,14 @@ import SwitchyardRuntime
         "GET /v1/releases/{id}/events", "GET /v1/audit", "GET /v1/tokens", "POST /v1/tokens", "DELETE /v1/tokens/{name}",
     ]
 
+    /// Something live, a recorded instance and an unfinished release: every optional field of the reads shows up.
+    @Sendable static func seed(_ store: any StateStore) async throws {
+        try await Seed.release(store, id: "rel-1")
+        try await store.commitRouting(service: "gateway", live: ["zone-a": .blue, "zone-b": .blue], versions: [.blue: "1.0.0"], now: Date())
+        try await store.recordInstanceStarted(InstanceRecord(id: InstanceID(service: "gateway", zone: "zone-a", slot: .blue, index: 0, port: 7810),
+                                                             pid: 1, version: "1.0.0", command: ["yard-gateway"], startedAt: Date()))
+    }
+
     struct Answer {
         var status: Int
         var contentType: String
@@ -85,7 +94,7 @@ import SwitchyardRuntime
         let document = try OpenAPIDocument.load()
         var exercised: Set<String> = []
         var skipped: Set<String> = []
-        try await DaemonHarness.with(seed: { try await Seed.release($0, id: "rel-1") }) { yardd in
+        try await DaemonHarness.with(seed: Self.seed) { yardd in
             for call in Self.calls {
                 let template = try #require(document.template(for: String(call.path.prefix { $0 != "?" })), "\(call.path) is not documented")
                 let operation = "\(call.method.rawValue) \(template)"
