@@ -19,8 +19,7 @@ import SwitchyardRuntime
         var description: String { "\(method) \(path) as \(auth?.rawValue ?? "nobody") → \(status)" }
     }
 
-    /// In order: the mutations come after the reads they would change. Release rel-1 is seeded unfinished
-    /// (so resumed, holding the gateway's lock); blue 1.0.0 is live, so optional fields are present.
+    /// In order: the mutations come after the reads they would change. See `seed`.
     static let calls: [Call] = [
         Call(method: .GET, path: "/healthz", auth: nil, status: 200),
         Call(method: .GET, path: "/readyz", auth: nil, status: 200),
@@ -60,9 +59,12 @@ import SwitchyardRuntime
         "GET /v1/releases/{id}/events", "GET /v1/audit", "GET /v1/tokens", "POST /v1/tokens", "DELETE /v1/tokens/{name}",
     ]
 
-    /// Something live, a recorded instance and an unfinished release: every optional field of the reads shows up.
+    /// Release rel-1 unfinished, the gateway's lock held by another release (so rel-1 is not resumed and no
+    /// runner starts the topology's real nginx), something live and a recorded instance, so that every
+    /// optional field of the reads shows up.
     @Sendable static func seed(_ store: any StateStore) async throws {
         try await Seed.release(store, id: "rel-1")
+        _ = try await store.acquireLock(name: "release/local/gateway", holder: "rel-other", lease: .seconds(600), now: Date())
         try await store.commitRouting(service: "gateway", live: ["zone-a": .blue, "zone-b": .blue], versions: [.blue: "1.0.0"], now: Date())
         try await store.recordInstanceStarted(InstanceRecord(id: InstanceID(service: "gateway", zone: "zone-a", slot: .blue, index: 0, port: 7810),
                                                              pid: 1, version: "1.0.0", command: ["yard-gateway"], startedAt: Date()))
