@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
 
         Examples:
           yardd --state .yard/state.sqlite --listen 127.0.0.1:7780 --manifests .
-          yardd --listen 0.0.0.0:7443 --tls-cert /etc/yardd/cert.pem --tls-key /etc/yardd/key.pem
+          yardd --listen 0.0.0.0:7443 --tls-cert cert.pem --tls-key key.pem
           kill -HUP $(pgrep -x yardd)          # reload the manifests
 
         /v1 needs a bearer token: create the first one with `yardd token create NAME --role admin`.
