@@ -63,4 +63,13 @@ import SwitchyardRuntime
         #expect(Self.sample(text, #"yardd_gate_verdicts_total{gate="error-rate",verdict="failed"}"#) == 1)
         #expect(Self.sample(text, #"yardd_gate_measurements_total{gate="error-rate",result="fail"}"#) == 1)
     }
+
+    @Test func aGateVerdictIsCountedOnceWhenItSettles() {
+        let gates = SettledGates()
+        #expect(gates.settle("p99", .pending) == nil)
+        #expect(gates.settle("p99", .passed) == "passed")
+        #expect(gates.settle("p99", .passed) == nil, "later measurements of a passed gate are not new verdicts")
+        #expect(gates.settle("p99", .failed(reason: "p99 210 ms > 150 ms")) == "failed")
+        #expect(gates.settle("error-rate", .failed(reason: "x")) == "failed")
+    }
 }

@@ -128,7 +128,7 @@ private final class StartedFlag: Sendable {
 }
 
 /// The gates of one release whose verdict has settled (passed or failed), so each is counted once.
-private final class SettledGates: Sendable {
+final class SettledGates: Sendable {
     private let settled = Mutex<[String: String]>([:])
 
     /// The verdict to count when `gate` has just settled or changed its settled verdict; nil otherwise.
