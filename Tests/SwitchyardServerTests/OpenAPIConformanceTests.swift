@@ -26,6 +26,8 @@ import SwitchyardRuntime
         Call(method: .GET, path: "/metrics", auth: nil, status: 200),
         Call(method: .GET, path: "/v1/topologies", auth: .viewer, status: 200),
         Call(method: .GET, path: "/v1/topologies", auth: nil, status: 401),
+        Call(method: .GET, path: "/v1/topologies/local", auth: .viewer, status: 200),
+        Call(method: .GET, path: "/v1/topologies/nope", auth: .viewer, status: 404),
         Call(method: .GET, path: "/v1/services/gateway?topology=local", auth: .viewer, status: 200),
         Call(method: .GET, path: "/v1/services/gateway", auth: .viewer, status: 400),
         Call(method: .GET, path: "/v1/services/nope", auth: .viewer, status: 404),
