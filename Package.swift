@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "yardd", targets: ["yardd"]),
         .executable(name: "yard-gateway", targets: ["yard-gateway"]),
         .executable(name: "yard-bench-release", targets: ["yard-bench-release"]),
+        .executable(name: "yard-bench-daemon", targets: ["yard-bench-daemon"]),
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
@@ -56,6 +57,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The reference SSE gateway that releases and drills act on.
@@ -102,6 +106,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The daemon benchmark: yardd's idle memory and status-read latency (bench/daemon/README.md).
+        .executableTarget(
+            name: "yard-bench-daemon",
+            dependencies: [
+                "SwitchyardRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], resources: [.copy("Fixtures")]),
         // Hummingbird only for a tiny Prometheus-like HTTP server the probe tests start.
         .testTarget(
@@ -110,7 +122,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardServerTests",
-            dependencies: ["SwitchyardServer", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "SwitchyardServer", "SwitchyardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .testTarget(name: "SwitchyardGatewayTests", dependencies: ["SwitchyardGateway", "SwitchyardTesting"]),
     ],

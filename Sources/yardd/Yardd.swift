@@ -20,24 +20,48 @@ struct Serve: AsyncParsableCommand {
         discussion: """
         Reads topologies/ and playbooks/ under --manifests, opens the state store shared with `yard`, \
         resumes releases a previous run left unfinished, and serves /v1 on --listen. SIGTERM or SIGINT \
-        stops it gracefully; releases in flight stay journaled and resume at the next start.
+        stops it gracefully; releases in flight stay journaled and resume at the next start. SIGHUP (or \
+        POST /v1/reload) reads the manifests again: an invalid set is refused with its located errors and \
+        the previous one keeps serving. GET /metrics serves Prometheus metrics without a token.
 
-        Example:
+        Each option can also come from the environment (the flag wins): YARDD_STATE, YARDD_LISTEN, \
+        YARDD_MANIFESTS, YARDD_TLS_CERT, YARDD_TLS_KEY, YARDD_INSECURE_PUBLIC=1.
+
+        Listening on anything but loopback needs TLS (--tls-cert and --tls-key, PEM files), or \
+        --insecure-public when a TLS-terminating proxy in front is the only way in.
+
+        Examples:
           yardd --state .yard/state.sqlite --listen 127.0.0.1:7780 --manifests .
+          yardd --listen 0.0.0.0:7443 --tls-cert cert.pem --tls-key key.pem
+          kill -HUP $(pgrep -x yardd)          # reload the manifests
 
         /v1 needs a bearer token: create the first one with `yardd token create NAME --role admin`.
         """
     )
 
-    @Option(help: "The SQLite state file, shared with the CLI.") var state = ".yard/state.sqlite"
-    @Option(help: "HOST:PORT to listen on (loopback by default).") var listen = "127.0.0.1:7780"
-    @Option(help: "The folder holding topologies/ and playbooks/.") var manifests = "."
+    @Option(help: "The SQLite state file, shared with the CLI (default .yard/state.sqlite; env YARDD_STATE).") var state: String?
+    @Option(help: "HOST:PORT to listen on (default 127.0.0.1:7780; env YARDD_LISTEN).") var listen: String?
+    @Option(help: "The folder holding topologies/ and playbooks/ (default .; env YARDD_MANIFESTS).") var manifests: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key; env YARDD_TLS_CERT).") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (env YARDD_TLS_KEY).") var tlsKey: String?
+    @Flag(name: .customLong("insecure-public"), help: "Allow plain HTTP on a non-loopback address (env YARDD_INSECURE_PUBLIC=1); warned at start.")
+    var insecurePublic = false
 
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let listen = self.listen ?? environment["YARDD_LISTEN"] ?? "127.0.0.1:7780"
         guard let (host, port) = DaemonConfiguration.parseListen(listen) else {
             throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:7780, got \(listen)")
         }
-        let configuration = DaemonConfiguration(host: host, port: port, statePath: state, manifestsDirectory: manifests)
+        let certificate = tlsCert ?? environment["YARDD_TLS_CERT"], key = tlsKey ?? environment["YARDD_TLS_KEY"]
+        guard (certificate == nil) == (key == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP on loopback")
+        }
+        let tls = certificate.flatMap { certificate in key.map { TLSFiles(certificate: certificate, key: $0) } }
+        let insecure = insecurePublic || ["1", "true", "yes"].contains(environment["YARDD_INSECURE_PUBLIC"]?.lowercased() ?? "")
+        let configuration = DaemonConfiguration(host: host, port: port, statePath: state ?? environment["YARDD_STATE"] ?? ".yard/state.sqlite",
+                                                manifestsDirectory: manifests ?? environment["YARDD_MANIFESTS"] ?? ".",
+                                                tls: tls, insecurePublic: insecure)
         let daemon: Daemon
         do {
             daemon = try Daemon.open(configuration)

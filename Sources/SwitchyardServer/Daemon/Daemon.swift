@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 import SwitchyardRuntime
@@ -7,62 +9,87 @@ import UnixSignals
 
 /// `yardd`: the API server, the release service and the drill scheduler, run as one `ServiceGroup`.
 ///
-/// Services shut down in reverse order: the drill scheduler stops firing, the release service stops its
-/// runners, leaving each release journaled for the next start, then the HTTP server stops.
+/// Services shut down in reverse order: the drill scheduler stops firing (a drill in progress restores
+/// its fault), the release service stops its runners, leaving each release journaled for the next start,
+/// then the HTTP server stops.
 public struct Daemon: Sendable {
     public let configuration: DaemonConfiguration
-    public let catalog: ManifestCatalog
+    /// The manifests served now; replaced whole by a reload.
+    public let manifests: LiveCatalog
     public let store: any StateStore
     public let releases: ReleaseService
     /// Fires drill schedules and starts runs asked for over the API, through its `DrillLauncher`.
     public let drills: DrillScheduleService
+    public let metrics: DaemonMetrics
+    public let reloader: ManifestReloader
+    /// Nil serves plain HTTP.
+    let tls: TLSConfiguration?
     let logger: Logger
 
-    /// `drillLauncher` starts and stops drill runs (without one, every run is refused and recorded as failed to
-    /// start); `clock` is every "now" of the drill scheduler.
+    /// The manifests as they are now.
+    public var catalog: ManifestCatalog { manifests.current }
+
     public init(configuration: DaemonConfiguration, catalog: ManifestCatalog, store: any StateStore,
                 makeContext: ReleaseContextFactory? = nil, drillLauncher: (any DrillLauncher)? = nil,
-                clock: @escaping DrillScheduleService.Clock = { Date() }, logger: Logger = Logger(label: "yardd")) {
+                makeDrillLauncher: (@Sendable (LiveCatalog) -> any DrillLauncher)? = nil,
+                clock: @escaping DrillScheduleService.Clock = { Date() }, logger: Logger = Logger(label: "yardd"), tls: TLSConfiguration? = nil) {
         self.configuration = configuration
-        self.catalog = catalog
         self.store = store
         self.logger = logger
-        releases = ReleaseService(store: store, catalog: catalog, makeContext: makeContext ?? catalog.processContextFactory, logger: logger)
-        drills = DrillScheduleService(store: store, catalog: catalog, launcher: drillLauncher ?? UnavailableDrillLauncher(), clock: clock, logger: logger)
+        self.tls = tls
+        manifests = LiveCatalog(catalog)
+        metrics = DaemonMetrics()
+        releases = ReleaseService(store: store, catalog: manifests, makeContext: makeContext ?? catalog.processContextFactory, logger: logger,
+                                  metrics: metrics)
+        reloader = ManifestReloader(catalog: manifests, metrics: metrics, logger: logger)
+        let live = manifests
+        drills = DrillScheduleService(store: store, manifests: { live.current.set }, launcher: drillLauncher ?? makeDrillLauncher?(live) ?? UnavailableDrillLauncher(),
+                                      clock: clock, logger: logger)
     }
 
-    /// Opens the store and reads the manifests named by `configuration`; throws located manifest errors.
+    /// Checks where it may listen, reads the TLS files, the manifests and opens the store named by `configuration`;
+    /// throws `BindPolicy.Refused`, `TLSFiles.Unreadable` or located manifest errors.
     public static func open(_ configuration: DaemonConfiguration, logger: Logger = Logger(label: "yardd")) throws -> Daemon {
+        if let warning = try BindPolicy.check(configuration) { logger.critical("\(warning)") }
+        let tls = try configuration.tls?.serverConfiguration()
         let catalog = try ManifestCatalog.load(directory: configuration.manifestsDirectory)
         let store = try SQLiteStateStore(path: configuration.statePath)
-        let launcher = ProcessDrillLauncher(catalog: catalog, store: store, logger: logger)
-        return Daemon(configuration: configuration, catalog: catalog, store: store, drillLauncher: launcher, logger: logger)
+        return Daemon(configuration: configuration, catalog: catalog, store: store,
+                      makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, logger: logger) }, logger: logger, tls: tls)
     }
 
     public func makeRouter() -> Router<YarddRequestContext> {
         let router = Router(context: YarddRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(store: store))
         HealthRoutes.add(to: router, releases: releases)
-        TopologyRoutes.add(to: router, catalog: catalog, store: store)
+        MetricsRoutes.add(to: router, metrics: metrics)
+        TopologyRoutes.add(to: router, catalog: manifests, store: store)
+        ServiceRoutes.add(to: router, catalog: manifests, store: store)
         ReleaseRoutes.add(to: router, releases: releases, store: store)
-        let set = catalog.set
-        DrillRoutes.add(to: router, drills: drills, manifests: { set }, store: store)
+        ReloadRoutes.add(to: router, reloader: reloader, auditor: Auditor(store: store))
+        let live = manifests
+        DrillRoutes.add(to: router, drills: drills, manifests: { live.current.set }, store: store)
         return router
     }
 
     /// The group to run. Unfinished releases are resumed once the server listens; until then `/readyz`
-    /// answers 503 and mutations are refused. `onListening` gets the bound host and port (useful with port 0).
-    public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+    /// answers 503 and mutations are refused. Each of `reloadSignals` (SIGHUP) reloads the manifests.
+    /// `onListening` gets the bound host and port (useful with port 0).
+    public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], reloadSignals: [UnixSignal] = [.sighup],
                                  onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> ServiceGroup {
         let host = configuration.host, port = configuration.port
         let releases = self.releases, drills = self.drills, logger = self.logger
+        let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: makeRouter(),
+            server: serverBuilder,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 logger.notice("yardd listening on \(host):\(bound)")
+                logger.info("API at \(scheme)://\(host):\(bound)/v1, metrics at /metrics")
                 // Before anything else: what an interrupted drill broke is restored.
                 if let launcher = drills.launcher as? ProcessDrillLauncher { await launcher.recoverInterrupted() }
                 do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }
@@ -70,6 +97,18 @@ public struct Daemon: Sendable {
             },
             logger: logger
         )
-        return ServiceGroup(configuration: .init(services: [app, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        let reloads: [any Service] = reloadSignals.map { ReloadOnSignal(reloader: reloader, signal: $0) }
+        return ServiceGroup(configuration: .init(services: reloads + [app, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+    }
+
+    /// HTTP/1.1, over TLS when configured.
+    private var serverBuilder: HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        do {
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            // HummingbirdTLS only wraps the configuration here; the files were read and checked by `open`.
+            preconditionFailure("TLS configuration refused after it was loaded: \(error)")
+        }
     }
 }

@@ -9,11 +9,18 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var statePath: String
     /// The folder holding `topologies/` and `playbooks/`; releases run with it as their working directory.
     public var manifestsDirectory: String
-    public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".") {
+    /// Serve over TLS with these PEM files; nil for plain HTTP (loopback, or `insecurePublic`).
+    public var tls: TLSFiles?
+    /// Allows plain HTTP on a non-loopback address (see `BindPolicy`).
+    public var insecurePublic: Bool
+    public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".",
+                tls: TLSFiles? = nil, insecurePublic: Bool = false) {
         self.host = host
         self.port = port
         self.statePath = statePath
         self.manifestsDirectory = manifestsDirectory
+        self.tls = tls
+        self.insecurePublic = insecurePublic
     }
 
     /// Parses `HOST:PORT` (`127.0.0.1:7780`, `[::1]:7780`, `:7780` for loopback).

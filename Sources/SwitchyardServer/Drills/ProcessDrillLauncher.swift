@@ -6,18 +6,21 @@ import SwitchyardRuntime
 /// The daemon's drill launcher: runs drills of local processes with the `DrillRunner`, in the
 /// background, and restores what interrupted runs left broken (`recoverInterrupted`, at start).
 public actor ProcessDrillLauncher: DrillLauncher {
-    let catalog: ManifestCatalog
+    let manifests: LiveCatalog
     let store: any StateStore
     let logger: Logger
     let settleLimit: TimeSpan
     var running: [String: (runner: DrillRunner, task: Task<DrillReport, Never>)] = [:]
 
-    public init(catalog: ManifestCatalog, store: any StateStore, settleLimit: TimeSpan = .seconds(30), logger: Logger) {
-        self.catalog = catalog
+    public init(catalog: LiveCatalog, store: any StateStore, settleLimit: TimeSpan = .seconds(30), logger: Logger) {
+        manifests = catalog
         self.store = store
         self.settleLimit = settleLimit
         self.logger = logger
     }
+
+    /// The manifests as they are now (a reload replaces them; a run keeps the ones it started with).
+    var catalog: ManifestCatalog { manifests.current }
 
     var logDirectory: String { "\(catalog.directory)/.yard/logs" }
 

@@ -10,16 +10,20 @@ import SwitchyardRuntime
 /// release stays journaled and the next start resumes it.
 public actor ReleaseService: ServiceLifecycle.Service {
     let store: any StateStore
-    let catalog: ManifestCatalog
+    /// Read when a release starts or resumes: a release keeps the manifests it started with across reloads.
+    let catalog: LiveCatalog
     let makeContext: ReleaseContextFactory
     let logger: Logger
+    let metrics: DaemonMetrics
     private var tasks: [UUID: Task<Void, Never>] = [:]
     /// Set once unfinished releases have been taken over: mutations wait for it.
     public private(set) var isReady = false
 
-    public init(store: any StateStore, catalog: ManifestCatalog, makeContext: @escaping ReleaseContextFactory, logger: Logger) {
+    public init(store: any StateStore, catalog: LiveCatalog, makeContext: @escaping ReleaseContextFactory, logger: Logger,
+                metrics: DaemonMetrics = DaemonMetrics()) {
         self.store = store
         self.catalog = catalog
+        self.metrics = metrics
         self.makeContext = makeContext
         self.logger = logger
     }
@@ -34,7 +38,7 @@ public actor ReleaseService: ServiceLifecycle.Service {
 
     /// Starts a release of `version` and returns its id once it holds the service's lock; the release runs on.
     public func start(service: String, topology: String?, version: String, manual: Bool?, actor: String) async throws -> String {
-        let (topology, playbook) = try catalog.release(service: service, topology: topology)
+        let (topology, playbook) = try catalog.current.release(service: service, topology: topology)
         let context = try makeContext(topology, playbook, store, actor)
         return try await launch(context) { runner in try await runner.release(version: version, manual: manual) }
     }
@@ -44,7 +48,7 @@ public actor ReleaseService: ServiceLifecycle.Service {
     public func resumeUnfinished() async throws {
         for record in try await store.unfinishedReleases() {
             do {
-                let (topology, playbook) = try catalog.release(service: record.service, topology: record.topology)
+                let (topology, playbook) = try catalog.current.release(service: record.service, topology: record.topology)
                 let context = try makeContext(topology, playbook, store, "yardd")
                 let id = try await launch(context) { runner in try await runner.resume(releaseID: record.id) }
                 logger.notice("resumed release \(id) of \(record.service) \(record.version) in phase \(record.phase.rawValue)")
@@ -58,14 +62,20 @@ public actor ReleaseService: ServiceLifecycle.Service {
     /// Runs `body` in a kept task; returns when the runner reports `started` or throws before it.
     private func launch(_ context: ReleaseContext, _ body: @escaping @Sendable (ReleaseRunner) async throws -> ReleaseSummary) async throws -> String {
         let (signals, signal) = AsyncStream.makeStream(of: Start.self, bufferingPolicy: .bufferingOldest(1))
-        let logger = self.logger
+        let logger = self.logger, metrics = self.metrics
         let started = StartedFlag()
+        let gates = SettledGates()
         let runner = ReleaseRunner(context: context) { update in
             switch update {
             case .started(let id, _, _):
                 started.set()
                 signal.yield(.started(id))
-            case .finished(let outcome, let reason): logger.info("release of \(context.service.name) \(outcome.rawValue): \(reason)")
+            case .measured(let gate, let measurement, let verdict, _):
+                metrics.gateMeasured(gate: gate, result: measurement.phase.rawValue)
+                if let settled = gates.settle(gate, verdict) { metrics.gateSettled(gate: gate, verdict: settled) }
+            case .finished(let outcome, let reason):
+                metrics.releaseFinished(outcome: outcome.rawValue)
+                logger.info("release of \(context.service.name) \(outcome.rawValue): \(reason)")
             default: break
             }
         }
@@ -81,6 +91,7 @@ public actor ReleaseService: ServiceLifecycle.Service {
             signal.finish()
             await self.forget(key)
         }
+        metrics.releasesRunning(tasks.count)
         for await first in signals {
             switch first {
             case .started(let id): return id
@@ -90,7 +101,10 @@ public actor ReleaseService: ServiceLifecycle.Service {
         throw CancellationError()
     }
 
-    private func forget(_ key: UUID) { tasks[key] = nil }
+    private func forget(_ key: UUID) {
+        tasks[key] = nil
+        metrics.releasesRunning(tasks.count)
+    }
 
     /// How many releases run in this process now.
     public var running: Int { tasks.count }
@@ -111,4 +125,24 @@ private final class StartedFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// The gates of one release whose verdict has settled (passed or failed), so each is counted once.
+final class SettledGates: Sendable {
+    private let settled = Mutex<[String: String]>([:])
+
+    /// The verdict to count when `gate` has just settled or changed its settled verdict; nil otherwise.
+    func settle(_ gate: String, _ verdict: GateVerdict) -> String? {
+        let name: String
+        switch verdict {
+        case .pending: return nil
+        case .passed: name = "passed"
+        case .failed: name = "failed"
+        }
+        return settled.withLock { known in
+            guard known[gate] != name else { return nil }
+            known[gate] = name
+            return name
+        }
+    }
 }

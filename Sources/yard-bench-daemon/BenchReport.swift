@@ -1,0 +1,27 @@
+import Foundation
+import SwitchyardRuntime
+
+/// The figures one run prints.
+struct BenchReport: Codable {
+    var idleRSSMiB: Double
+    var afterLoadRSSMiB: Double
+    var rate: Int
+    var seconds: Int
+    var reads: OpenLoopReads.Result
+
+    var table: String {
+        let f = { (value: Double) in String(format: "%.2f", value) }
+        return """
+        yardd idle RSS            \(f(idleRSSMiB)) MiB
+        yardd RSS after the load  \(f(afterLoadRSSMiB)) MiB
+        GET /v1/releases/{id}     \(rate)/s open-loop for \(seconds) s (achieved \(f(reads.achievedRate))/s): \(reads.ok) ok, \(reads.failed) failed
+          p50 \(f(reads.p50)) ms   p90 \(f(reads.p90)) ms   p99 \(f(reads.p99)) ms   max \(f(reads.max)) ms
+        """
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}
