@@ -7,7 +7,7 @@
 public struct DrillMeasurements: Sendable, Hashable, Codable {
     public var injectedAt: Double
     public var restoredAt: Double?
-    /// Injection to the first second with a failed request, or to an earlier probe failure; nil when
+    /// Injection to the first second with a failed request or a cut stream, or to an earlier probe failure; nil when
     /// nothing failed.
     public var timeToDetect: Double?
     /// Injection to the start of the first run of `window` consecutive seconds at or above
@@ -71,7 +71,8 @@ public struct DrillMeasurements: Sendable, Hashable, Codable {
         let during = after.filter { Double($0.second) < faultEnd }
         func offset(_ second: Int) -> Double { max(0, Double(second) - injectedAt) }
 
-        var detect = after.first { $0.failed > 0 }.map { offset($0.second) }
+        // A stream cut is a failure users saw as surely as a failed request.
+        var detect = after.first { $0.failed > 0 || $0.streamsCut > 0 }.map { offset($0.second) }
         if let probe = firstProbeFailure, probe >= injectedAt { detect = min(detect ?? .infinity, probe - injectedAt) }
 
         let target = objectiveRate.value

@@ -56,7 +56,7 @@ public struct RestoreExecutor: Sendable {
         case .resume(let pids, let what):
             let alive = pids.filter(ProcessTable.isAlive)
             for pid in alive { kill(pid, SIGCONT) }
-            return "\(what): SIGCONT to \(alive.count) of \(pids.count) processes (the others are gone)"
+            return "\(what): SIGCONT to \(alive.count) of \(pids.count) processes" + (alive.count < pids.count ? " (the others are gone)" : "")
         case .restartLoadBalancer(let topologyName, let name):
             let topology = try topology(topologyName)
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }

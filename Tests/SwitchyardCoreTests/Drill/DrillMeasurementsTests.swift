@@ -13,6 +13,15 @@ struct DrillMeasurementsTests {
         #expect(m.faultSuccessRate == 1 && m.faultRequests == 1_500)
     }
 
+    @Test func aCutStreamIsDetectedEvenWhenEveryRequestSucceeds() {
+        // The zone's streams break off at 11 while retries keep every request answering: detected, RTO 0.
+        let seconds = steady(0...10) + failing(11...11, failed: 0, streamsCut: 4) + steady(12...30)
+        let m = DrillMeasurements.analyze(seconds: seconds, injectedAt: 10.4, restoredAt: 25, objectiveRate: ninetyNine)
+        #expect(m.timeToDetect == 0.6)
+        #expect(m.rto == 0)
+        #expect(m.streamsCut == 4 && m.requestsLost == 0)
+    }
+
     @Test func aDipThatRecoversGivesTheExactRTO() {
         // Injected at 10.0, failures in 12...14, back to 100 % from 15: RTO 5 s, detected after 2 s.
         let seconds = steady(0...11) + failing(12...14, failed: 50, streamsCut: 1) + steady(15...59, p99: 130)

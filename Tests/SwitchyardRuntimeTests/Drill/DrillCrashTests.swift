@@ -74,32 +74,20 @@ struct DrillCrashTests {
 
     static var binDirectory: String { get throws { try GatewayProcess.binary().deletingLastPathComponent().path } }
 
-    /// Runs `yard` in `folder` to completion.
+    /// Runs `yard` in `folder` to completion (at most 2 minutes); its output is logged in the folder.
     static func yard(_ arguments: [String], in folder: URL) async throws -> (status: Int32, output: String) {
-        let bin = try binDirectory
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWITCHYARD_BIN_DIR"] = bin
-        let result = try await Command.run(["/bin/sh", "-c", "cd '\(folder.path)' && exec '\(bin)/yard' \(arguments.joined(separator: " "))"],
-                                           environment: environment)
-        return (result.status, result.output)
+        let (pid, log) = try start(arguments, in: folder)
+        let status = await Spawner.waitForExit(pid, timeout: .seconds(120)) ?? -1
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    /// Starts `yard` in `folder`, its output to a log file there.
-    static func start(_ arguments: [String], in folder: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binDirectory).appendingPathComponent("yard")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWITCHYARD_BIN_DIR"] = try binDirectory
-        process.environment = environment
-        let log = folder.appendingPathComponent("drill.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = process.standardOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+    /// Starts `yard` in `folder` (through the shell, for the working directory), its output to a log file there.
+    static func start(_ arguments: [String], in folder: URL) throws -> (pid: Int32, log: String) {
+        let bin = try binDirectory
+        let log = folder.appendingPathComponent("yard-\(UUID().uuidString.prefix(6)).log").path
+        let pid = try Spawner.spawn(["/bin/sh", "-c", "cd '\(folder.path)' && exec '\(bin)/yard' \(arguments.joined(separator: " "))"],
+                                    logPath: log, environment: ["SWITCHYARD_BIN_DIR": bin])
+        return (pid, log)
     }
 
     static func gateways(_ folder: URL) -> Int {
@@ -143,8 +131,8 @@ struct DrillCrashTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         let id = try #require(runID, "the drill never injected its fault")
-        kill(drill.processIdentifier, SIGKILL)
-        while ProcessTable.isAlive(drill.processIdentifier) { try await Task.sleep(for: .milliseconds(20)) }
+        kill(drill.pid, SIGKILL)
+        _ = await Spawner.waitForExit(drill.pid, timeout: .seconds(5))
         #expect(Self.gateways(folder) == 2, "zone-a's two instances are down while the drill is dead")
         #expect(try await store.pendingRestoreActions(run: id).count == 1)
         #expect(try await store.drillRun(id: id)?.isFinished == false)
