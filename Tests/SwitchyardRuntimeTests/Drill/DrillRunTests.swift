@@ -102,4 +102,34 @@ struct DrillRunTests {
             try await Self.expectRestored(harness, context, run: report.id)
         }
     }
+
+    @Test func aLoadBalancerKilledIsStartedAgainByTheRestore() async throws {
+        try await ReleaseHarness.with(basePort: 23600) { harness in
+            let playbook = Self.playbook(harness.topology, fault: .lbNodeKill(loadBalancer: "edge", node: nil), duration: .seconds(3))
+            let (report, context) = try await Self.drill(harness, playbook)
+            // One nginx and no standby: users are cut off until the restore, and the drill says so.
+            #expect(report.outcome == .failed, "\(report.text)")
+            let m = try #require(report.measurements)
+            #expect(m.requestsLost > 0)
+            #expect(!m.recoveredBeforeRestore)
+            #expect(report.recoveryMechanism?.contains("restore") == true, "\(report.text)")
+            #expect(await context.nginx(harness.topology.loadBalancers[0]).isRunning)
+            #expect(try await harness.routingHeader() != nil)
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
+
+    @Test func anExecFaultRunsItsRestoreAndRecoveryCheck() async throws {
+        try await ReleaseHarness.with(basePort: 23700) { harness in
+            let marker = harness.folder.appendingPathComponent("primary-down").path
+            let fault = FaultSpec.exec(command: ["/bin/sh", "-c", "echo down > \(marker)"], restore: ["/bin/rm", marker],
+                                       recoveryCheck: ["/bin/sh", "-c", "test ! -e \(marker)"], datastore: "orders")
+            let (report, context) = try await Self.drill(harness, Self.playbook(harness.topology, fault: fault, duration: .seconds(2)))
+            #expect(report.outcome == .passed, "\(report.text)")
+            #expect(!FileManager.default.fileExists(atPath: marker))
+            let restore = try #require(report.steps.first { $0.step == "restore" && $0.status == "done" })
+            #expect(restore.detail?.contains("passed after") == true)
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
 }
