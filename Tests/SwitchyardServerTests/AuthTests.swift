@@ -13,6 +13,8 @@ import SwitchyardRuntime
         var body: [String: String]?
         var needs: TokenRole
         var allowedStatus: Int
+        /// An event stream: only the status and headers are read.
+        var streams = false
         var testDescription: String { "\(method) \(path)" }
     }
 
@@ -24,6 +26,11 @@ import SwitchyardRuntime
         Route(method: "POST", path: "/v1/releases", body: ["service": "gateway", "version": "1.1.0"], needs: .operator, allowedStatus: 409),
         Route(method: "POST", path: "/v1/releases/rel-1/promote", needs: .operator, allowedStatus: 202),
         Route(method: "POST", path: "/v1/releases/rel-1/abort", body: ["reason": "test"], needs: .operator, allowedStatus: 202),
+        Route(method: "GET", path: "/v1/releases/rel-1/events", needs: .viewer, allowedStatus: 200, streams: true),
+        Route(method: "GET", path: "/v1/audit", needs: .viewer, allowedStatus: 200),
+        Route(method: "GET", path: "/v1/tokens", needs: .admin, allowedStatus: 200),
+        Route(method: "POST", path: "/v1/tokens", body: ["name": "new-one", "role": "viewer"], needs: .admin, allowedStatus: 201),
+        Route(method: "DELETE", path: "/v1/tokens/viewer", needs: .admin, allowedStatus: 200),
     ]
 
     enum Caller: String, Sendable, CaseIterable { case anonymous, viewer, `operator`, admin
@@ -34,8 +41,13 @@ import SwitchyardRuntime
     @Test(arguments: routes, Caller.allCases)
     func theAuthMatrix(route: Route, caller: Caller) async throws {
         try await DaemonHarness.with(seed: { try await Seed.release($0, id: "rel-1") }) { yardd in
-            let reply = route.method == "GET" ? try await yardd.get(route.path, as: caller.auth)
-                                              : try await yardd.post(route.path, route.body, as: caller.auth)
+            let reply: DaemonHarness.Reply
+            switch route.method {
+            case "GET" where route.streams: reply = try await yardd.head(route.path, as: caller.auth)
+            case "GET": reply = try await yardd.get(route.path, as: caller.auth)
+            case "DELETE": reply = try await yardd.send(.DELETE, route.path, as: caller.auth)
+            default: reply = try await yardd.post(route.path, route.body, as: caller.auth)
+            }
             guard let role = caller.role else {
                 #expect(reply.status == 401)
                 #expect(reply.errorCode == "unauthorized")

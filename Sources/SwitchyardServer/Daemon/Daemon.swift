@@ -39,6 +39,8 @@ public struct Daemon: Sendable {
         HealthRoutes.add(to: router, releases: releases)
         TopologyRoutes.add(to: router, catalog: catalog, store: store)
         ReleaseRoutes.add(to: router, releases: releases, store: store)
+        AuditRoutes.add(to: router, store: store)
+        TokenRoutes.add(to: router, store: store)
         return router
     }
 
