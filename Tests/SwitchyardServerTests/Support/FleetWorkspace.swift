@@ -108,9 +108,18 @@ struct FleetWorkspace {
             // Reap the ones that are this process's children (started by a release run in-process), and only those.
             var status: Int32 = 0
             for pid in killed { _ = waitpid(pid, &status, WNOHANG) }
+            for pid in Self.exitedChildren() { _ = waitpid(pid, &status, WNOHANG) }
             if !found { break }
             try? await Task.sleep(for: .milliseconds(100))
         }
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Children of this process that have exited and wait to be reaped: gateways of the fleet's first version,
+    /// started here by `up` and stopped by a release.
+    static func exitedChildren() -> [Int32] {
+        let me = getpid()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
+            .filter { ProcessTable.parent(of: $0) == me && ProcessTable.state(of: $0) == "Z" }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwitchyardRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,26 +53,43 @@ enum ProcessRunner {
 }
 
 /// The `yardd` executable on a fixed loopback port, serving a workspace's manifests and state file.
-struct YarddProcess {
-    let process: Process
+///
+/// Started with the project's `Spawner` (a session of its own, waited for with `waitpid`), not Foundation's
+/// `Process`: the gateways yardd starts inherit the descriptor by which `Process` learns that its child exited,
+/// so `Process` would not see yardd's exit while they run.
+final class YarddProcess {
+    let pid: Int32
     let port: Int
     let log: URL
+    /// Set once waited for: the pid is never signalled again (it may be reused).
+    private(set) var exited = false
+
+    init(pid: Int32, port: Int, log: URL) {
+        self.pid = pid
+        self.port = port
+        self.log = log
+    }
     var server: String { "http://127.0.0.1:\(port)" }
-    var pid: Int32 { process.processIdentifier }
 
     /// Starts yardd and returns once it listens (its log says so).
     static func start(_ workspace: FleetWorkspace, port: Int) async throws -> YarddProcess {
+        let binaries = try FleetWorkspace.binaries()
         let log = workspace.folder.appendingPathComponent("yardd-\(UUID().uuidString.prefix(6)).log")
-        let process = try ProcessRunner.launch("yardd", ["--listen", "127.0.0.1:\(port)", "--manifests", workspace.folder.path, "--state", workspace.statePath],
-                                               in: workspace.folder, stdout: log, stderr: log)
-        let started = YarddProcess(process: process, port: port, log: log)
+        let pid = try Spawner.spawn([binaries.appendingPathComponent("yardd").path, "--listen", "127.0.0.1:\(port)",
+                                     "--manifests", workspace.folder.path, "--state", workspace.statePath],
+                                    logPath: log.path, environment: ["SWITCHYARD_BIN_DIR": binaries.path])
+        let started = YarddProcess(pid: pid, port: port, log: log)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if started.logText.contains("yardd listening on") { return started }
-            guard process.isRunning else { break }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                started.exited = true
+                throw YarddDidNotStart(log: started.logText)
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        started.kill9()
         throw YarddDidNotStart(log: started.logText)
     }
 
@@ -82,21 +100,25 @@ struct YarddProcess {
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    /// SIGKILL, and waits for the process to be gone.
+    /// SIGKILL, and waits for the process to be gone (reaped).
     func kill9() {
+        guard !exited else { return }
         kill(pid, SIGKILL)
-        process.waitUntilExit()
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        exited = true
     }
 
-    /// SIGTERM and waits; returns the exit status (SIGKILL after `grace`, then the status is that of the kill).
+    /// SIGTERM and waits; returns the exit status (SIGKILL after `grace`: -1).
     @discardableResult
     func stop(grace: Duration = .seconds(20)) async -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
+        guard !exited else { return -1 }
         kill(pid, SIGTERM)
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        if let status = await Spawner.waitForExit(pid, timeout: grace) {
+            exited = true
+            return status
+        }
+        kill9()
+        return -1
     }
 }
