@@ -63,7 +63,7 @@ struct Release: AsyncParsableCommand {
             if let client = try server.client() {
                 let local = [("--playbook", playbook), ("--bake", bake), ("--interval", interval), ("--scale-down-delay", scaleDownDelay)].filter { $0.1 != nil }.map(\.0)
                 guard local.isEmpty else {
-                    throw ValidationError("\(local.joined(separator: ", ")) change a local run only; yardd releases with the playbook in its manifests folder")
+                    throw ValidationError("\(local.joined(separator: ", ")) apply to a local run only; yardd releases with the playbook in its manifests folder as written")
                 }
                 try await RemoteRelease.run(client, service: service, version: version, topology: topology, manual: manual, json: json)
                 return

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 import SwitchyardCore
@@ -6,8 +9,8 @@ import SwitchyardRuntime
 import SwitchyardServer
 
 /// The `yardd` executable killed with SIGKILL in the middle of a bake and started again on the same state file:
-/// it resumes the release to its outcome, and a client following the event stream reconnects with
-/// `Last-Event-ID` and sees every journal entry once.
+/// it resumes the release to its outcome. `yard release --server`, which started it, and a second client following
+/// the event stream both reconnect with `Last-Event-ID`; the client sees every journal entry once.
 @Suite(.serialized) struct YarddCrashTests {
     @Test func yarddKilledMidBakeResumesTheReleaseOnRestart() async throws {
         let workspace = try FleetWorkspace(basePort: 23320, bake: "8s")
@@ -31,7 +34,16 @@ import SwitchyardServer
         let first = try await YarddProcess.start(workspace, port: port)
         daemons.append(first)
         let client = try YarddClient(server: first.server, token: token)
-        let accepted = try await client.startRelease(StartReleaseRequest(service: "gateway", version: "2.0.0"))
+        let out = workspace.folder.appendingPathComponent("yard-release.out"), err = workspace.folder.appendingPathComponent("yard-release.err")
+        let yard = try ProcessRunner.launch("yard", ["release", "gateway", "2.0.0", "--json"], in: workspace.folder,
+                                            environment: ["YARD_SERVER": first.server, "YARD_TOKEN": token], stdout: out, stderr: err)
+        defer { if yard.isRunning { kill(yard.processIdentifier, SIGKILL) } }
+        var started: ReleaseRecord?
+        for _ in 0..<400 where started == nil {
+            started = try await store.listReleases(ReleaseQuery(limit: 1)).first
+            if started == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let accepted = try #require(started, "yard release did not start a release: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
 
         // Follow the stream in the background, as `yard release --server` does.
         let seen = Box<[Int]>([])
@@ -72,6 +84,19 @@ import SwitchyardServer
         let routing = try #require(try await store.routing(service: "gateway"))
         #expect(routing.live == ["zone-a": .green, "zone-b": .green])
         #expect(second.logText.contains("resumed release \(accepted.id)"))
+
+        // The CLI that started it followed it across the restart and exits as a local run would.
+        let deadline2 = ContinuousClock.now + .seconds(30)
+        while yard.isRunning, ContinuousClock.now < deadline2 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!yard.isRunning)
+        let progress = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(yard.terminationStatus == 0, "\(progress)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any]
+        #expect(summary?["outcome"] as? String == "promoted")
+        #expect(summary?["id"] as? String == accepted.id)
+        #expect(progress.contains("reconnecting with Last-Event-ID"), "\(progress)")
+        #expect(progress.components(separatedBy: "resumed in phase baking").count == 2, "shown once: \(progress)")
+        #expect(progress.components(separatedBy: "finished: promoted").count == 2, "shown once: \(progress)")
         #expect(await second.stop() == 0, "\(second.logText)")
     }
 }

@@ -88,6 +88,14 @@ struct FleetWorkspace {
     /// Kills the fleet's gateways (by their ports) and its nginx (by its prefix in this folder), then removes the folder.
     func tearDown() async {
         let ports = service.instances.map { "--port \($0.port) " }
+        // nginx first, with SIGTERM: its master stops its workers (a SIGKILLed master leaves them running, orphaned).
+        let masters = Self.processes().filter { $0.line.hasPrefix("nginx: master") && $0.line.contains(folder.path) }.map(\.pid)
+        for pid in masters { kill(pid, SIGTERM) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        while masters.contains(where: { ProcessTable.isAlive($0) && ProcessTable.state(of: $0) != "Z" }), clock.now - start < .seconds(5) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         var killed: Set<Int32> = []
         for _ in 0..<50 {
             var found = false
@@ -121,5 +129,12 @@ struct FleetWorkspace {
         let me = getpid()
         return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
             .filter { ProcessTable.parent(of: $0) == me && ProcessTable.state(of: $0) == "Z" }
+    }
+
+    /// Every process with its command line.
+    static func processes() -> [(pid: Int32, line: String)] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).compactMap { pid in
+            ProcessTable.commandLine(of: pid).map { (pid, $0) }
+        }
     }
 }
