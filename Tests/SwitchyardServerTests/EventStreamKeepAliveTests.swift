@@ -69,4 +69,43 @@ import SwitchyardRuntime
         #expect(clock.now - stopping < .seconds(5))
         try await running.value
     }
+
+    /// A stream that goes silent (no event, no ping: a peer gone half-open) is dropped by the client after its
+    /// idle timeout, so `follow` reconnects instead of waiting forever.
+    @Test func aSilentStreamIsDroppedByTheClient() async throws {
+        let router = Router()
+        router.get("/v1/releases/:id/events") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "id: 1\nevent: journal\ndata: {\"at\":\"2026-11-25T15:00:00Z\",\"kind\":\"note\",\"message\":\"m\",\"sequence\":1,\"status\":\"done\"}\n\n"))
+                while !Task.isCancelled, !Task.isShuttingDownGracefully { try await Task.sleep(for: .milliseconds(100)) }
+                try await writer.finish(nil)
+            })
+        }
+        let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { portSignal.yield($0.localAddress?.port ?? 0) })
+        var logger = Logger(label: "idle-test")
+        logger.logLevel = .warning
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+
+        var client = try YarddClient(server: "127.0.0.1:\(port)", token: nil)
+        client.eventIdleTimeout = .milliseconds(1500)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var received: [Int] = []
+        let outcome = try await client.streamEvents(release: "rel-1", after: 0) { event in
+            if case .journal(let entry) = event { received.append(entry.sequence) }
+            return true
+        }
+        let waited = clock.now - start
+        #expect(received == [1])
+        guard case .closed(let reason) = outcome else { Issue.record("expected the stream to be dropped, got \(outcome)"); return }
+        #expect(reason.contains("nothing received"), "\(reason)")
+        #expect(waited >= .milliseconds(1400) && waited < .seconds(6), "\(waited)")
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Synchronization
 import SwitchyardCore
 
 /// What the release event stream carries.
@@ -38,7 +39,7 @@ extension YarddClient {
         }
         var parser = SSEParser()
         do {
-            for try await chunk in response.body {
+            for try await chunk in Self.watched(response.body, idle: eventIdleTimeout) {
                 for message in parser.feed(chunk.readableBytesView) {
                     guard let event = message.event else { continue }
                     let data = Data(event.data.utf8)
@@ -63,8 +64,47 @@ extension YarddClient {
         } catch let failure as Failure {
             throw failure
         } catch {
-            return .closed(reason: Self.reason(error))
+            return .closed(reason: (error as? Idle)?.description ?? Self.reason(error))
         }
+    }
+
+    /// The body's chunks, failing with `Idle` when nothing (not even a `: ping`) arrives for `idle`: a connection
+    /// that went half-open (a peer gone without a word) is then dropped and the caller reconnects.
+    static func watched(_ body: HTTPClientResponse.Body, idle: Duration) -> AsyncThrowingStream<ByteBuffer, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        let clock = ContinuousClock()
+        let lastChunk = LastActivity(clock.now)
+        let reader = Task {
+            do {
+                for try await chunk in body {
+                    lastChunk.touch(clock.now)
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                if clock.now - lastChunk.value > idle {
+                    continuation.finish(throwing: Idle(after: idle))
+                    reader.cancel()
+                    return
+                }
+            }
+        }
+        continuation.onTermination = { _ in
+            reader.cancel()
+            watchdog.cancel()
+        }
+        return stream
+    }
+
+    struct Idle: Error, CustomStringConvertible {
+        var after: Duration
+        var description: String { "nothing received for \(after), not even a keep-alive ping" }
     }
 
     /// Follows a release's events to its end, reconnecting with `Last-Event-ID` when the connection drops
@@ -113,4 +153,12 @@ extension YarddClient {
             if Task.isCancelled { throw .unreachable(server: server, reason: "cancelled") }
         }
     }
+}
+
+/// When the last chunk of a stream arrived, shared by its reader and its watchdog.
+private final class LastActivity: Sendable {
+    private let instant: Mutex<ContinuousClock.Instant>
+    init(_ now: ContinuousClock.Instant) { instant = Mutex(now) }
+    func touch(_ now: ContinuousClock.Instant) { instant.withLock { $0 = now } }
+    var value: ContinuousClock.Instant { instant.withLock { $0 } }
 }

@@ -12,6 +12,8 @@ public struct YarddClient: Sendable {
     public let token: String?
     let http: HTTPClient
     public var timeout: TimeAmount = .seconds(30)
+    /// An event stream silent this long (the daemon pings every 10 s) is taken as lost and reconnected.
+    public var eventIdleTimeout: Duration = .seconds(35)
 
     /// `server` is a URL (`http://127.0.0.1:7780`) or `HOST:PORT`.
     public init(server: String, token: String?, http: HTTPClient = YardHTTPClient.shared) throws(Failure) {

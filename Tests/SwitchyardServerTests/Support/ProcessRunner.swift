@@ -33,8 +33,8 @@ enum ProcessRunner {
     static func launch(_ name: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
                        stdout: URL, stderr: URL) throws -> Process {
         let binaries = try FleetWorkspace.binaries()
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = Process()
         process.executableURL = binaries.appendingPathComponent(name)
         process.arguments = arguments
