@@ -60,7 +60,7 @@ struct Token: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() {
-                _ = try await remote { () async throws(YarddClient.Failure) in try await client.revokeToken(name: name) }
+                try await remote { () async throws(YarddClient.Failure) in try await client.revokeToken(name: name) }
             } else {
                 let store = try Workspace.store()
                 try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.revoke(name: name, in: store) }

@@ -30,7 +30,7 @@ import SwitchyardRuntime
         Route(method: "GET", path: "/v1/audit", needs: .viewer, allowedStatus: 200),
         Route(method: "GET", path: "/v1/tokens", needs: .admin, allowedStatus: 200),
         Route(method: "POST", path: "/v1/tokens", body: ["name": "new-one", "role": "viewer"], needs: .admin, allowedStatus: 201),
-        Route(method: "DELETE", path: "/v1/tokens/viewer", needs: .admin, allowedStatus: 200),
+        Route(method: "DELETE", path: "/v1/tokens/viewer", needs: .admin, allowedStatus: 204),
     ]
 
     enum Caller: String, Sendable, CaseIterable { case anonymous, viewer, `operator`, admin

@@ -71,9 +71,3 @@ public struct CreateTokenRequest: Codable, Sendable {
         self.role = role
     }
 }
-
-/// What `DELETE /v1/tokens/{name}` answers.
-public struct RevokedTokenView: Codable, Sendable {
-    public var name: String
-    public var status: String
-}

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import SwitchyardRuntime
 
-/// `/v1/tokens` (admin): create (the secret is in the answer, once), list (never a secret or hash), revoke.
+/// `/v1/tokens` (admin): create (the secret is in the answer, once), list (never a secret or hash), revoke (204).
 /// Creating and revoking are audited before they act.
 enum TokenRoutes {
     static func add(to router: Router<YarddRequestContext>, store: any StateStore) {
@@ -28,7 +28,7 @@ enum TokenRoutes {
             try await auditor.perform(actor: context.actor, action: "token.revoke", target: name) {
                 do throws(TokenAdmin.Failure) { try await TokenAdmin.revoke(name: name, in: store) } catch { throw apiError(error) }
             }
-            return JSONResponse.make(RevokedTokenView(name: name, status: "revoked"))
+            return Response(status: .noContent)
         }
     }
 

@@ -68,8 +68,12 @@ public struct YarddClient: Sendable {
         try await call(.POST, "/v1/tokens", body: CreateTokenRequest(name: name, role: role), as: CreatedTokenView.self)
     }
 
-    public func revokeToken(name: String) async throws(Failure) -> RevokedTokenView {
-        try await call(.DELETE, "/v1/tokens/\(Self.escape(name))", as: RevokedTokenView.self)
+    /// `DELETE /v1/tokens/{name}`: 204 once revoked.
+    public func revokeToken(name: String) async throws(Failure) {
+        var request = makeRequest("/v1/tokens/\(Self.escape(name))")
+        request.method = .DELETE
+        let (status, data) = try await exchange(request)
+        guard (200..<300).contains(status) else { throw failure(status: status, data: data) }
     }
 
     // MARK: plumbing
