@@ -9,7 +9,7 @@ import SwitchyardServer
 @Suite(.serialized) struct YardClientProcessTests {
     @Test func yardReleasesThroughYarddAndReadsItBack() async throws {
         let workspace = try FleetWorkspace(basePort: 23340, bake: "2s")
-        var daemon: YarddProcess?
+        var daemon: YarddExecutable?
         do {
             try await releaseThroughTheDaemon(workspace, daemon: &daemon)
         } catch {
@@ -29,7 +29,7 @@ import SwitchyardServer
         try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
-    func releaseThroughTheDaemon(_ workspace: FleetWorkspace, daemon: inout YarddProcess?) async throws {
+    func releaseThroughTheDaemon(_ workspace: FleetWorkspace, daemon: inout YarddExecutable?) async throws {
         // Tokens go into .yard/state.sqlite here, the file yardd serves.
         var tokens: [String: String] = [:]
         for (name, role) in [("ci", "operator"), ("watcher", "viewer"), ("root", "admin")] {
@@ -48,7 +48,7 @@ import SwitchyardServer
         #expect(duplicate.err.contains("already exists"))
 
         try await workspace.up(store: try workspace.store())
-        let started = try await YarddProcess.start(workspace, port: workspace.basePort + 2)
+        let started = try await YarddExecutable.start(workspace, port: workspace.basePort + 2)
         daemon = started
         let server = started.server
 

@@ -14,7 +14,7 @@ import SwitchyardServer
 @Suite(.serialized) struct YarddCrashTests {
     @Test func yarddKilledMidBakeResumesTheReleaseOnRestart() async throws {
         let workspace = try FleetWorkspace(basePort: 23320, bake: "8s")
-        var daemons: [YarddProcess] = []
+        var daemons: [YarddExecutable] = []
         do {
             try await killAndResume(workspace, daemons: &daemons)
         } catch {
@@ -26,12 +26,12 @@ import SwitchyardServer
         await workspace.tearDown()
     }
 
-    func killAndResume(_ workspace: FleetWorkspace, daemons: inout [YarddProcess]) async throws {
+    func killAndResume(_ workspace: FleetWorkspace, daemons: inout [YarddExecutable]) async throws {
         let store = try workspace.store()
         try await workspace.up(store: store)
         let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store)
         let port = workspace.basePort + 2
-        let first = try await YarddProcess.start(workspace, port: port)
+        let first = try await YarddExecutable.start(workspace, port: port)
         daemons.append(first)
         let client = try YarddClient(server: first.server, token: token)
         let out = workspace.folder.appendingPathComponent("yard-release.out"), err = workspace.folder.appendingPathComponent("yard-release.err")
@@ -72,7 +72,7 @@ import SwitchyardServer
         #expect(!atKill.isFinished)
 
         try await Task.sleep(for: .milliseconds(500))
-        let second = try await YarddProcess.start(workspace, port: port)
+        let second = try await YarddExecutable.start(workspace, port: port)
         daemons.append(second)
         let final = try await follower.value
         #expect(final.outcome == "promoted", "\(final)\n\(second.logText)")

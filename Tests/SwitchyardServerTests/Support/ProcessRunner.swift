@@ -57,7 +57,7 @@ enum ProcessRunner {
 /// Started with the project's `Spawner` (a session of its own, waited for with `waitpid`), not Foundation's
 /// `Process`: the gateways yardd starts inherit the descriptor by which `Process` learns that its child exited,
 /// so `Process` would not see yardd's exit while they run.
-final class YarddProcess {
+final class YarddExecutable {
     let pid: Int32
     let port: Int
     let log: URL
@@ -72,13 +72,13 @@ final class YarddProcess {
     var server: String { "http://127.0.0.1:\(port)" }
 
     /// Starts yardd and returns once it listens (its log says so).
-    static func start(_ workspace: FleetWorkspace, port: Int) async throws -> YarddProcess {
+    static func start(_ workspace: FleetWorkspace, port: Int) async throws -> YarddExecutable {
         let binaries = try FleetWorkspace.binaries()
         let log = workspace.folder.appendingPathComponent("yardd-\(UUID().uuidString.prefix(6)).log")
         let pid = try Spawner.spawn([binaries.appendingPathComponent("yardd").path, "--listen", "127.0.0.1:\(port)",
                                      "--manifests", workspace.folder.path, "--state", workspace.statePath],
                                     logPath: log.path, environment: ["SWITCHYARD_BIN_DIR": binaries.path])
-        let started = YarddProcess(pid: pid, port: port, log: log)
+        let started = YarddExecutable(pid: pid, port: port, log: log)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if started.logText.contains("yardd listening on") { return started }
