@@ -54,6 +54,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The API client (YarddClient) the CLI and the tests share.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

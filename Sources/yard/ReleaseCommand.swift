@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchyardCore
 import SwitchyardRuntime
+import SwitchyardServer
 
 struct Release: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,14 +12,24 @@ struct Release: AsyncParsableCommand {
         listener, switches nginx in one checked reload, bakes with the playbook's gates and promotes, \
         or switches straight back when a gate fails. Open streams are never cut: the old slot drains.
 
+        With --server (or $YARD_SERVER) the release runs in yardd instead: `yard release` starts it \
+        through the API and follows its event stream (reconnecting after a dropped connection), and \
+        status, promote, abort and history ask the daemon. --token (or $YARD_TOKEN) is the bearer \
+        token: viewer for status and history, operator to release, promote and abort.
+
         Exit status: 0 promoted, 2 rolled back or aborted, 1 error.
 
         Examples:
           yard up gateway --version 1.0.0
           yard release gateway --version 1.1.0
+          yard release gateway 1.1.0
           yard release gateway --version 1.2.0 --bake 30s --manual
           yard release promote rel-20261125-131500-gateway-x7k2
           yard release history
+
+          export YARD_SERVER=http://127.0.0.1:7780 YARD_TOKEN=yard_…
+          yard release gateway --version 1.3.0
+          yard release status --json
         """,
         subcommands: [Run.self, Status.self, Promote.self, Abort.self, History.self],
         defaultSubcommand: Run.self
@@ -28,7 +39,8 @@ struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "run", abstract: "Release a new version of a service (the default).")
 
         @Argument(help: "The service to release, as named in the topology.") var service: String
-        @Option(help: "The version to release.") var version: String
+        @Argument(help: ArgumentHelp("The version to release (or --version).", valueName: "version")) var versionArgument: String?
+        @Option(help: "The version to release.") var version: String?
         @Option(help: "The topology (default: the one the service's release playbook names).") var topology: String?
         @Option(help: "A release playbook file (default: the one in playbooks/ for the service).") var playbook: String?
         @Flag(help: "Wait for `yard release promote` after the bake instead of promoting.") var manual = false
@@ -36,8 +48,26 @@ struct Release: AsyncParsableCommand {
         @Option(help: "Override the playbook's bake sampling interval (e.g. 2s).") var interval: String?
         @Option(help: "Override the scale-down delay of the old slot (e.g. 0s).") var scaleDownDelay: String?
         @Flag(help: "Print the summary as JSON on stdout; progress goes to stderr.") var json = false
+        @OptionGroup var server: ServerOptions
+
+        func validate() throws {
+            switch (versionArgument, version) {
+            case (nil, nil): throw ValidationError("which version? yard release \(service) VERSION (or --version VERSION)")
+            case (let a?, let b?) where a != b: throw ValidationError("two versions given: \(a) and --version \(b)")
+            default: break
+            }
+        }
 
         func run() async throws {
+            let version = (versionArgument ?? self.version)!
+            if let client = try server.client() {
+                let local = [("--playbook", playbook), ("--bake", bake), ("--interval", interval), ("--scale-down-delay", scaleDownDelay)].filter { $0.1 != nil }.map(\.0)
+                guard local.isEmpty else {
+                    throw ValidationError("\(local.joined(separator: ", ")) apply to a local run only; yardd releases with the playbook in its manifests folder as written")
+                }
+                try await RemoteRelease.run(client, service: service, version: version, topology: topology, manual: manual, json: json)
+                return
+            }
             var (topology, playbook) = try Workspace.release(service: service, topology: self.topology, playbook: self.playbook)
             if let bake { playbook.bake.duration = try span(bake, "--bake") }
             if let interval { playbook.bake.interval = try span(interval, "--interval") }
@@ -72,8 +102,10 @@ struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a release (default: the latest) and what each service routes.")
         @Argument(help: "A release id.") var id: String?
         @Flag(help: "Print as JSON.") var json = false
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
+            if let client = try server.client() { return try await RemoteRelease.status(client, id: id, json: json) }
             let store = try Workspace.store()
             let record: ReleaseRecord?
             if let id { record = try await store.release(id: id) } else { record = try await store.listReleases(ReleaseQuery(limit: 1)).first }
@@ -95,14 +127,26 @@ struct Release: AsyncParsableCommand {
     struct Promote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Promote a release waiting for it (or end its bake early).")
         @Argument(help: "The release id.") var id: String
-        func run() async throws { try await control(id, "promote") }
+        @Flag(help: "Print as JSON.") var json = false
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: nil, json: json) }
+            try await control(id, "promote", json: json)
+        }
     }
 
     struct Abort: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Abort a release: traffic goes back to the old slot.")
         @Argument(help: "The release id.") var id: String
         @Option(help: "Why, for the record.") var reason = "aborted from the CLI"
-        func run() async throws { try await control(id, reason) }
+        @Flag(help: "Print as JSON.") var json = false
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: reason, json: json) }
+            try await control(id, reason, json: json)
+        }
     }
 
     struct History: AsyncParsableCommand {
@@ -110,8 +154,10 @@ struct Release: AsyncParsableCommand {
         @Option(help: "Only this service.") var service: String?
         @Option(help: "How many.") var limit = 20
         @Flag(help: "Print as JSON.") var json = false
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
+            if let client = try server.client() { return try await RemoteRelease.history(client, service: service, limit: limit, json: json) }
             let records = try await Workspace.store().listReleases(ReleaseQuery(service: service, limit: limit))
             if json { try printJSON(records.map { StatusReport($0, routing: nil) }); return }
             var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
@@ -126,12 +172,13 @@ struct Release: AsyncParsableCommand {
 }
 
 /// Sends `promote` or an abort reason to a running release through its journal.
-func control(_ id: String, _ request: String) async throws {
+func control(_ id: String, _ request: String, json: Bool = false) async throws {
     let store = try Workspace.store()
     guard let record = try await store.release(id: id) else { throw ValidationError("no release \(id)") }
     guard !record.isFinished else { throw ValidationError("release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))") }
     try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
-    print("asked \(id) to \(request == "promote" ? "promote" : "abort")")
+    let status = request == "promote" ? "promote requested" : "abort requested"
+    if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
 }
 
 func span(_ text: String, _ flag: String) throws -> TimeSpan {

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchyardCore
 import SwitchyardRuntime
+import SwitchyardServer
 
 /// The live view of a release: one line per step, with elapsed time, on stderr when stdout carries JSON.
 struct ReleaseView: Sendable {
@@ -42,5 +43,20 @@ struct ReleaseView: Sendable {
     func ms(_ duration: Duration) -> String {
         let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         return value >= 10_000 ? String(format: "%.1f s", value / 1000) : String(format: "%.0f ms", value)
+    }
+}
+
+extension ReleaseView {
+    /// One journal entry of a release followed through yardd, in the same style as the local view.
+    func show(entry: JournalEntryView) {
+        let line: String
+        switch (entry.kind, entry.status) {
+        case ("action", "started"): line = "▸ \(entry.message)"
+        case ("action", "failed"): line = "  ✘ \(entry.message)"
+        case ("action", _): line = "  ✔ \(entry.message)"
+        default: line = entry.message.hasPrefix("finished: ") ? entry.message : "  \(entry.message)"
+        }
+        let stamp = String(format: "[%6.1fs] ", Date().timeIntervalSince(start))
+        if json { printError(stamp + line) } else { FileHandle.standardOutput.write(Data((stamp + line + "\n").utf8)) }
     }
 }

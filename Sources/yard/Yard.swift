@@ -17,7 +17,10 @@ struct Yard: AsyncParsableCommand {
           yard load --target 127.0.0.1:7800 --rps 100 --streams 50
           yard forecast playbooks/capacity-peak-sale.yaml --html peak.html
           yard drill schedule
+          yard release gateway 1.1.0 --server http://127.0.0.1:7780 --token yard_…   # through yardd
+          yard token create ci --role operator   # an API token for yardd
+          yard audit --server http://127.0.0.1:7780
         """,
-        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Load.self, ForecastCommand.self, Drill.self]
+        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Audit.self, Token.self, Load.self, ForecastCommand.self, Drill.self]
     )
 }

@@ -35,15 +35,13 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var state: StateOption
 
         func validate() throws {
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }) else {
-                throw ValidationError("token names use letters, digits, '-', '_', '.' and '@' (got \(name.debugDescription))")
-            }
+            guard TokenAdmin.isValidName(name) else { throw ValidationError(TokenAdmin.Failure.invalidName(name).description) }
         }
 
         func run() async throws {
             let store = try state.open()
             do {
-                let token = try await APIToken.create(name: name, role: role, in: store)
+                let (_, token) = try await TokenAdmin.create(name: name, role: role, in: store)
                 print(token)
                 FileHandle.standardError.write(Data("yardd: token \(name) (\(role)) created; it is shown only this once\n".utf8))
             } catch {
@@ -60,8 +58,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try state.open()
-            guard try await store.revokeToken(name: name) else {
-                FileHandle.standardError.write(Data("yardd: no token named \(name); `yardd token list` lists them\n".utf8))
+            do { try await TokenAdmin.revoke(name: name, in: store) } catch {
+                FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
                 throw ExitCode(1)
             }
             print("revoked \(name)")
@@ -74,7 +72,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try state.open()
-            for token in try await store.tokens() {
+            for token in try await TokenAdmin.list(in: store) {
                 print("\(token.name)\t\(token.role)\t\(ISO8601DateFormatter().string(from: token.createdAt))")
             }
         }

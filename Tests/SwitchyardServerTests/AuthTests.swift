@@ -14,6 +14,8 @@ import SwitchyardRuntime
         var body: [String: String]?
         var needs: TokenRole
         var allowedStatus: Int
+        /// An event stream: only the status and headers are read.
+        var streams = false
         var testDescription: String { "\(method) \(path)" }
     }
 
@@ -30,6 +32,11 @@ import SwitchyardRuntime
         Route(method: "GET", path: "/v1/drills/runs/drill-run-1", needs: .viewer, allowedStatus: 200),
         // rel-1 is a release of the drill's topology: the run is refused once allowed.
         Route(method: "POST", path: "/v1/drills/drill-zone-outage/run", needs: .operator, allowedStatus: 409),
+        Route(method: "GET", path: "/v1/releases/rel-1/events", needs: .viewer, allowedStatus: 200, streams: true),
+        Route(method: "GET", path: "/v1/audit", needs: .viewer, allowedStatus: 200),
+        Route(method: "GET", path: "/v1/tokens", needs: .admin, allowedStatus: 200),
+        Route(method: "POST", path: "/v1/tokens", body: ["name": "new-one", "role": "viewer"], needs: .admin, allowedStatus: 201),
+        Route(method: "DELETE", path: "/v1/tokens/viewer", needs: .admin, allowedStatus: 204),
     ]
 
     enum Caller: String, Sendable, CaseIterable { case anonymous, viewer, `operator`, admin
@@ -43,8 +50,13 @@ import SwitchyardRuntime
             try await Seed.release(store, id: "rel-1")
             _ = try await store.createDrillRun(id: "drill-run-1", playbook: "drill-db-primary-loss", status: "running", now: Seed.t0)
         }) { yardd in
-            let reply = route.method == "GET" ? try await yardd.get(route.path, as: caller.auth)
-                                              : try await yardd.post(route.path, route.body, as: caller.auth)
+            let reply: DaemonHarness.Reply
+            switch route.method {
+            case "GET" where route.streams: reply = try await yardd.head(route.path, as: caller.auth)
+            case "GET": reply = try await yardd.get(route.path, as: caller.auth)
+            case "DELETE": reply = try await yardd.send(.DELETE, route.path, as: caller.auth)
+            default: reply = try await yardd.post(route.path, route.body, as: caller.auth)
+            }
             guard let role = caller.role else {
                 #expect(reply.status == 401)
                 #expect(reply.errorCode == "unauthorized")

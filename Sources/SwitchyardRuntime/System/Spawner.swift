@@ -29,6 +29,10 @@ public enum Spawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so a yardd listening
+        // socket (and its open connections) would live on in every instance it started, and a yardd restarted
+        // after a crash could not bind its port again while they run.
+        closeInheritedDescriptors(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -56,6 +60,20 @@ public enum Spawner {
         let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard code == 0 else { throw Failure.spawnFailed(name, code) }
         return pid
+    }
+
+    /// Closes every descriptor above 2 in the child: glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+, looked
+    /// up at run time since Swift does not import it), or else close-on-exec set on each descriptor open now.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            if unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 { return }
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Waits for a child started by `spawn` to exit and returns its exit status (nil on timeout).

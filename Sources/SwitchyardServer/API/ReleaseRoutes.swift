@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import SwitchyardRuntime
 
-/// `/v1/releases`: list, get, journal, start, promote, abort. Mutations are audited before they act, with the
+/// `/v1/releases`: list, get, journal, event stream, start, promote, abort. Mutations are audited before they act, with the
 /// request's token name as the actor.
 enum ReleaseRoutes {
     static func add(to router: Router<YarddRequestContext>, releases: ReleaseService, store: any StateStore) {
@@ -29,6 +29,11 @@ enum ReleaseRoutes {
                 let entries = try await store.journal(release: record.id)
                 return JSONResponse.make(JournalView(id: record.id, entries: entries.map(JournalEntryView.init)))
             } catch { throw APIError.store(error) }
+        }
+
+        router.get("/v1/releases/:id/events") { request, context in
+            let record = try await existing(try context.parameters.require("id"), store)
+            return ReleaseEventStream(store: store, releaseID: record.id, after: try ReleaseEventStream.lastEventID(request)).response()
         }
 
         router.post("/v1/releases") { request, context in

@@ -3,30 +3,30 @@ import SwitchyardCore
 import SwitchyardRuntime
 
 /// A release as the API shows it.
-struct ReleaseView: Codable, Sendable, Hashable {
-    struct GateView: Codable, Sendable, Hashable {
-        var name: String
-        var verdict: String
-        var passes: Int
-        var failures: Int
-        var errors: Int
+public struct ReleaseView: Codable, Sendable, Hashable {
+    public struct GateView: Codable, Sendable, Hashable {
+        public var name: String
+        public var verdict: String
+        public var passes: Int
+        public var failures: Int
+        public var errors: Int
     }
 
-    var id: String
-    var service: String
-    var topology: String
-    var version: String
-    var previousVersion: String?
-    var phase: String
-    var outcome: String?
-    var reason: String?
-    var startedBy: String
-    var createdAt: Date
-    var updatedAt: Date
-    var finishedAt: Date?
-    var gates: [GateView]
+    public var id: String
+    public var service: String
+    public var topology: String
+    public var version: String
+    public var previousVersion: String?
+    public var phase: String
+    public var outcome: String?
+    public var reason: String?
+    public var startedBy: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+    public var gates: [GateView]
 
-    init(_ record: ReleaseRecord) {
+    public init(_ record: ReleaseRecord) {
         id = record.id
         service = record.service
         topology = record.topology
@@ -54,15 +54,15 @@ struct ReleaseView: Codable, Sendable, Hashable {
 }
 
 /// One journal line of a release.
-struct JournalEntryView: Codable, Sendable, Hashable {
-    var sequence: Int
-    var at: Date
-    var kind: String
-    var status: String
-    var message: String
-    var completes: Int?
+public struct JournalEntryView: Codable, Sendable, Hashable {
+    public var sequence: Int
+    public var at: Date
+    public var kind: String
+    public var status: String
+    public var message: String
+    public var completes: Int?
 
-    init(_ entry: JournalEntry) {
+    public init(_ entry: JournalEntry) {
         sequence = entry.sequence
         at = entry.at
         kind = entry.kind.rawValue
@@ -73,26 +73,34 @@ struct JournalEntryView: Codable, Sendable, Hashable {
 }
 
 /// `GET /v1/releases/{id}/journal`.
-struct JournalView: Codable, Sendable {
-    var id: String
-    var entries: [JournalEntryView]
+public struct JournalView: Codable, Sendable {
+    public var id: String
+    public var entries: [JournalEntryView]
 }
 
 /// The body of `POST /v1/releases`.
-struct StartReleaseRequest: Codable, Sendable {
-    var service: String
-    var version: String
-    var manual: Bool?
-    var topology: String?
+public struct StartReleaseRequest: Codable, Sendable {
+    public var service: String
+    public var version: String
+    public var manual: Bool?
+    public var topology: String?
+
+    public init(service: String, version: String, manual: Bool? = nil, topology: String? = nil) {
+        self.service = service
+        self.version = version
+        self.manual = manual
+        self.topology = topology
+    }
 }
 
 /// The body of `POST /v1/releases/{id}/abort`; optional.
-struct AbortRequest: Codable, Sendable {
-    var reason: String?
+public struct AbortRequest: Codable, Sendable {
+    public var reason: String?
+    public init(reason: String?) { self.reason = reason }
 }
 
 /// What an accepted mutation answers.
-struct AcceptedView: Codable, Sendable {
-    var id: String
-    var status: String
+public struct AcceptedView: Codable, Sendable {
+    public var id: String
+    public var status: String
 }

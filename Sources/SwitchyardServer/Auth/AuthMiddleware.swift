@@ -8,9 +8,10 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = YarddRequestContext
     let store: any StateStore
 
-    /// The role a request needs: reads need `viewer`, release mutations and drill runs `operator`, anything else
-    /// under /v1 (token management, unknown routes) `admin`.
+    /// The role a request needs: token management `admin` (reads included), other reads `viewer`, release
+    /// mutations and drill runs `operator`, anything else under /v1 (reload, unknown routes) `admin`.
     static func requiredRole(method: HTTPRequest.Method, path: String) -> TokenRole {
+        if path == "/v1/tokens" || path.hasPrefix("/v1/tokens/") { return .admin }
         if method == .get || method == .head { return .viewer }
         if method == .post, path == "/v1/releases" || path.hasPrefix("/v1/releases/") { return .operator }
         if method == .post, isDrillRun(path) { return .operator }

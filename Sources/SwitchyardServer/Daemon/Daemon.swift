@@ -71,6 +71,8 @@ public struct Daemon: Sendable {
         ReloadRoutes.add(to: router, reloader: reloader, auditor: Auditor(store: store))
         let live = manifests
         DrillRoutes.add(to: router, drills: drills, manifests: { live.current.set }, store: store)
+        AuditRoutes.add(to: router, store: store)
+        TokenRoutes.add(to: router, store: store)
         return router
     }
 

@@ -87,6 +87,19 @@ struct DaemonHarness {
         try await send(.POST, path, body: body.map { try JSONSerialization.data(withJSONObject: $0) }, as: auth)
     }
 
+    /// A GET whose body is not read (an event stream): the status and headers only.
+    func head(_ path: String, as auth: Auth = .role(.admin)) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        if case .role(let role) = auth { request.headers.add(name: "Authorization", value: "Bearer \(tokens[role]!)") }
+        if case .bearer(let value) = auth { request.headers.add(name: "Authorization", value: "Bearer \(value)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        guard response.status.code == 200 else {
+            let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            return Reply(status: Int(response.status.code), json: (try? JSONSerialization.jsonObject(with: data)) ?? [:], headers: response.headers)
+        }
+        return Reply(status: 200, json: [:], headers: response.headers)
+    }
+
     func post(_ path: String, raw: String) async throws -> Reply { try await send(.POST, path, body: Data(raw.utf8)) }
 
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, as auth: Auth = .role(.admin)) async throws -> Reply {

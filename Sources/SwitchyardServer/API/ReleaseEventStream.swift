@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardRuntime
+
+/// `GET /v1/releases/{id}/events`: a release's journal as Server-Sent Events.
+///
+/// Each journal entry after `after` is one `event: journal` with `id: <sequence>` and the entry's JSON (as in
+/// `/journal`); once the release is over, one `event: end` with the release's JSON, and the stream closes.
+/// The store is polled every `pollInterval`, so entries written by a runner in this process or another show up
+/// alike; a `: ping` comment goes out whenever the stream has been quiet for `pingInterval`. A client that
+/// lost the stream reconnects with `Last-Event-ID` and gets what it missed, without duplicates.
+///
+/// The stream ends early (without `end`) when the daemon shuts down gracefully; the client reconnects.
+struct ReleaseEventStream: Sendable {
+    let store: any StateStore
+    let releaseID: String
+    /// The last sequence the client has: entries after it are sent.
+    let after: Int
+    var pollInterval: Duration = .milliseconds(150)
+    var pingInterval: Duration = .seconds(10)
+
+    static let journalEvent = "journal"
+    static let endEvent = "end"
+
+    func response() -> Response {
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream",
+            .cacheControl: "no-cache",
+            .yardAccelBuffering: "no",
+        ]
+        let stream = self
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await stream.write(&writer)
+        })
+    }
+
+    private func write(_ writer: inout any ResponseBodyWriter) async throws {
+        let clock = ContinuousClock()
+        var lastWrite = clock.now
+        var sent = after
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            // The record first, then the journal: when the record says finished, the journal read after it
+            // holds every entry, the last `finished` note included.
+            guard let record = try await store.release(id: releaseID) else { break }
+            let entries = try await store.journal(release: releaseID).filter { $0.sequence > sent }
+            var frames = ""
+            for entry in entries {
+                frames += SSEEncoder.encode(SSEEvent(id: String(entry.sequence), event: Self.journalEvent, data: Self.json(JournalEntryView(entry))))
+                sent = entry.sequence
+            }
+            if record.isFinished {
+                frames += SSEEncoder.encode(SSEEvent(event: Self.endEvent, data: Self.json(ReleaseView(record))))
+                try await writer.write(ByteBuffer(string: frames))
+                break
+            }
+            if !frames.isEmpty {
+                try await writer.write(ByteBuffer(string: frames))
+                lastWrite = clock.now
+            } else if clock.now - lastWrite >= pingInterval {
+                try await writer.write(ByteBuffer(string: SSEEncoder.comment("ping")))
+                lastWrite = clock.now
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+        try await writer.finish(nil)
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        (try? JSONResponse.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// `Last-Event-ID`: absent means from the start; otherwise a journal sequence (≥ 0).
+    static func lastEventID(_ request: Request) throws -> Int {
+        guard let header = request.headers[.lastEventID]?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return 0 }
+        guard let value = Int(header), value >= 0 else {
+            throw APIError.badRequest("Last-Event-ID must be a journal sequence number, as sent in the `id:` of an event (got \(header.debugDescription))")
+        }
+        return value
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = Self("Last-Event-ID")!
+    /// Tells nginx (and proxies that honour it) not to buffer the stream.
+    static let yardAccelBuffering = Self("X-Accel-Buffering")!
+}

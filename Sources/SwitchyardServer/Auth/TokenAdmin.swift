@@ -1,0 +1,59 @@
+import Foundation
+import SwitchyardRuntime
+
+/// Token management on a state store: what `POST/GET/DELETE /v1/tokens`, `yardd token` and `yard token`
+/// (without a server) share, so names are checked and errors read the same everywhere.
+public enum TokenAdmin {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case invalidName(String)
+        case invalidRole(String)
+        case exists(String)
+        case notFound(String)
+        case store(String)
+
+        public var description: String {
+            switch self {
+            case .invalidName(let name):
+                "token names use letters, digits, '-', '_', '.' and '@' (got \(name.debugDescription))"
+            case .invalidRole(let role):
+                "unknown role \(role.debugDescription); roles are \(TokenRole.allCases.map(\.rawValue).joined(separator: ", "))"
+            case .exists(let name): "a token named \(name) already exists; revoke it first or pick another name"
+            case .notFound(let name): "no token named \(name); `token list` lists them"
+            case .store(let message): message
+            }
+        }
+    }
+
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.@".contains($0) }
+    }
+
+    public static func role(_ text: String) throws(Failure) -> TokenRole {
+        guard let role = TokenRole(rawValue: text) else { throw .invalidRole(text) }
+        return role
+    }
+
+    /// Creates a token; returns its record and the secret, which is not kept anywhere.
+    public static func create(name: String, role: TokenRole, in store: any StateStore, now: Date = Date()) async throws(Failure) -> (TokenRecord, String) {
+        guard isValidName(name) else { throw .invalidName(name) }
+        let secret = APIToken.generate()
+        do {
+            let record = try await store.createToken(name: name, role: role, hash: APIToken.hash(secret), now: now)
+            return (record, secret)
+        } catch .tokenExists {
+            throw .exists(name)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    public static func revoke(name: String, in store: any StateStore) async throws(Failure) {
+        let revoked: Bool
+        do { revoked = try await store.revokeToken(name: name) } catch { throw .store(error.description) }
+        guard revoked else { throw .notFound(name) }
+    }
+
+    public static func list(in store: any StateStore) async throws(Failure) -> [TokenView] {
+        do { return try await store.tokens().map(TokenView.init) } catch { throw .store(error.description) }
+    }
+}

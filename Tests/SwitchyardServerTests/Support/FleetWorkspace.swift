@@ -1,0 +1,140 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+import SwitchyardServer
+import SwitchyardTesting
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A folder with a topology and a release playbook on private loopback ports (nginx listener on `basePort`, preview
+/// on `basePort + 1`, 8 gateway instances from `basePort + 4`), real `yard-gateway` processes and a real nginx, where
+/// a daemon (in this process or as the `yardd` executable) releases for real. `tearDown()` kills what it started.
+struct FleetWorkspace {
+    let folder: URL
+    let basePort: Int
+    let catalog: ManifestCatalog
+
+    var statePath: String { folder.appendingPathComponent(".yard/state.sqlite").path }
+    var topology: Topology { catalog.set.topologies[0] }
+    var service: Service { topology.services[0] }
+
+    /// The folder of the built executables (`yard`, `yardd`, `yard-gateway`); also set as `$SWITCHYARD_BIN_DIR` so
+    /// the process driver finds the gateway.
+    static func binaries() throws -> URL {
+        let folder = try GatewayProcess.binary().deletingLastPathComponent()
+        setenv("SWITCHYARD_BIN_DIR", folder.path, 1)
+        return folder
+    }
+
+    init(basePort: Int, bake: String = "3s") throws {
+        _ = try Self.binaries()
+        self.basePort = basePort
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-fleet-\(basePort)-\(UUID().uuidString.prefix(6))")
+        for name in ["topologies", "playbooks", ".yard"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let topology = """
+        apiVersion: switchyard/v1
+        kind: Topology
+        name: daemon-\(basePort)
+        zones: [zone-a, zone-b]
+        loadBalancers:
+          - name: edge
+            listen: 127.0.0.1:\(basePort)
+            previewListen: 127.0.0.1:\(basePort + 1)
+            directory: .yard/nginx
+            drainTimeout: 1m
+        services:
+          - name: gateway
+            zones: [zone-a, zone-b]
+            replicasPerZone: 2
+            loadBalancer: edge
+            instance:
+              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms
+              ports: \(basePort + 4)
+            drainTimeout: 10s
+            capacityQPS: 100
+        """
+        let playbook = """
+        apiVersion: switchyard/v1
+        kind: ReleasePlaybook
+        name: release-gateway
+        topology: daemon-\(basePort)
+        service: gateway
+        preGates: [ready, smoke]
+        bake: {duration: \(bake), interval: 1s, gates: [errors]}
+        scaleDownDelay: 0s
+        gates:
+          - {name: ready, kind: http, path: /readyz}
+          - {name: smoke, kind: sse, streams: 2, firstEventWithin: 1s}
+          - {name: errors, kind: metric, measure: error-rate, max: 5%}
+        """
+        try topology.write(to: folder.appendingPathComponent("topologies/daemon.yaml"), atomically: true, encoding: .utf8)
+        try playbook.write(to: folder.appendingPathComponent("playbooks/release-gateway.yaml"), atomically: true, encoding: .utf8)
+        catalog = try ManifestCatalog.load(directory: folder.path)
+    }
+
+    func store() throws -> SQLiteStateStore { try SQLiteStateStore(path: statePath) }
+
+    /// The fleet's first version, live in blue, started from this process as `yard up` would.
+    func up(_ version: String = "1.0.0", store: any StateStore) async throws {
+        let context = try ReleaseContext.processes(topology: topology, playbook: catalog.set.releasePlaybooks[0], store: store,
+                                                   workingDirectory: folder.path, logDirectory: folder.appendingPathComponent(".yard/logs").path,
+                                                   actor: "test")
+        _ = try await Fleet(context: context).up(version: version)
+    }
+
+    /// Kills the fleet's gateways (by their ports) and its nginx (by its prefix in this folder), then removes the folder.
+    func tearDown() async {
+        let ports = service.instances.map { "--port \($0.port) " }
+        // nginx first, with SIGTERM: its master stops its workers (a SIGKILLed master leaves them running, orphaned).
+        let masters = Self.processes().filter { $0.line.hasPrefix("nginx: master") && $0.line.contains(folder.path) }.map(\.pid)
+        for pid in masters { kill(pid, SIGTERM) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        while masters.contains(where: { ProcessTable.isAlive($0) && ProcessTable.state(of: $0) != "Z" }), clock.now - start < .seconds(5) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        var killed: Set<Int32> = []
+        for _ in 0..<50 {
+            var found = false
+            for pid in ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init) {
+                guard let line = ProcessTable.commandLine(of: pid), ProcessTable.state(of: pid) != "Z" else { continue }
+                if line.contains("yard-gateway"), ports.contains(where: { line.contains($0) }) {
+                    kill(pid, SIGKILL)
+                    killed.insert(pid)
+                    found = true
+                }
+                if line.hasPrefix("nginx: master"), line.contains(folder.path) {
+                    for child in ProcessTable.children(of: pid) { kill(child, SIGKILL) }
+                    kill(pid, SIGKILL)
+                    killed.insert(pid)
+                    found = true
+                }
+            }
+            // Reap the ones that are this process's children (started by a release run in-process), and only those.
+            var status: Int32 = 0
+            for pid in killed { _ = waitpid(pid, &status, WNOHANG) }
+            for pid in Self.exitedChildren() { _ = waitpid(pid, &status, WNOHANG) }
+            if !found { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Children of this process that have exited and wait to be reaped: gateways of the fleet's first version,
+    /// started here by `up` and stopped by a release.
+    static func exitedChildren() -> [Int32] {
+        let me = getpid()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
+            .filter { ProcessTable.parent(of: $0) == me && ProcessTable.state(of: $0) == "Z" }
+    }
+
+    /// Every process with its command line.
+    static func processes() -> [(pid: Int32, line: String)] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).compactMap { pid in
+            ProcessTable.commandLine(of: pid).map { (pid, $0) }
+        }
+    }
+}
