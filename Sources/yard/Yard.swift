@@ -16,6 +16,7 @@ struct Yard: AsyncParsableCommand {
           yard release gateway --version 1.1.0
           yard load --target 127.0.0.1:7800 --rps 100 --streams 50
           yard forecast playbooks/capacity-peak-sale.yaml --html peak.html
+          yard drill run drill-zone-outage --dry-run   # every step of a drill, nothing done
           yard drill schedule
           yard release gateway 1.1.0 --server http://127.0.0.1:7780 --token yard_…   # through yardd
           yard token create ci --role operator   # an API token for yardd

@@ -46,6 +46,15 @@ import SwitchyardRuntime
         Call(method: .POST, path: "/v1/releases/rel-missing/promote", auth: .operator, status: 404),
         Call(method: .POST, path: "/v1/releases/rel-1/promote", auth: .operator, status: 202),
         Call(method: .POST, path: "/v1/releases/rel-1/abort", body: #"{"reason":"conformance"}"#, auth: .operator, status: 202),
+        Call(method: .GET, path: "/v1/drills", auth: .viewer, status: 200),
+        Call(method: .GET, path: "/v1/drills?count=1000", auth: .viewer, status: 400),
+        Call(method: .GET, path: "/v1/drills/runs", auth: .viewer, status: 200),
+        Call(method: .GET, path: "/v1/drills/runs/drill-run-1", auth: .viewer, status: 200),
+        Call(method: .GET, path: "/v1/drills/runs/drill-missing", auth: .viewer, status: 404),
+        Call(method: .POST, path: "/v1/drills/drill-zone-outage/run", auth: .viewer, status: 403),
+        Call(method: .POST, path: "/v1/drills/nope/run", auth: .operator, status: 404),
+        // rel-1 is a release of the drill's topology: the run is refused.
+        Call(method: .POST, path: "/v1/drills/drill-zone-outage/run", auth: .operator, status: 409),
         Call(method: .POST, path: "/v1/reload", auth: .operator, status: 403),
         Call(method: .POST, path: "/v1/reload", auth: .admin, status: 200),
         Call(method: .GET, path: "/v1/audit", auth: .viewer, status: 200),
@@ -66,6 +75,7 @@ import SwitchyardRuntime
     /// optional field of the reads shows up.
     @Sendable static func seed(_ store: any StateStore) async throws {
         try await Seed.release(store, id: "rel-1")
+        _ = try await store.createDrillRun(id: "drill-run-1", playbook: "drill-db-primary-loss", status: "running", now: Date())
         _ = try await store.acquireLock(name: "release/local/gateway", holder: "rel-other", lease: .seconds(600), now: Date())
         try await store.commitRouting(service: "gateway", live: ["zone-a": .blue, "zone-b": .blue], versions: [.blue: "1.0.0"], now: Date())
         try await store.recordInstanceStarted(InstanceRecord(id: InstanceID(service: "gateway", zone: "zone-a", slot: .blue, index: 0, port: 7810),

@@ -101,7 +101,8 @@ public actor DrillRunner {
             await step(name, result.ok ? "done" : "failed", result.detail)
             return machine.steadyState(ok: result.ok, detail: result.detail)
         case .startTraffic:
-            let generator = LoadGenerator(configuration: trafficConfiguration())
+            // Fresh clients every second: users arriving, not one client's connection backoff, decide what is seen.
+            let generator = LoadGenerator(configuration: trafficConfiguration(), rotation: ClientRotation(period: .seconds(1)))
             if let problem = await generator.reachability() {
                 await step("traffic", "failed", problem)
                 return machine.trafficStarted(ok: false, detail: problem)

@@ -13,15 +13,29 @@ import SwitchyardCore
 /// Requests and streams still open when the run ends are abandoned and counted neither way.
 public final class LoadGenerator: Sendable {
     public let configuration: LoadConfiguration
-    private let client: HTTPClient
+    private let fixedClient: HTTPClient
+    private let rotation: ClientRotation?
     private let recorder: LoadRecorder
     private let running = Mutex<Task<LoadReport, Never>?>(nil)
 
     public init(configuration: LoadConfiguration, client: HTTPClient = YardHTTPClient.shared) {
         self.configuration = configuration
-        self.client = client
+        fixedClient = client
+        rotation = nil
         self.recorder = LoadRecorder(target: configuration.baseURL)
     }
+
+    /// Sends through a fresh client every `rotation.period` (see `ClientRotation`): for drills, where the
+    /// traffic must see a service come back when it comes back.
+    public init(configuration: LoadConfiguration, rotation: ClientRotation) {
+        self.configuration = configuration
+        fixedClient = YardHTTPClient.shared
+        self.rotation = rotation
+        self.recorder = LoadRecorder(target: configuration.baseURL)
+    }
+
+    /// The client for the next request or stream.
+    private var client: HTTPClient { rotation?.current() ?? fixedClient }
 
     /// Runs for `duration` (or until the calling task is cancelled) and returns the report.
     public func run(for duration: Duration) async -> LoadReport {
@@ -57,7 +71,9 @@ public final class LoadGenerator: Sendable {
     public func stop() async -> LoadReport {
         guard let task = running.withLock({ $0 }) else { return await recorder.finish() }
         task.cancel()
-        return await task.value
+        let report = await task.value
+        await rotation?.shutdown()
+        return report
     }
 
     /// Nil when the target answers HTTP at all (any status); otherwise why it cannot be reached.

@@ -19,29 +19,8 @@ struct DrillCrashTests {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         let p = basePort
-        try """
-        apiVersion: switchyard/v1
-        kind: Topology
-        name: crash
-        zones: [zone-a, zone-b]
-        loadBalancers:
-          - name: edge
-            listen: 127.0.0.1:\(p)
-            previewListen: 127.0.0.1:\(p + 1)
-            directory: .yard/nginx/edge
-            drainTimeout: 1m
-            failTimeout: 5s
-        services:
-          - name: gateway
-            zones: [zone-a, zone-b]
-            replicasPerZone: 2
-            loadBalancer: edge
-            instance:
-              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}
-              ports: \(p + 4)-\(p + 11)
-            drainTimeout: 5s
-            capacityQPS: 100
-        """.write(to: folder.appendingPathComponent("topologies/crash.yaml"), atomically: true, encoding: .utf8)
+        try FleetManifests.topology(name: "crash", basePort: p, drainTimeout: "5s", extraBalancerLines: ["failTimeout: 5s"])
+            .write(to: folder.appendingPathComponent("topologies/crash.yaml"), atomically: true, encoding: .utf8)
         try """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook

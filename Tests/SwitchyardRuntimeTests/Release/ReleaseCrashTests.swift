@@ -80,28 +80,7 @@ struct CLIWorkspace {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-cli-\(basePort)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("topologies"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
-        let topologyText = """
-        apiVersion: switchyard/v1
-        kind: Topology
-        name: crash
-        zones: [zone-a, zone-b]
-        loadBalancers:
-          - name: edge
-            listen: 127.0.0.1:\(basePort)
-            previewListen: 127.0.0.1:\(basePort + 1)
-            directory: .yard/nginx
-            drainTimeout: 2m
-        services:
-          - name: gateway
-            zones: [zone-a, zone-b]
-            replicasPerZone: 2
-            loadBalancer: edge
-            instance:
-              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}
-              ports: \(basePort + 4)
-            drainTimeout: 20s
-            capacityQPS: 100
-        """
+        let topologyText = FleetManifests.topology(name: "crash", basePort: basePort, lbDrainTimeout: "2m", drainTimeout: "20s")
         let playbookText = """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook

@@ -34,28 +34,7 @@ struct FleetWorkspace {
         for name in ["topologies", "playbooks", ".yard"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }
-        let topology = """
-        apiVersion: switchyard/v1
-        kind: Topology
-        name: daemon-\(basePort)
-        zones: [zone-a, zone-b]
-        loadBalancers:
-          - name: edge
-            listen: 127.0.0.1:\(basePort)
-            previewListen: 127.0.0.1:\(basePort + 1)
-            directory: .yard/nginx
-            drainTimeout: 1m
-        services:
-          - name: gateway
-            zones: [zone-a, zone-b]
-            replicasPerZone: 2
-            loadBalancer: edge
-            instance:
-              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms
-              ports: \(basePort + 4)
-            drainTimeout: 10s
-            capacityQPS: 100
-        """
+        let topology = FleetManifests.topology(name: "daemon-\(basePort)", basePort: basePort, gatewayArguments: "--token-delay 20ms")
         let playbook = """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook
