@@ -132,4 +132,16 @@ struct DrillRunTests {
             try await Self.expectRestored(harness, context, run: report.id)
         }
     }
+
+    @Test func anInstanceKillTakesLiveInstancesOfItsZoneAndStartsThemAgain() async throws {
+        try await ReleaseHarness.with(basePort: 23800) { harness in
+            let fault = FaultSpec.instanceKill(service: "gateway", zone: "zone-b", count: 1)
+            let (report, context) = try await Self.drill(harness, Self.playbook(harness.topology, fault: fault, duration: .seconds(3)))
+            #expect(report.outcome == .passed, "\(report.text)")
+            #expect(report.faultDescription.contains("SIGKILL to 1 instance of gateway: gateway-zone-b-blue-0"))
+            let restore = try #require(report.steps.first { $0.step == "restore" && $0.status == "done" })
+            #expect(restore.detail?.contains("1 instance of gateway started again, 1 still running") == true, "\(restore.detail ?? "")")
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
 }
