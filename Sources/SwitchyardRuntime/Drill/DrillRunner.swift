@@ -116,7 +116,7 @@ public actor DrillRunner {
             return machine.trafficStarted(ok: true, detail: "")
         case .journalRestores:
             do {
-                let plan = try await FaultPlan.make(context)
+                let plan = try await FaultPlan.make(context, run: id)
                 self.plan = plan
                 report.faultDescription = plan.description
                 for restore in plan.restores {

@@ -31,6 +31,9 @@ public enum FaultInjector {
             if signal == SIGKILL { await reap(targets.map(\.pid)) }
             let name = signal == SIGKILL ? "SIGKILL" : signal == SIGSTOP ? "SIGSTOP" : "signal \(signal)"
             return "\(name) sent to \(targets.count - misses.count) of \(targets.count) processes" + (misses.isEmpty ? "" : "; missed \(misses.joined(separator: ", "))")
+        case .block(let ports, let tag):
+            try await PortFirewall.block(ports: ports, tag: tag)
+            return "\(ports.count) ports cut off (iptables DROP, tagged \(tag))"
         case .command(let argv):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

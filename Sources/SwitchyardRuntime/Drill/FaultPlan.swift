@@ -11,6 +11,8 @@ public struct FaultPlan: Sendable, Hashable {
         /// Send `signal` to each process.
         case signal(Int32, targets: [Target])
         case command([String])
+        /// Drop every packet to these loopback ports (iptables rules tagged `tag`).
+        case block(ports: [Int], tag: String)
     }
 
     public struct Target: Sendable, Hashable, Codable {
@@ -39,7 +41,7 @@ public struct FaultPlan: Sendable, Hashable {
 
 extension FaultPlan {
     /// Plans `context.playbook.fault` against what runs now.
-    public static func make(_ context: DrillContext) async throws -> FaultPlan {
+    public static func make(_ context: DrillContext, run: String = "dry-run") async throws -> FaultPlan {
         let topology = context.topology
         switch context.playbook.fault {
         case .instanceKill(let serviceName, let zone, let count):
@@ -67,7 +69,13 @@ extension FaultPlan {
                                  restores: [.resume(pids: all.map(\.pid), what: "the instances of \(zone)")],
                                  description: "zone \(zone) frozen: SIGSTOP to its \(all.count) instances (\(names(all)))")
             case .network:
-                throw Failure.notAvailable("a network cut of \(zone) needs per-zone network namespaces or firewall rules, which Switchyard does not drive yet; use mode stop or freeze")
+                if let why = await PortFirewall.unavailability() {
+                    throw Failure.notAvailable("a network cut of \(zone) needs iptables: \(why); use mode stop or freeze")
+                }
+                let ports = all.map(\.id.port).sorted()
+                let tag = "switchyard-drill \(run)"
+                return FaultPlan(blow: .block(ports: ports, tag: tag), restores: [.unblock(ports: ports, tag: tag)],
+                                 description: "zone \(zone) cut off the network: every packet to its \(all.count) instances dropped (\(names(all)); ports \(ports.map(String.init).joined(separator: ", ")))")
             }
         case .lbNodeKill(let name, let node):
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.nothingToBreak("no load balancer \(name)") }

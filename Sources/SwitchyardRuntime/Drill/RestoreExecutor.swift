@@ -73,6 +73,9 @@ public struct RestoreExecutor: Sendable {
                                               routingLabel: routing.label))
             if let pid = await nginx.masterPID { try? await store.recordLoadBalancer(name: name, masterPID: pid, now: Date()) }
             return "nginx of \(name) started again (\(routing.label))"
+        case .unblock(let ports, let tag):
+            let removed = try await PortFirewall.unblock(ports: ports, tag: tag)
+            return "ports \(ports.map(String.init).joined(separator: ", ")) reconnected (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
         case .command(let argv, let check):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

@@ -10,6 +10,8 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case resume(pids: [Int32], what: String)
     /// Start the load balancer's nginx again, routing as the state store says.
     case restartLoadBalancer(topology: String, balancer: String)
+    /// Remove the iptables rules tagged `tag` that cut these loopback ports off.
+    case unblock(ports: [Int], tag: String)
     /// Run the fault's paired restore command; then `check` must succeed.
     case command([String], check: [String]?)
 
@@ -18,6 +20,7 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         case .redeploy(_, let service, let zones, let slot, let version): "start \(service) \(version) in \(slot) of \(zones.joined(separator: ", ")) again"
         case .resume(let pids, let what): "resume \(what) (SIGCONT to \(pids.map(String.init).joined(separator: " ")))"
         case .restartLoadBalancer(_, let balancer): "start load balancer \(balancer) again"
+        case .unblock(let ports, _): "reconnect ports \(ports.map(String.init).joined(separator: ", ")) (remove their DROP rules)"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"
         }
     }

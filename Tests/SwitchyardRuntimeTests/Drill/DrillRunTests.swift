@@ -144,4 +144,27 @@ struct DrillRunTests {
             try await Self.expectRestored(harness, context, run: report.id)
         }
     }
+
+    /// A zone cut off the network (packets dropped, so connects time out instead of being refused): passive
+    /// health still routes around it, slower. Where iptables cannot run, the drill says so and breaks nothing.
+    @Test func aNetworkCutZoneIsSurvivedOrReportedAsNotAvailable() async throws {
+        try await ReleaseHarness.with(basePort: 23900) { harness in
+            let playbook = Self.playbook(harness.topology, fault: .zoneOutage(zone: "zone-a", mode: .network), duration: .seconds(6),
+                                         rto: .seconds(15))
+            let (report, context) = try await Self.drill(harness, playbook)
+            if let why = await PortFirewall.unavailability() {
+                #expect(report.outcome == .error)
+                #expect(report.notes.contains { $0.contains("not available") && $0.contains(why) }, "\(report.notes)")
+                return
+            }
+            #expect(report.faultDescription.contains("cut off the network"))
+            #expect(report.outcome == .passed, "\(report.text)")
+            let m = try #require(report.measurements)
+            // Connects to the cut zone wait out nginx's 2 s connect timeout before the retry.
+            #expect(m.worstP99 >= 1_500, "worst p99 \(m.worstP99) ms")
+            let rules = try await Command.run(["iptables", "-w", "-S", "INPUT"])
+            #expect(!rules.output.contains(report.id), "the drill's DROP rules are gone: \(rules.output)")
+            try await Self.expectRestored(harness, context, run: report.id)
+        }
+    }
 }
