@@ -39,22 +39,14 @@ import Testing
         try await workspace.up(store: store)
         let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store)
 
-        let logger = { () -> Logger in
-            var logger = Logger(label: "yardd-test")
-            logger.logLevel = .warning
-            return logger
-        }()
-        let configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: workspace.statePath, manifestsDirectory: workspace.folder.path)
-        let daemon = Daemon(configuration: configuration, catalog: catalog, store: store,
-                            makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, settleLimit: .seconds(15), logger: logger) },
-                            logger: logger)
-        let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
-        let group = daemon.makeServiceGroup(gracefulShutdownSignals: [], reloadSignals: []) { _, port in portSignal.yield(port) }
-        let running = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        defer { running.cancel() }
+        try await ReleaseEventStreamTests.withDaemon(workspace, store: store, catalog: catalog, makeDrillLauncher: { catalog, logger in
+            ProcessDrillLauncher(catalog: catalog, store: store, settleLimit: .seconds(15), logger: logger)
+        }) { port in
+            try await drill(port: port, token: token, workspace: workspace, store: store)
+        }
+    }
 
+    func drill(port: Int, token: String, workspace: FleetWorkspace, store: any StateStore) async throws {
         func call(_ method: HTTPMethod, _ path: String) async throws -> (Int, [String: Any]) {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
             request.method = method
@@ -90,8 +82,5 @@ import Testing
         let live = await ProcessInstanceDriver(logDirectory: workspace.folder.path, readiness: ReadinessChecker(client: YardHTTPClient.shared))
             .running(workspace.service, slot: .blue)
         #expect(live.count == 4)
-
-        await group.triggerGracefulShutdown()
-        try await running.value
     }
 }

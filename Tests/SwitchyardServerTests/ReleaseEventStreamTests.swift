@@ -80,11 +80,21 @@ import SwitchyardRuntime
     }
 
     /// Runs the daemon in this process (real process driver, real nginx) on an ephemeral port around `body`.
-    static func withDaemon(_ workspace: FleetWorkspace, store: any StateStore, _ body: (Int) async throws -> Void) async throws {
-        var logger = Logger(label: "yardd-test")
-        logger.logLevel = .warning
+    /// Runs `body` with the API port of a daemon in this process, on the workspace's manifests (`catalog`, when given:
+    /// the folder read again after a test added to it) and `store`; drills run through `makeDrillLauncher`'s launcher.
+    static func withDaemon(_ workspace: FleetWorkspace, store: any StateStore, catalog: ManifestCatalog? = nil,
+                           makeDrillLauncher: (@Sendable (LiveCatalog, Logger) -> any DrillLauncher)? = nil,
+                           _ body: (Int) async throws -> Void) async throws {
+        let logger = { () -> Logger in
+            var logger = Logger(label: "yardd-test")
+            logger.logLevel = .warning
+            return logger
+        }()
         let configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: workspace.statePath, manifestsDirectory: workspace.folder.path)
-        let daemon = Daemon(configuration: configuration, catalog: workspace.catalog, store: store, logger: logger)
+        var launcher: (@Sendable (LiveCatalog) -> any DrillLauncher)?
+        if let makeDrillLauncher { launcher = { makeDrillLauncher($0, logger) } }
+        let daemon = Daemon(configuration: configuration, catalog: catalog ?? workspace.catalog, store: store,
+                            makeDrillLauncher: launcher, logger: logger)
         let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
         let group = daemon.makeServiceGroup(gracefulShutdownSignals: []) { _, port in portSignal.yield(port) }
         let running = Task { try await group.run() }
