@@ -16,8 +16,8 @@ public enum DrillRecovery {
         var result: [Recovered] = []
         for run in try await store.unfinishedDrillRuns() {
             let lock = try await store.lock(name: DrillRunner.lockName(run.playbook))
-            let holder = lock.flatMap { DrillHolder(parsing: $0.holder) }
-            if let lock, !lock.isExpired(at: now()), let holder, holder.run == run.id, holder.mayBeAlive {
+            let holder = lock.flatMap { LockHolder(parsing: $0.holder) }
+            if let lock, !lock.isExpired(at: now()), let holder, holder.name == run.id, holder.mayBeAlive {
                 continue  // alive in another process
             }
             let pending = try await store.pendingRestoreActions(run: run.id).sorted { $0.sequence > $1.sequence }
@@ -51,7 +51,7 @@ public enum DrillRecovery {
             }
             _ = try await store.updateDrillRun(id: run.id, status: failures.isEmpty ? "restored-after-crash" : "restore-failed",
                                                report: try JSONText(encoding: report), finished: failures.isEmpty, now: now())
-            if failures.isEmpty, let lock, holder?.run == run.id { _ = try await store.releaseLock(name: lock.name, holder: lock.holder) }
+            if failures.isEmpty, let lock, holder?.name == run.id { _ = try await store.releaseLock(name: lock.name, holder: lock.holder) }
             result.append(Recovered(run: run.id, restored: restored, failures: failures))
         }
         return result

@@ -52,7 +52,7 @@ public actor DrillRunner {
 
     /// The lock's holder: the run, and the process driving it, so that a later start on this machine can
     /// tell a live run from one whose process died without waiting for the lease to run out.
-    var holder: String { DrillHolder(run: id).text }
+    var holder: String { LockHolder(id).text }
 
     /// Refuses to start while a release of the topology runs, or another run of the playbook.
     public func claim() async throws {

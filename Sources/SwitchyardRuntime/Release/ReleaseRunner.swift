@@ -22,7 +22,7 @@ public actor ReleaseRunner {
     var lastMeasured: String?
     /// Who drives the release now: this process. A second process may resume the release only
     /// once this lease has lapsed (the first one died), never while it is renewed.
-    let driver = "pid \(getpid())"
+    let driver = LockHolder("driver").text
     static let driverLease: Duration = .seconds(5)
     /// Old nginx workers draining at once above which a switch says so (they pile up with reloads).
     static let drainingWorkerWarning = 8
@@ -89,7 +89,8 @@ public actor ReleaseRunner {
 
     var driverLock: String { "driver/\(id)" }
 
-    /// Waits (up to one lease) for the process that drove this release to be gone, then drives it.
+    /// Waits (up to one lease) for the process that drove this release to be gone, then drives it. A driver on
+    /// this host whose process is dead is known at once: no wait.
     func takeOverDriving() async throws {
         let deadline = clock.now + Self.driverLease + .seconds(1)
         while true {
@@ -97,6 +98,7 @@ public actor ReleaseRunner {
                 try await context.store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
                 return
             } catch {
+                if await LockHolder.clearIfDead(driverLock, store: context.store) { continue }
                 if clock.now >= deadline { throw error }
                 try await Task.sleep(for: .milliseconds(250))
             }
