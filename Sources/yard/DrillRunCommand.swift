@@ -37,13 +37,13 @@ extension Drill {
                 let known = set.drillPlaybooks.map(\.name).joined(separator: ", ")
                 throw ValidationError("no DrillPlaybook named \(playbook) in playbooks/ (known: \(known.isEmpty ? "none" : known))")
             }
-            if let duration { drill.duration = try Self.span(duration, "--duration") }
+            if let duration { drill.duration = try span(duration, "--duration") }
             guard let topology = set.topology(named: drill.topology) else { throw ValidationError("topology \(drill.topology) not found in topologies/") }
             let store = try Workspace.store()
             let context = try DrillContext.processes(playbook: drill, topology: topology, store: store,
                                                      workingDirectory: FileManager.default.currentDirectoryPath,
                                                      logDirectory: Workspace.logDirectory, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
-                                                     settleLimit: try settle.map { try Self.span($0, "--settle") } ?? .seconds(30))
+                                                     settleLimit: try settle.map { try span($0, "--settle") } ?? .seconds(30))
             if dryRun { return await DrillDryRun.print(context) }
 
             let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: context.instances)
@@ -61,11 +61,6 @@ extension Drill {
             case .failed, .aborted: throw ExitCode(2)
             case .error: throw ExitCode(1)
             }
-        }
-
-        static func span(_ text: String, _ option: String) throws -> TimeSpan {
-            guard let span = TimeSpan(parsing: text) else { throw ValidationError("\(option): \(text) is not a duration (such as 20s, 2m)") }
-            return span
         }
     }
 }
@@ -87,11 +82,14 @@ enum DrillLiveView {
         if toStandardError { printError(line) } else { print(line) }
     }
 
-    static func time(_ date: Date) -> String {
+    static func time(_ date: Date) -> String { clock.string(from: date) }
+
+    /// Made once: a formatter per printed line is needless work.
+    nonisolated(unsafe) static let clock: DateFormatter = {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: date)
-    }
+        return formatter
+    }()
 }
 
 /// `--dry-run`: the steps the drill would take, with the fault's targets and restores, and nothing done.

@@ -197,7 +197,7 @@ public struct ReleaseBench: Sendable {
         _ = try await context.instances.deploy(service, zones: service.zones, slot: .green, version: "2.0.0", timeout: .seconds(30))
         let old = await context.instances.running(service, slot: .blue).map(\.pid)
         let routing: Routing = Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.green) })
-        let config = NginxConfig(balancer: context.balancer, service: service.name, live: context.liveAddresses(routing), preview: [],
+        let config = NginxConfig(balancer: context.balancer, service: service.name, live: context.service.liveAddresses(routing), preview: [],
                                  prefix: context.nginx.prefix, routingLabel: routing.label)
         let prefix = context.nginx.prefix
         try config.render().write(toFile: "\(prefix)/conf/nginx.conf", atomically: true, encoding: .utf8)

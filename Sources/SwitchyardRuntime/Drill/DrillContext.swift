@@ -20,11 +20,13 @@ public struct DrillContext: Sendable {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case noLoadBalancer(String)
         case unknownService(String, topology: String)
+        case unknownTopology(String, playbook: String)
 
         public var description: String {
             switch self {
             case .noLoadBalancer(let topology): "topology \(topology) has no load balancer: a drill drives its traffic through one"
             case .unknownService(let service, let topology): "service \(service) is not in topology \(topology)"
+            case .unknownTopology(let topology, let playbook): "topology \(topology) of drill playbook \(playbook) is not loaded"
             }
         }
     }

@@ -20,32 +20,23 @@ public enum DrillRecovery {
             if let lock, !lock.isExpired(at: now()), let holder, holder.name == run.id, holder.mayBeAlive {
                 continue  // alive in another process
             }
-            let pending = try await store.pendingRestoreActions(run: run.id).sorted { $0.sequence > $1.sequence }
-            var restored: [String] = []
-            var failures: [String] = []
-            for action in pending {
-                do {
-                    let step = try action.action.decode(RestoreStep.self)
-                    restored.append(try await executor.perform(step))
-                    _ = try await store.markRestoreDone(run: run.id, sequence: action.sequence, now: now())
-                } catch {
-                    failures.append("\(error)")
-                    break
-                }
-            }
+            let outcome = try await executor.runPending(run: run.id)
+            let restored = outcome.done
+            let failures = outcome.failure.map { [$0] } ?? []
+            let pendingCount = outcome.pending
             var report = (try? run.report?.decode(DrillReport.self))
                 ?? DrillReport(id: run.id, playbook: run.playbook, topology: "", faultKind: "", faultDescription: "", startedAt: run.startedAt, outcome: .error)
             let when = ISO8601DateFormatter().string(from: now())
-            report.restoredAfterCrash = !pending.isEmpty
+            report.restoredAfterCrash = pendingCount > 0
             report.steps.append(DrillStep(at: now(), step: "recovery", status: failures.isEmpty ? "done" : "failed",
-                                          detail: pending.isEmpty ? "the run's process stopped; nothing was left to restore"
+                                          detail: pendingCount == 0 ? "the run's process stopped; nothing was left to restore"
                                               : (restored + failures.map { "failed: \($0)" }).joined(separator: "; ")))
             if failures.isEmpty {
                 report.outcome = .error
                 report.finishedAt = now()
-                report.notes.append(pending.isEmpty
+                report.notes.append(pendingCount == 0
                     ? "The drill's process stopped before the run ended (found at \(when)); no restore was pending."
-                    : "The drill's process stopped mid-drill; its \(pending.count) pending restore\(pending.count == 1 ? "" : "s") ran at the next start (\(when)).")
+                    : "The drill's process stopped mid-drill; its \(pendingCount) pending restore\(pendingCount == 1 ? "" : "s") ran at the next start (\(when)).")
             } else {
                 report.notes.append("A restore failed at \(when) and stays pending: \(failures.joined(separator: "; ")). Restore by hand, or start again to retry.")
             }

@@ -58,7 +58,7 @@ public actor DrillRunner {
     public func claim() async throws {
         let now = Date()
         for service in context.topology.services {
-            let name = "release/\(context.topology.name)/\(service.name)"
+            let name = LockName.release(topology: context.topology.name, service: service.name)
             if let lock = try await context.store.lock(name: name), !lock.isExpired(at: now) { throw Failure.releaseRunning(name) }
         }
         do {
@@ -252,21 +252,10 @@ public actor DrillRunner {
 
     /// Runs this run's pending restores, newest first; stops at the first that fails (it stays pending).
     func restore() async -> (Bool, String) {
-        let pending: [RestoreAction]
-        do { pending = try await context.store.pendingRestoreActions(run: id) } catch { return (false, "\(error)") }
-        var lines: [String] = []
-        for action in pending.sorted(by: { $0.sequence > $1.sequence }) {
-            do {
-                let step = try action.action.decode(RestoreStep.self)
-                let done = try await executor.perform(step)
-                _ = try await context.store.markRestoreDone(run: id, sequence: action.sequence, now: Date())
-                lines.append(done)
-            } catch {
-                lines.append("failed: \(error)")
-                return (false, lines.joined(separator: "; "))
-            }
-        }
-        return (true, lines.isEmpty ? "nothing to restore" : lines.joined(separator: "; "))
+        let result: (done: [String], failure: String?, pending: Int)
+        do { result = try await executor.runPending(run: id) } catch { return (false, "\(error)") }
+        let lines = result.done + (result.failure.map { ["failed: \($0)"] } ?? [])
+        return (result.failure == nil, lines.isEmpty ? "nothing to restore" : lines.joined(separator: "; "))
     }
 
     /// What brought traffic back, in words.

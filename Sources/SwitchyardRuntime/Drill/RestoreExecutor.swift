@@ -66,10 +66,7 @@ public struct RestoreExecutor: Sendable {
                 throw Failure.unknownService("behind \(name)", topology: topologyName)
             }
             let routing = try await store.routing(service: service.name)?.live ?? Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.blue) })
-            let live = service.zones.flatMap { zone in
-                service.instances(slot: routing[zone] ?? .blue).filter { $0.zone == zone }.map { HostPort(host: connectHost(service), port: $0.port) }
-            }
-            try await nginx.start(NginxConfig(balancer: balancer, service: service.name, live: live, preview: [], prefix: nginx.prefix,
+            try await nginx.start(NginxConfig(balancer: balancer, service: service.name, live: service.liveAddresses(routing), preview: [], prefix: nginx.prefix,
                                               routingLabel: routing.label))
             if let pid = await nginx.masterPID { try? await store.recordLoadBalancer(name: name, masterPID: pid, now: Date()) }
             return "nginx of \(name) started again (\(routing.label))"
@@ -93,10 +90,25 @@ public struct RestoreExecutor: Sendable {
         }
     }
 
+    /// Runs a drill run's pending restore steps, newest first, marking each done in the store. Stops at the first
+    /// that fails (it stays pending, as do the older ones); returns what each did, that failure, and how many
+    /// were pending. Throws only when the pending steps cannot be read.
+    public func runPending(run: String) async throws -> (done: [String], failure: String?, pending: Int) {
+        let pending = try await store.pendingRestoreActions(run: run)
+        var done: [String] = []
+        for action in pending.sorted(by: { $0.sequence > $1.sequence }) {
+            do {
+                done.append(try await perform(try action.action.decode(RestoreStep.self)))
+                _ = try await store.markRestoreDone(run: run, sequence: action.sequence, now: Date())
+            } catch {
+                return (done, "\(error)", pending.count)
+            }
+        }
+        return (done, nil, pending.count)
+    }
+
     private func topology(_ name: String) throws -> Topology {
         guard let topology = topologies[name] else { throw Failure.unknownTopology(name) }
         return topology
     }
-
-    private func connectHost(_ service: Service) -> String { service.instance.host == "0.0.0.0" ? "127.0.0.1" : service.instance.host }
 }

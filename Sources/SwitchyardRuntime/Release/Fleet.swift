@@ -23,7 +23,7 @@ public struct Fleet: Sendable {
             try await context.store.recordInstanceStarted(InstanceRecord(id: instance.id, pid: instance.pid, version: version,
                                                                          command: service.command(for: instance.id, version: version), startedAt: Date()))
         }
-        let config = NginxConfig(balancer: context.balancer, service: service.name, live: context.liveAddresses(live), preview: [],
+        let config = NginxConfig(balancer: context.balancer, service: service.name, live: context.service.liveAddresses(live), preview: [],
                                  prefix: context.nginx.prefix, routingLabel: live.label)
         try await context.nginx.start(config)
         if let pid = await context.nginx.masterPID { try await context.store.recordLoadBalancer(name: context.balancer.name, masterPID: pid, now: Date()) }

@@ -48,18 +48,6 @@ public struct ReleaseContext: Sendable {
         self.retryInterval = retryInterval
     }
 
-    /// The addresses of `slot`'s instances in `zones`.
-    func addresses(_ slot: Slot, zones: [String]) -> [HostPort] {
-        service.instances(slot: slot).filter { zones.contains($0.zone) }.map { HostPort(host: connectHost, port: $0.port) }
-    }
-
-    /// The live upstream for a routing table: each zone's routed slot.
-    func liveAddresses(_ routing: Routing) -> [HostPort] {
-        service.zones.flatMap { zone in addresses(routing[zone] ?? .blue, zones: [zone]) }
-    }
-
-    var connectHost: String { service.instance.host == "0.0.0.0" ? "127.0.0.1" : service.instance.host }
-
     var lockName: String { LockName.release(topology: topology.name, service: service.name) }
 }
 

@@ -114,7 +114,7 @@ public actor ReleaseRunner {
     /// Makes sure this load balancer's nginx runs (it may have stopped with the machine), routing as committed.
     func ensureBalancer(_ routing: Routing) async throws {
         guard await !context.nginx.isRunning else { return }
-        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.liveAddresses(routing),
+        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.service.liveAddresses(routing),
                                  preview: [], prefix: context.nginx.prefix, routingLabel: routing.label)
         try await context.nginx.start(config)
         if let pid = await context.nginx.masterPID { try await context.store.recordLoadBalancer(name: context.balancer.name, masterPID: pid, now: Date()) }
@@ -192,8 +192,8 @@ public actor ReleaseRunner {
             lastMeasured = gate
             guard let definition = machine!.plan.preGates.first(where: { $0.name == gate }) else { return ([], "unknown gate \(gate)", true) }
             let live = machine!.plan.before
-            let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.addresses(slot, zones: zones),
-                                     baseline: zones.flatMap { context.addresses(live[$0] ?? slot.other, zones: [$0]) },
+            let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
+                                     baseline: zones.flatMap { context.service.addresses(live[$0] ?? slot.other, zones: [$0]) },
                                      readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
             let measurement = await context.prober.measure(definition, target: target)
             let next = mutate { $0.measured(gate: gate, measurement) }
@@ -250,7 +250,7 @@ public actor ReleaseRunner {
 
     func route(_ routing: Routing) async throws -> ([ReleaseMachine.Action], String, Bool) {
         let rollingBack = machine!.phase == .rollingBack
-        let live = context.liveAddresses(routing)
+        let live = context.service.liveAddresses(routing)
         // Never point the load balancer at a slot with an instance that is not ready.
         var notReady: [HostPort] = []
         let readiness = ReadinessChecker(client: YardHTTPClient.shared)
@@ -290,7 +290,7 @@ public actor ReleaseRunner {
     /// Re-renders nginx so that the preview listener reaches what is now deployed in the idle slot.
     func refreshPreview() async throws {
         guard let routing = try await context.store.routing(service: context.service.name) else { return }
-        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.liveAddresses(routing.live),
+        let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.service.liveAddresses(routing.live),
                                  preview: await previewAddresses(routing.live), prefix: context.nginx.prefix, routingLabel: routing.live.label)
         try await context.nginx.apply(config)
     }
@@ -300,7 +300,7 @@ public actor ReleaseRunner {
         var result: [HostPort] = []
         for slot in Slot.allCases {
             let running = await context.instances.running(context.service, slot: slot)
-            result += running.filter { routing[$0.id.zone] != slot }.map { HostPort(host: context.connectHost, port: $0.address.port) }
+            result += running.filter { routing[$0.id.zone] != slot }.map { HostPort(host: context.service.connectHost, port: $0.address.port) }
         }
         return result.sorted { $0.port < $1.port }
     }
@@ -329,8 +329,8 @@ public actor ReleaseRunner {
         let end = start + duration.duration
         let switched = plan.waves.prefix(machine!.switchedWaves).flatMap { $0 }
         let target = ProbeTarget(listener: context.balancer.listen,
-                                 instances: switched.flatMap { context.addresses(plan.target($0), zones: [$0]) },
-                                 baseline: switched.flatMap { context.addresses(plan.target($0).other, zones: [$0]) },
+                                 instances: switched.flatMap { context.service.addresses(plan.target($0), zones: [$0]) },
+                                 baseline: switched.flatMap { context.service.addresses(plan.target($0).other, zones: [$0]) },
                                  readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
         while clock.now < end {
             let wake = min(clock.now + interval.duration, end)

@@ -46,7 +46,7 @@ public actor ProcessDrillLauncher: DrillLauncher {
 
     public func launch(playbook: DrillPlaybook, fire: Date, reason: String) async throws -> String {
         guard let topology = catalog.set.topology(named: playbook.topology) else {
-            throw DrillContext.Failure.noLoadBalancer(playbook.topology)
+            throw DrillContext.Failure.unknownTopology(playbook.topology, playbook: playbook.name)
         }
         let context = try DrillContext.processes(playbook: playbook, topology: topology, store: store, workingDirectory: catalog.directory,
                                                  logDirectory: logDirectory, actor: reason, settleLimit: settleLimit)
