@@ -7,6 +7,10 @@ struct BenchReport: Codable {
     var afterLoadRSSMiB: Double
     var rate: Int
     var seconds: Int
+    var path: String
+    var viewers: Int
+    /// Viewers whose stream was still open (answered 200 and not closed) after the load.
+    var viewersStillStreaming: Int
     var reads: OpenLoopReads.Result
 
     var table: String {
@@ -14,7 +18,8 @@ struct BenchReport: Codable {
         return """
         yardd idle RSS            \(f(idleRSSMiB)) MiB
         yardd RSS after the load  \(f(afterLoadRSSMiB)) MiB
-        GET /v1/releases/{id}     \(rate)/s open-loop for \(seconds) s (achieved \(f(reads.achievedRate))/s): \(reads.ok) ok, \(reads.failed) failed
+        event-stream viewers      \(viewers) opened, \(viewersStillStreaming) still streaming after the load
+        GET \(path)  \(rate)/s open-loop for \(seconds) s (achieved \(f(reads.achievedRate))/s): \(reads.ok) ok, \(reads.failed) failed
           p50 \(f(reads.p50)) ms   p90 \(f(reads.p90)) ms   p99 \(f(reads.p99)) ms   max \(f(reads.max)) ms
         """
     }

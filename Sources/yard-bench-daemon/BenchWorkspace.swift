@@ -5,6 +5,9 @@ import SwitchyardRuntime
 /// A temporary folder with the manifests, and a state file holding one finished release and a viewer token.
 struct BenchWorkspace {
     static let releaseID = "rel-bench"
+    /// An unfinished release of a service no manifest names: yardd cannot resume it (it says so and starts nothing),
+    /// and its event stream stays open, as a running release's does, for the viewers to follow.
+    static let openReleaseID = "rel-bench-open"
     let folder: URL
     var statePath: String { folder.appendingPathComponent(".yard/state.sqlite").path }
 
@@ -36,6 +39,11 @@ struct BenchWorkspace {
         _ = machine.deployed(ok: false, detail: "seeded")
         _ = machine.retired(ok: true, detail: "seeded")
         _ = try await store.saveRelease(id: Self.releaseID, machine: machine, journal: [.note("rolled back (seeded)")], now: now)
+        var open = plan
+        open.service = "bench-followed"
+        open.topology = "bench-nowhere"
+        _ = try await store.createRelease(NewRelease(id: Self.openReleaseID, startedBy: "bench", machine: ReleaseMachine(plan: open), now: now),
+                                          journal: (1...50).map { .note("seeded entry \($0)") }, now: now)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: yardd)

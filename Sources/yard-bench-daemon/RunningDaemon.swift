@@ -6,13 +6,13 @@ struct RunningDaemon {
     let port: Int
     var pid: Int32 { process.processIdentifier }
 
-    static func start(binary: String, workspace: BenchWorkspace) async throws -> RunningDaemon {
+    static func start(binary: String, workspace: BenchWorkspace, arguments: [String] = []) async throws -> RunningDaemon {
         let log = workspace.folder.appendingPathComponent("yardd.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--listen", "127.0.0.1:0", "--manifests", workspace.folder.path, "--state", workspace.statePath]
+        process.arguments = ["--listen", "127.0.0.1:0", "--manifests", workspace.folder.path, "--state", workspace.statePath] + arguments
         process.currentDirectoryURL = workspace.folder
         process.standardOutput = output
         process.standardError = output

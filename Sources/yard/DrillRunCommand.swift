@@ -42,7 +42,7 @@ extension Drill {
             let store = try Workspace.store()
             let context = try DrillContext.processes(playbook: drill, topology: topology, store: store,
                                                      workingDirectory: FileManager.default.currentDirectoryPath,
-                                                     logDirectory: Workspace.logDirectory, actor: ProcessInfo.processInfo.environment["USER"] ?? "cli",
+                                                     logDirectory: Workspace.logDirectory, actor: AuditTrail.localActor,
                                                      settleLimit: try settle.map { try span($0, "--settle") } ?? .seconds(30))
             if dryRun { return await DrillDryRun.print(context) }
 
@@ -53,7 +53,11 @@ extension Drill {
             }
             let json = self.json
             let runner = DrillRunner(context: context, executor: executor) { event in DrillLiveView.show(event, toStandardError: json) }
-            do { try await runner.claim() } catch { throw ValidationError("\(error)") }
+            do {
+                try await AuditTrail(store: store).perform(actor: AuditTrail.localActor, action: "drill.run", target: drill.name, detail: "run \(runner.id)") {
+                    try await runner.claim()
+                }
+            } catch { throw ValidationError("\(error)") }
             let report = await runner.run()
             if json { try printJSON(report) } else { print(""); print(report.text) }
             switch report.outcome {

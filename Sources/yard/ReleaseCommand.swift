@@ -91,6 +91,9 @@ struct Release: AsyncParsableCommand {
                 try finish(summary, json: json)
             } catch let error as ExitCode {
                 throw error
+            } catch StateStoreError.fenced(let fence, let current) {
+                printError("release stopped: \(StateStoreError.fenced(fence: fence, current: current))")
+                throw ExitCode(1)
             } catch {
                 printError("release failed to start: \(error)")
                 throw ExitCode(1)
@@ -176,7 +179,10 @@ func control(_ id: String, _ request: String, json: Bool = false) async throws {
     let store = try Workspace.store()
     guard let record = try await store.release(id: id) else { throw ValidationError("no release \(id)") }
     guard !record.isFinished else { throw ValidationError("release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))") }
-    try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
+    let action = request == "promote" ? "release.promote" : "release.abort"
+    _ = try await AuditTrail(store: store).perform(actor: AuditTrail.localActor, action: action, target: id, detail: request == "promote" ? nil : request) {
+        try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
+    }
     let status = request == "promote" ? "promote requested" : "abort requested"
     if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
 }

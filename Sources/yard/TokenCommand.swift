@@ -43,7 +43,7 @@ struct Token: AsyncParsableCommand {
                 created = try await remote { () async throws(YarddClient.Failure) in try await client.createToken(name: name, role: role.rawValue) }
             } else {
                 let store = try Workspace.store()
-                let (record, secret) = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.create(name: name, role: role, in: store) }
+                let (record, secret) = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.create(name: name, role: role, in: store, actor: AuditTrail.localActor) }
                 created = CreatedTokenView(record, token: secret)
             }
             if json { try printJSON(created); return }
@@ -63,7 +63,7 @@ struct Token: AsyncParsableCommand {
                 try await remote { () async throws(YarddClient.Failure) in try await client.revokeToken(name: name) }
             } else {
                 let store = try Workspace.store()
-                try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.revoke(name: name, in: store) }
+                try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.revoke(name: name, in: store, actor: AuditTrail.localActor) }
             }
             if json { try printJSON(["name": name, "status": "revoked"]) } else { print("revoked \(name)") }
         }

@@ -42,7 +42,12 @@ struct Down: AsyncParsableCommand {
         let (topology, playbook) = try Workspace.release(service: service, topology: self.topology, playbook: nil)
         let store = try Workspace.store()
         let fleet = Fleet(context: try Workspace.context(topology: topology, playbook: playbook, store: store))
-        await fleet.down()
+        do {
+            try await fleet.holdingTopology("yard down") { await fleet.down() }
+        } catch {
+            printError("yard: \(error)")
+            throw ExitCode(1)
+        }
         print("\(service) down")
     }
 }

@@ -48,6 +48,6 @@ enum Workspace {
     static func context(topology: Topology, playbook: ReleasePlaybook, store: SQLiteStateStore, environment: [String: String] = [:]) throws -> ReleaseContext {
         try ReleaseContext.processes(topology: topology, playbook: playbook, store: store,
                                      workingDirectory: FileManager.default.currentDirectoryPath, logDirectory: logDirectory,
-                                     actor: ProcessInfo.processInfo.environment["USER"] ?? "cli", environment: environment)
+                                     actor: AuditTrail.localActor, environment: environment)
     }
 }

@@ -41,7 +41,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try state.open()
             do {
-                let (_, token) = try await TokenAdmin.create(name: name, role: role, in: store)
+                let (_, token) = try await TokenAdmin.create(name: name, role: role, in: store, actor: AuditTrail.localActor)
                 print(token)
                 FileHandle.standardError.write(Data("yardd: token \(name) (\(role)) created; it is shown only this once\n".utf8))
             } catch {
@@ -58,7 +58,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try state.open()
-            do { try await TokenAdmin.revoke(name: name, in: store) } catch {
+            do { try await TokenAdmin.revoke(name: name, in: store, actor: AuditTrail.localActor) } catch {
                 FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
                 throw ExitCode(1)
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SwitchyardRuntime
 import SwitchyardServer
 
 @main
@@ -46,6 +47,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (env YARDD_TLS_KEY).") var tlsKey: String?
     @Flag(name: .customLong("insecure-public"), help: "Allow plain HTTP on a non-loopback address (env YARDD_INSECURE_PUBLIC=1); warned at start.")
     var insecurePublic = false
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Close a connection with no request in progress after this long, including one whose request head is still arriving (default 10s).",
+        valueName: "duration"))
+    var idleTimeout: String = "10s"
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the listen backlog (default 4096).")
+    var maxConnections: Int = 4096
+    @Option(name: .customLong("max-streams-per-token"), help: "Release event streams one token may hold open at once (default 256).")
+    var maxStreamsPerToken: Int = 256
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -58,10 +67,17 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--tls-cert and --tls-key go together: give both PEM files, or neither for plain HTTP on loopback")
         }
         let tls = certificate.flatMap { certificate in key.map { TLSFiles(certificate: certificate, key: $0) } }
+        guard let timeout = DaemonConfiguration.parseDuration(idleTimeout), timeout >= .milliseconds(100) else {
+            throw ValidationError("--idle-timeout: expected a duration of at least 100ms such as 10s, got \(idleTimeout)")
+        }
+        guard maxConnections >= 16 else { throw ValidationError("--max-connections: at least 16, got \(maxConnections)") }
+        guard maxStreamsPerToken >= 1 else { throw ValidationError("--max-streams-per-token: at least 1, got \(maxStreamsPerToken)") }
+        OpenFileLimit.raiseToHardLimit()
         let insecure = insecurePublic || ["1", "true", "yes"].contains(environment["YARDD_INSECURE_PUBLIC"]?.lowercased() ?? "")
         let configuration = DaemonConfiguration(host: host, port: port, statePath: state ?? environment["YARDD_STATE"] ?? ".yard/state.sqlite",
                                                 manifestsDirectory: manifests ?? environment["YARDD_MANIFESTS"] ?? ".",
-                                                tls: tls, insecurePublic: insecure)
+                                                tls: tls, insecurePublic: insecure, idleTimeout: timeout, maxConnections: maxConnections,
+                                                maxStreamsPerToken: maxStreamsPerToken)
         let daemon: Daemon
         do {
             daemon = try Daemon.open(configuration)

@@ -29,8 +29,12 @@ struct DrillRecoveryAtStartTests {
             _ = try await store.createDrillRun(id: run, playbook: "drill-zone-outage", status: "observing", now: Date())
             _ = try await store.appendRestoreAction(run: run, action: try JSONText(encoding: RestoreStep.resume(pids: [frozen], what: "the instances of zone-a")),
                                                     now: Date())
-            // The dead daemon's lease has not run out yet, but its process (an impossible pid) is gone.
-            _ = try await store.acquireLock(name: "drill/drill-zone-outage", holder: "\(run)@\(host)#999999", lease: .seconds(120), now: Date())
+            // The dead daemon's lease has not run out yet, but its process (an impossible pid, on this boot and in this
+            // PID namespace) is gone.
+            let boot = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let namespace = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid").filter(\.isNumber)
+            _ = try await store.acquireLock(name: "drill/drill-zone-outage", holder: "\(run)@\(host)#999999/1/\(boot)/\(namespace)",
+                                            lease: .seconds(120), now: Date())
         }, drillLauncher: { store in
             ProcessDrillLauncher(catalog: LiveCatalog(try! ManifestCatalog.load(directory: DaemonHarness.repositoryRoot.path)), store: store,
                                  logger: Logger(label: "drill-recovery-test"))

@@ -37,7 +37,7 @@ import Testing
         let catalog = try ManifestCatalog.load(directory: workspace.folder.path)
         let store = try workspace.store()
         try await workspace.up(store: store)
-        let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store)
+        let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store, actor: "test")
 
         try await ReleaseEventStreamTests.withDaemon(workspace, store: store, catalog: catalog, makeDrillLauncher: { catalog, logger in
             ProcessDrillLauncher(catalog: catalog, store: store, settleLimit: .seconds(15), logger: logger)

@@ -19,10 +19,11 @@ import SwitchyardRuntime
         let store = try SQLiteStateStore(path: folder.appendingPathComponent("state.sqlite").path)
         try await Seed.release(store, id: "rel-1")
 
+        let feed = ReleaseJournalFeed(store: store, pollInterval: .milliseconds(50))
         let router = Router()
         router.get("/events") { request, _ in
-            ReleaseEventStream(store: store, releaseID: "rel-1", after: try ReleaseEventStream.lastEventID(request),
-                               pollInterval: .milliseconds(50), pingInterval: .milliseconds(300)).response()
+            ReleaseEventStream(items: try await feed.subscribe(release: "rel-1", after: try ReleaseEventStream.lastEventID(request), token: "test"),
+                               pingInterval: .milliseconds(300)).response()
         }
         let (ports, portSignal) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -24,8 +24,8 @@ import SwitchyardRuntime
     func watchAndResume(_ workspace: FleetWorkspace) async throws {
         let store = try workspace.store()
         try await workspace.up(store: store)
-        let (_, operatorToken) = try await TokenAdmin.create(name: "ci", role: .operator, in: store)
-        let (_, viewerToken) = try await TokenAdmin.create(name: "watcher", role: .viewer, in: store)
+        let (_, operatorToken) = try await TokenAdmin.create(name: "ci", role: .operator, in: store, actor: "test")
+        let (_, viewerToken) = try await TokenAdmin.create(name: "watcher", role: .viewer, in: store, actor: "test")
         try await Self.withDaemon(workspace, store: store) { port in
             let operatorClient = try YarddClient(server: "127.0.0.1:\(port)", token: operatorToken)
             let viewer = try YarddClient(server: "http://127.0.0.1:\(port)/", token: viewerToken)

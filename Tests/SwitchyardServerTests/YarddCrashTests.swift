@@ -29,7 +29,7 @@ import SwitchyardServer
     func killAndResume(_ workspace: FleetWorkspace, daemons: inout [YarddExecutable]) async throws {
         let store = try workspace.store()
         try await workspace.up(store: store)
-        let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store)
+        let (_, token) = try await TokenAdmin.create(name: "ci", role: .operator, in: store, actor: "test")
         let port = workspace.basePort + 2
         let first = try await YarddExecutable.start(workspace, port: port)
         daemons.append(first)

@@ -84,7 +84,7 @@ extension LoadBalancer {
         if let listen, let preview, listen == preview {
             map.optional("previewListen")?.error("must differ from listen (\(listen)): the preview listener serves the idle slot")
         }
-        let directory = map.optional("directory")?.nonEmptyString() ?? ".yard/nginx/\(name ?? "lb")"
+        let directory = map.optional("directory")?.filePath() ?? ".yard/nginx/\(name ?? "lb")"
         let managed = map.optional("managed")?.bool() ?? true
         let reload = map.optional("reloadCommand")?.list { $0.nonEmptyString() }
         if managed == false, reload == nil, map.optional("reloadCommand") == nil {
@@ -101,11 +101,11 @@ extension LoadBalancer {
             let nodeName = node.required("name")?.name()
             let zone = node.required("zone")?.name()
             if let zone, !zones.contains(zone) { node.optional("zone")?.error(unknownName(zone, "zone", zones)) }
-            let address = node.required("address")?.nonEmptyString()
+            let address = node.required("address")?.host()
             guard let nodeName, let zone, let address else { return nil }
             return Node(name: nodeName, zone: zone, address: address)
         } ?? []
-        let virtualAddress = map.optional("virtualAddress")?.nonEmptyString()
+        let virtualAddress = map.optional("virtualAddress")?.host()
         if !nodes.isEmpty, virtualAddress == nil {
             map.required("virtualAddress", hint: "a keepalived pair moves one virtual address between its nodes")
         }
@@ -160,7 +160,7 @@ extension InstanceSpec {
             }
             if !used.contains("port") { commandField.error("must pass {port} to the instance, or instances of one host would collide") }
         }
-        let host = map.optional("host")?.nonEmptyString() ?? "127.0.0.1"
+        let host = map.optional("host")?.host() ?? "127.0.0.1"
         let portsField = map.required("ports", hint: "a base port such as 9100 or a range such as 9100-9199")
         var ports: PortRange?
         if let portsField {

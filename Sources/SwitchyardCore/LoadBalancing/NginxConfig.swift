@@ -29,16 +29,25 @@ public struct NginxConfig: Sendable, Hashable {
 
     public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
         case noLiveInstance(String)
+        case unsafePrefix(String)
+        case unsafeHost(String)
 
         public var description: String {
             switch self {
             case .noLiveInstance(let service): "refusing to render a configuration that routes \(service) to no instance"
+            case .unsafeHost(let host): "refusing to write the host \(host) into nginx's configuration: it is not a host name or an IP address"
+            case .unsafePrefix(let prefix):
+                "refusing to write nginx's prefix \(prefix) into its configuration: it holds a control character, a quote, `$` or `\\`"
             }
         }
     }
 
     public func render() throws(RenderError) -> String {
         guard !live.isEmpty else { throw .noLiveInstance(service) }
+        guard let prefix = Self.quoted(prefix) else { throw .unsafePrefix(self.prefix) }
+        if let bad = (live + preview + [balancer.listen, balancer.previewListen]).first(where: { !HostPort.isSafeHost($0.host) }) {
+            throw .unsafeHost(bad.host)
+        }
         let upstreamLive = "\(identifier(service))_live"
         let upstreamPreview = "\(identifier(service))_preview"
         let passive = passiveHealth && balancer.passiveHealth
@@ -81,8 +90,8 @@ public struct NginxConfig: Sendable, Hashable {
         # Written by Switchyard for load balancer \(balancer.name), service \(service). Routing: \(routingLabel).
         # Do not edit: the next switch rewrites it.
         worker_processes 1;
-        pid \(prefix)/nginx.pid;
-        error_log \(prefix)/logs/error.log warn;
+        pid \(prefix("nginx.pid"));
+        error_log \(prefix("logs/error.log")) warn;
         worker_shutdown_timeout \(seconds(balancer.drainTimeout));
         events {
             worker_connections 8192;
@@ -90,11 +99,11 @@ public struct NginxConfig: Sendable, Hashable {
         http {
             access_log off;
             keepalive_timeout \(seconds(balancer.clientKeepalive));
-            client_body_temp_path \(prefix)/temp/client_body;
-            proxy_temp_path \(prefix)/temp/proxy;
-            fastcgi_temp_path \(prefix)/temp/fastcgi;
-            uwsgi_temp_path \(prefix)/temp/uwsgi;
-            scgi_temp_path \(prefix)/temp/scgi;
+            client_body_temp_path \(prefix("temp/client_body"));
+            proxy_temp_path \(prefix("temp/proxy"));
+            fastcgi_temp_path \(prefix("temp/fastcgi"));
+            uwsgi_temp_path \(prefix("temp/uwsgi"));
+            scgi_temp_path \(prefix("temp/scgi"));
             upstream \(upstreamLive) {
         \(servers(live))        keepalive 64;
             }
@@ -104,6 +113,13 @@ public struct NginxConfig: Sendable, Hashable {
         \(server(balancer.listen, upstreamLive, "live"))\(server(balancer.previewListen, upstreamPreview, "preview"))}
 
         """
+    }
+
+    /// A path under the prefix as one double-quoted nginx word; nil when the prefix holds what quoting cannot make
+    /// harmless (control characters, quotes, `$`, which nginx expands, or `\`).
+    static func quoted(_ prefix: String) -> ((String) -> String)? {
+        guard !prefix.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || "\"'$\\".unicodeScalars.contains($0) }) else { return nil }
+        return { "\"\(prefix)/\($0)\"" }
     }
 
     private func identifier(_ name: String) -> String {

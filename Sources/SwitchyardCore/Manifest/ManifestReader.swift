@@ -48,6 +48,33 @@ struct Field {
         return text
     }
 
+    /// A host name or address that is pasted into configuration files and command lines: a DNS name
+    /// (letters, digits, `-`, `.`, at most 253), an IPv4 address, or an IPv6 address (hex digits and `:`).
+    func host() -> String? {
+        guard let text = nonEmptyString() else { return nil }
+        guard HostPort.isSafeHost(text) else {
+            error("must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \(Self.quoted(text))")
+            return nil
+        }
+        return text
+    }
+
+    /// A file system path that is written into configuration files (nginx's prefix, a state folder): printable
+    /// characters without `;`, `{`, `}`, `#`, quotes, `$`, `\\` or white space, at most 1024 bytes.
+    func filePath() -> String? {
+        guard let text = nonEmptyString() else { return nil }
+        guard ManifestPath.isSafe(text) else {
+            error("must be a path without white space, control characters or any of ; { } # \" ' $ \\ (they would change the configuration it is written into), got \(Self.quoted(text))")
+            return nil
+        }
+        return text
+    }
+
+    /// `text` in double quotes with control characters escaped, so a diagnostic stays on one line.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined() + "\""
+    }
+
     func int(min: Int? = nil, max: Int? = nil) -> Int? {
         guard let text = scalarText, case .scalar(_, _, false) = node, let value = Int(text) else { expected("a whole number"); return nil }
         return checkRange(value, min: min, max: max)
@@ -94,6 +121,10 @@ struct Field {
     func hostPort() -> HostPort? {
         guard let text = scalarText, let value = HostPort(parsing: text) else {
             expected("an address such as 127.0.0.1:8080")
+            return nil
+        }
+        guard HostPort.isSafeHost(value.host) else {
+            error("the host of \(Self.quoted(text)) must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address)")
             return nil
         }
         return value

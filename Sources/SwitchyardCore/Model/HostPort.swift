@@ -27,6 +27,14 @@ public struct HostPort: Sendable, Hashable, Codable, CustomStringConvertible {
         self.port = port
     }
 
+    /// A DNS name (letters, digits, `-`, `.`, at most 253), an IPv4 address or an IPv6 address (hex digits, `:`, `.`):
+    /// nothing that could end a directive or a word where the host is written (`;`, `{`, `}`, quotes, spaces).
+    public static func isSafeHost(_ host: String) -> Bool {
+        guard (1...253).contains(host.utf8.count) else { return false }
+        if host.contains(":") { return host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        return host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") } && !host.hasPrefix("-")
+    }
+
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public init(from decoder: any Decoder) throws {

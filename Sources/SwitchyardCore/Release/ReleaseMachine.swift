@@ -142,6 +142,16 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
         return rollBack("aborted: \(why)")
     }
 
+    /// Another release of the service took the service's lock after this one's lease ran out (its driver froze or
+    /// vanished): this one is over, failed, and acts no more. Its slots now belong to the release that took over.
+    public mutating func superseded(by release: String) -> [Action] {
+        guard !phase.isTerminal else { return [] }
+        reason = "superseded by release \(release): this release's lease on the service ran out while it was \(phase.rawValue)"
+        phase = .failed
+        outcome = .failed
+        return []
+    }
+
     public mutating func pause() -> [Action] {
         guard !phase.isTerminal else { return [] }
         paused = true

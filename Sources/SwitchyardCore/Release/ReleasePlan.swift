@@ -53,12 +53,14 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
         case unknownService(String, topology: String)
         case noLoadBalancer(String)
         case sameVersion(String)
+        case invalidVersion(String)
 
         public var description: String {
             switch self {
             case .unknownService(let service, let topology): "service \(service) is not in topology \(topology)"
             case .noLoadBalancer(let service): "service \(service) has no load balancer to switch"
             case .sameVersion(let version): "version \(version) is already live; nothing to release"
+            case .invalidVersion(let version): ReleaseVersion.problem(version)
             }
         }
     }
@@ -66,6 +68,7 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
     /// Plans a release of `version` from the live routing and versions.
     public static func make(topology: Topology, playbook: ReleasePlaybook, version: String, live: Routing,
                             liveVersion: String?, manual: Bool? = nil) throws(PlanError) -> ReleasePlan {
+        guard ReleaseVersion.isValid(version) else { throw .invalidVersion(version) }
         guard let service = topology.service(named: playbook.service) else { throw .unknownService(playbook.service, topology: topology.name) }
         guard service.loadBalancer != nil else { throw .noLoadBalancer(service.name) }
         if let liveVersion, liveVersion == version { throw .sameVersion(version) }

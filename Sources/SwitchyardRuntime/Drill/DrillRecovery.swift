@@ -42,7 +42,11 @@ public enum DrillRecovery {
             }
             _ = try await store.updateDrillRun(id: run.id, status: failures.isEmpty ? "restored-after-crash" : "restore-failed",
                                                report: try JSONText(encoding: report), finished: failures.isEmpty, now: now())
-            if failures.isEmpty, let lock, holder?.name == run.id { _ = try await store.releaseLock(name: lock.name, holder: lock.holder) }
+            if failures.isEmpty, let lock, holder?.name == run.id {
+                _ = try await store.releaseLock(name: lock.name, holder: lock.holder)
+                // The topology's lock, taken by the same holder beside the drill's.
+                if !report.topology.isEmpty { _ = try await store.releaseLock(name: LockName.topology(report.topology), holder: lock.holder) }
+            }
             result.append(Recovered(run: run.id, restored: restored, failures: failures))
         }
         return result

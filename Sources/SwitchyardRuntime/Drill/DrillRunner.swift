@@ -19,6 +19,11 @@ public actor DrillRunner {
     var seen: [Int: DrillSecond] = [:]
     var guardrails: GuardrailMonitor
     var cancelReason: String?
+    /// The leases this run holds (the playbook's drill lock, the topology's lock), set by `claim()`.
+    var fences: [LeaseFence] = []
+    /// Set once a renewal or a fenced check found a lease taken over: from then on the run writes and restores nothing
+    /// (whoever took it over restores).
+    var deposed: String?
 
     /// Lease on the playbook's drill lock: held while the run lives, renewed as it goes.
     static let lease: Duration = .seconds(15)
@@ -26,9 +31,11 @@ public actor DrillRunner {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case releaseRunning(String)
         case drillRunning(String)
+        case topologyBusy(String)
 
         public var description: String {
             switch self {
+            case .topologyBusy(let holder): "\(holder) holds the topology's lock (a release, yard up or down, or another drill); try again when it ends"
             case .releaseRunning(let lock): "a release holds \(lock); drills never run during a release of their topology (try again when it ends)"
             case .drillRunning(let holder): "drill run \(holder) of this playbook is still running"
             }
@@ -55,17 +62,35 @@ public actor DrillRunner {
     var holder: String { LockHolder(id).text }
 
     /// Refuses to start while a release of the topology runs, or another run of the playbook.
-    public func claim() async throws {
+    /// Refuses to start while a release of the topology runs, or another run of the playbook.
+    public func claim() async throws { try await takeLocks() }
+
+    private func takeLocks() async throws {
         let now = Date()
-        for service in context.topology.services {
-            let name = LockName.release(topology: context.topology.name, service: service.name)
-            if let lock = try await context.store.lock(name: name), !lock.isExpired(at: now) { throw Failure.releaseRunning(name) }
-        }
+        let drillLease: LockLease
         do {
-            _ = try await context.store.acquireLock(name: Self.lockName(context.playbook.name), holder: holder, lease: Self.lease, now: now)
+            drillLease = try await context.store.acquireLock(name: Self.lockName(context.playbook.name), holder: holder, lease: Self.lease, now: now)
         } catch {
             let holder = (try? await context.store.lock(name: Self.lockName(context.playbook.name)))?.holder ?? "?"
             throw Failure.drillRunning(holder)
+        }
+        // The topology's lock keeps releases, `yard up` and `yard down` of the topology out while the drill runs.
+        let topologyLease: LockLease
+        do {
+            topologyLease = try await context.store.acquireLock(name: LockName.topology(context.topology.name), holder: holder, lease: Self.lease, now: now)
+        } catch {
+            _ = try? await context.store.releaseLock(name: Self.lockName(context.playbook.name), holder: holder)
+            throw Failure.topologyBusy((try? await context.store.lock(name: LockName.topology(context.topology.name)))?.holder ?? "?")
+        }
+        fences = [drillLease.fence, topologyLease.fence]
+        // Checked with the topology's lock held (a release checks it with its own held): of the two, one sees the other.
+        for service in context.topology.services {
+            let name = LockName.release(topology: context.topology.name, service: service.name)
+            if let lock = try await context.store.lock(name: name), !lock.isExpired(at: now) {
+                for fence in fences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
+                fences = []
+                throw Failure.releaseRunning(name)
+            }
         }
         _ = try await context.store.createDrillRun(id: id, playbook: context.playbook.name, status: "running", now: now)
         try await save(status: "running", finished: false)
@@ -75,10 +100,19 @@ public actor DrillRunner {
     public func cancel(_ reason: String) { cancelReason = reason }
 
     /// Runs the drill to its end (call `claim()` first) and returns the report, also stored with the run.
+    /// The leases are renewed all along (a long restore included); a renewal that finds them taken over stops the run
+    /// from writing or restoring anything more.
     public func run() async -> DrillReport {
         progress(.started(id: id, fault: context.playbook.fault.kind))
+        let renewing = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.renewEvery)
+                guard let self, await self.renewLeases() else { return }
+            }
+        }
+        defer { renewing.cancel() }
         var queue = machine.start()
-        while !queue.isEmpty {
+        while !queue.isEmpty, deposed == nil {
             let action = queue.removeFirst()
             queue += await perform(action)
             if let reason = cancelReason {
@@ -86,8 +120,27 @@ public actor DrillRunner {
                 queue += machine.cancelled(reason)
             }
         }
-        _ = try? await context.store.releaseLock(name: Self.lockName(context.playbook.name), holder: holder)
+        if let deposed {
+            progress(.step(DrillStep(at: Date(), step: "deposed", status: "failed", detail: deposed)))
+            _ = await traffic?.stop()
+            return report
+        }
+        for fence in fences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
         return report
+    }
+
+    static let renewEvery: Duration = .seconds(2)
+
+    /// Renews every lease; false (and `deposed` set) once one was taken over.
+    func renewLeases() async -> Bool {
+        guard deposed == nil else { return false }
+        for fence in fences {
+            do { try await context.store.renewLock(fence, lease: Self.lease, now: Date()) } catch {
+                if case .fenced = error { deposed = "this run's lease was taken over, so it stops: \(error)"; return false }
+                // A busy or failing store: retried at the next renewal, while the lease lasts.
+            }
+        }
+        return true
     }
 
     // MARK: actions
@@ -228,7 +281,6 @@ public actor DrillRunner {
         let end = clock.now + duration
         while clock.now < end, cancelReason == nil {
             try? await Task.sleep(for: min(.milliseconds(250), end - clock.now))
-            _ = try? await context.store.renewLock(name: Self.lockName(context.playbook.name), holder: holder, lease: Self.lease, now: Date())
             guard let snapshot = await traffic?.snapshot(), let last = snapshot.lastSecond, seen[last.second] == nil else { continue }
             let second = Self.second(last)
             seen[last.second] = second
@@ -252,6 +304,11 @@ public actor DrillRunner {
 
     /// Runs this run's pending restores, newest first; stops at the first that fails (it stays pending).
     func restore() async -> (Bool, String) {
+        // Whoever took this run's lease over restores; two restores never run at once.
+        do { try await context.store.checkFences(fences) } catch {
+            deposed = "the restore was left to whoever took this run's lease: \(error)"
+            return (false, deposed!)
+        }
         let result: (done: [String], failure: String?, pending: Int)
         do { result = try await executor.runPending(run: id) } catch { return (false, "\(error)") }
         let lines = result.done + (result.failure.map { ["failed: \($0)"] } ?? [])
@@ -285,7 +342,7 @@ public actor DrillRunner {
     }
 
     func save(status: String, finished: Bool) async {
-        guard let json = try? JSONText(encoding: report) else { return }
+        guard deposed == nil, let json = try? JSONText(encoding: report) else { return }
         _ = try? await context.store.updateDrillRun(id: id, status: status, report: json, finished: finished, now: Date())
     }
 }

@@ -68,7 +68,9 @@ public actor NginxDriver {
         if isRunning { _ = try await apply(config); return }
         try prepareFolders()
         let text = try render(config)
-        try await check(text, writeTo: configPath)
+        let staging = configPath + ".next"
+        try await check(text, writeTo: staging)
+        guard rename(staging, configPath) == 0 else { throw Failure.invalidConfiguration("cannot install \(staging): \(String(cString: strerror(errno)))") }
         // Not through a pipe: the daemonised master would inherit it and keep it open for ever.
         let startLog = "\(prefix)/logs/start.log"
         let launcher = try Spawner.spawn([binary, "-p", prefix, "-c", configPath, "-e", "\(prefix)/logs/error.log"], logPath: startLog)
@@ -147,7 +149,7 @@ public actor NginxDriver {
 
     private func check(_ text: String, writeTo path: String) async throws {
         try prepareFolders()
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.writeExclusively(text, to: path)
         let result = try await Command.run([binary, "-t", "-q", "-p", prefix, "-c", path, "-e", "\(prefix)/logs/error.log"])
         guard result.succeeded else {
             try? FileManager.default.removeItem(atPath: path + ".rejected")
@@ -156,11 +158,36 @@ public actor NginxDriver {
         }
     }
 
+    /// Writes a new file at `path` (a leftover is removed first), created with O_EXCL and O_NOFOLLOW: a file or link
+    /// planted there is never written through.
+    static func writeExclusively(_ text: String, to path: String) throws {
+        unlink(path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure.invalidConfiguration("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw Failure.invalidConfiguration("cannot write \(path): \(String(cString: strerror(errno)))") }
+            written += n
+        }
+    }
+
+    /// conf/ and logs/ are 0755 and owned by whoever runs Switchyard; only temp/'s folders are writable by nginx's
+    /// workers, which run as `nobody` when the master runs as root (0700, owned by that user), or as this user.
     private func prepareFolders() throws {
-        for folder in ["conf", "logs", "temp/client_body", "temp/proxy", "temp/fastcgi", "temp/uwsgi", "temp/scgi"] {
-            let path = "\(prefix)/\(folder)"
+        for folder in ["", "/conf", "/logs", "/temp"] {
+            let path = prefix + folder
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            chmod(path, 0o777)
+            chmod(path, 0o755)
+        }
+        let worker = geteuid() == 0 ? getpwnam("nobody")?.pointee : nil
+        for folder in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] {
+            let path = "\(prefix)/temp/\(folder)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            chmod(path, 0o700)
+            if let worker { chown(path, worker.pw_uid, worker.pw_gid) }
         }
     }
 

@@ -11,6 +11,44 @@ public struct Fleet: Sendable {
     /// Starts `version` in the live slot of every zone (blue on a first start), starts nginx routing
     /// to it, and commits that routing. Instances already running that version are adopted.
     public func up(version: String) async throws -> [RunningInstance] {
+        guard ReleaseVersion.isValid(version) else { throw ReleasePlan.PlanError.invalidVersion(version) }
+        return try await holdingTopology("yard up") { try await start(version: version) }
+    }
+
+    /// Runs `body` holding the topology's lock (drills and other `up`/`down` wait), refused while a release of the
+    /// service runs.
+    public func holdingTopology<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        let store = context.store, name = LockName.topology(context.topology.name)
+        let holder = LockHolder(what).text
+        do {
+            _ = try await store.acquireLock(name: name, holder: holder, lease: Self.lease, now: Date())
+        } catch StateStoreError.lockHeld(_, let other, _) {
+            throw Busy(topology: context.topology.name, holder: other)
+        }
+        do {
+            if let release = try await store.lock(name: context.lockName), !release.isExpired(at: Date()) {
+                throw Busy(topology: context.topology.name, holder: release.holder)
+            }
+            let result = try await body()
+            _ = try? await store.releaseLock(name: name, holder: holder)
+            return result
+        } catch {
+            _ = try? await store.releaseLock(name: name, holder: holder)
+            throw error
+        }
+    }
+
+    /// `yard up` and `down` hold the topology for at most this long unrenewed.
+    static let lease: Duration = .seconds(600)
+
+    /// Someone else acts on the topology: a drill, a release, another `up` or `down`.
+    public struct Busy: Error, Sendable, CustomStringConvertible {
+        public var topology: String
+        public var holder: String
+        public var description: String { "\(holder) acts on topology \(topology) now (a release, a drill, or yard up or down); try again when it ends" }
+    }
+
+    private func start(version: String) async throws -> [RunningInstance] {
         let service = context.service
         let live = try await context.store.routing(service: service.name)?.live ?? Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.blue) })
         var started: [RunningInstance] = []

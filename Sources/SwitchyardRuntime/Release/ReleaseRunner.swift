@@ -19,6 +19,11 @@ public actor ReleaseRunner {
     var failingVerdictAt: ContinuousClock.Instant?
     var lastSwitchAt: ContinuousClock.Instant?
     var controlSequence = 0
+    /// The leases this runner drives under (the service's release lock, this process's driving of the release): every
+    /// journal write carries them, and the store refuses it once either was taken over.
+    var fences: [LeaseFence] = []
+    /// The routing the last route action made nginx serve, committed with that action's completion.
+    var pendingRouting: RoutingCommit?
     var lastMeasured: String?
     /// Who drives the release now: this process. A second process may resume the release only
     /// once this lease has lapsed (the first one died), never while it is renewed.
@@ -31,12 +36,15 @@ public actor ReleaseRunner {
         case alreadyLive(String)
         case nothingLive(String)
         case unknownRelease(String)
+        case topologyBusy(topology: String, holder: String)
 
         public var description: String {
             switch self {
             case .alreadyLive(let version): "version \(version) already serves every zone; nothing to release"
             case .nothingLive(let service): "nothing of \(service) is live yet; run `yard up` first to start the first version"
             case .unknownRelease(let id): "no release \(id) in the state store"
+            case .topologyBusy(let topology, let holder):
+                "\(holder) holds topology \(topology) (a drill, or yard up or down, is running); releases wait until it ends"
             }
         }
     }
@@ -49,23 +57,50 @@ public actor ReleaseRunner {
     // MARK: starting
 
     /// Plans and runs a release of `version`; returns when it is promoted, rolled back or failed.
+    /// Audited (`release.start` by the context's actor) from here, whichever entry point asked.
     public func release(version: String, manual: Bool? = nil) async throws -> ReleaseSummary {
+        let audit = AuditTrail(store: context.store), actor = context.actor, target = context.service.name
+        let detail = "version \(version)\(manual == true ? ", manual promotion" : "")"
+        try await audit.requested(actor: actor, action: "release.start", target: target, detail: detail)
+        do {
+            try await begin(version: version, manual: manual)
+        } catch {
+            await audit.outcome(actor: actor, action: "release.start", target: target, refusal: "\(error)")
+            throw error
+        }
+        await audit.outcome(actor: actor, action: "release.start", target: target)
+        return try await drive(startActions)
+    }
+
+    /// The actions the machine's start asked for, kept between `begin` and the first `drive`.
+    var startActions: [ReleaseMachine.Action] = []
+
+    /// Plans, takes the locks, records the release and makes sure nginx runs: everything before the first action.
+    func begin(version: String, manual: Bool?) async throws {
+        guard ReleaseVersion.isValid(version) else { throw ReleasePlan.PlanError.invalidVersion(version) }
         let store = context.store
         guard let routing = try await store.routing(service: context.service.name) else { throw Failure.nothingLive(context.service.name) }
         let plan = try ReleasePlan.make(topology: context.topology, playbook: context.playbook, version: version,
                                         live: routing.live, liveVersion: routing.liveVersion, manual: manual)
         let newID = ReleaseID.make(service: context.service.name, now: Date())
-        try await store.acquireLock(name: context.lockName, holder: newID, lease: .seconds(60), now: Date())
+        let serviceLease = try await store.acquireLock(name: context.lockName, holder: newID, lease: Self.serviceLease, now: Date())
         id = newID
-        try await store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
+        // Checked with the service's lock held (a drill checks release locks with the topology's held): of a drill and a
+        // release that start together, one sees the other.
+        if let busy = try await store.lock(name: LockName.topology(context.topology.name)), !busy.isExpired(at: Date()) {
+            _ = try? await store.releaseLock(name: context.lockName, holder: newID)
+            throw Failure.topologyBusy(topology: context.topology.name, holder: busy.holder)
+        }
+        let driverLease = try await store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
+        fences = [serviceLease.fence, driverLease.fence]
+        try await supersedeLapsed(by: newID)
         var machine = ReleaseMachine(plan: plan)
         _ = try await store.createRelease(NewRelease(id: newID, startedBy: context.actor, machine: machine, now: Date()),
                                           journal: [.note("release of \(plan.service) \(version) started by \(context.actor)")], now: Date())
         onUpdate(.started(id: newID, plan: plan, resumed: false))
         try await ensureBalancer(routing.live)
-        let actions = machine.start()
+        startActions = machine.start()
         self.machine = machine
-        return try await drive(actions)
     }
 
     /// Picks up a release that a previous process left unfinished: the current phase's actions run again.
@@ -73,12 +108,13 @@ public actor ReleaseRunner {
         guard let record = try await context.store.release(id: releaseID) else { throw Failure.unknownRelease(releaseID) }
         id = releaseID
         resumed = true
-        try await takeOverDriving()
-        try await context.store.acquireLock(name: context.lockName, holder: record.id, lease: .seconds(60), now: Date())
+        let driverLease = try await takeOverDriving()
+        let serviceLease = try await context.store.acquireLock(name: context.lockName, holder: record.id, lease: Self.serviceLease, now: Date())
+        fences = [serviceLease.fence, driverLease.fence]
         var machine = record.machine
         let pending = try await context.store.pendingAction(release: record.id)
         try await context.store.appendJournal(release: record.id, [.note("resumed in phase \(machine.phase.rawValue) by \(context.actor)"
-            + (pending.map { "; interrupted during: \($0.message)" } ?? ""))], now: Date())
+            + (pending.map { "; interrupted during: \($0.message)" } ?? ""))], fences: fences, now: Date())
         controlSequence = (try await context.store.journal(release: record.id).last?.sequence) ?? 0
         onUpdate(.started(id: record.id, plan: machine.plan, resumed: true))
         if let routing = try await context.store.routing(service: context.service.name) { try await ensureBalancer(routing.live) }
@@ -91,12 +127,11 @@ public actor ReleaseRunner {
 
     /// Waits (up to one lease) for the process that drove this release to be gone, then drives it. A driver on
     /// this host whose process is dead is known at once: no wait.
-    func takeOverDriving() async throws {
+    func takeOverDriving() async throws -> LockLease {
         let deadline = clock.now + Self.driverLease + .seconds(1)
         while true {
             do {
-                try await context.store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
-                return
+                return try await context.store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
             } catch {
                 if await LockHolder.clearIfDead(driverLock, store: context.store) { continue }
                 if clock.now >= deadline { throw error }
@@ -105,10 +140,30 @@ public actor ReleaseRunner {
         }
     }
 
-    /// Renews both leases: the service's release lock and this process's driving of the release.
+    /// Renews both leases: the service's release lock and this process's driving of the release. Either renewal
+    /// failing (taken over while this process was frozen, say) throws `.fenced`, and the runner stops acting.
     func renewLeases() async throws {
-        try await context.store.renewLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
-        _ = try? await context.store.renewLock(name: context.lockName, holder: id, lease: .seconds(60), now: Date())
+        for fence in fences {
+            try await context.store.renewLock(fence, lease: fence.lock == driverLock ? Self.driverLease : Self.serviceLease, now: Date())
+        }
+    }
+
+    /// How long the service's release lock lasts unrenewed: past it, another release of the service may start, and
+    /// this one is superseded.
+    static let serviceLease: Duration = .seconds(60)
+
+    /// Closes any other unfinished release of this service: holding the service's lock now means that release's lease
+    /// ran out (its driver froze or died), and this release drives the service from here on. The one superseded is
+    /// fenced off by the lock's new generation: whatever it tries next is refused.
+    func supersedeLapsed(by newID: String) async throws {
+        for record in try await context.store.unfinishedReleases() where record.service == context.service.name && record.id != newID {
+            var machine = record.machine
+            _ = machine.superseded(by: newID)
+            try await context.store.saveRelease(id: record.id, machine: machine,
+                                                journal: [.note("superseded by release \(newID): its lease on \(context.service.name) ran out")],
+                                                routing: nil, fences: fences, now: Date())
+            onUpdate(.note("release \(record.id) of \(record.service) had stopped renewing its lease; it is closed as superseded"))
+        }
     }
 
     /// Makes sure this load balancer's nginx runs (it may have stopped with the machine), routing as committed.
@@ -128,7 +183,8 @@ public actor ReleaseRunner {
         while !queue.isEmpty {
             let action = queue.removeFirst()
             if case .finish(let outcome, let reason) = action {
-                try await context.store.saveRelease(id: id, machine: machine!, journal: [.note("finished: \(outcome.rawValue): \(reason)")], now: Date())
+                try await context.store.saveRelease(id: id, machine: machine!, journal: [.note("finished: \(outcome.rawValue): \(reason)")],
+                                                    routing: nil, fences: fences, now: Date())
                 _ = try? await context.store.releaseLock(name: context.lockName, holder: id)
                 _ = try? await context.store.releaseLock(name: driverLock, holder: driver)
                 onUpdate(.finished(outcome, reason: reason))
@@ -137,11 +193,15 @@ public actor ReleaseRunner {
                                       resumed: resumed)
             }
             let phaseBefore = machine!.phase
-            let started = try await context.store.saveRelease(id: id, machine: machine!, journal: [try .actionStarted(action, message: Self.describe(action))], now: Date())
+            let started = try await context.store.saveRelease(id: id, machine: machine!, journal: [try .actionStarted(action, message: Self.describe(action))],
+                                                              routing: nil, fences: fences, now: Date())
             try await renewLeases()
             let (next, message, failed) = try await performRenewing(action)
+            let routing = pendingRouting
+            pendingRouting = nil
             try await context.store.saveRelease(id: id, machine: machine!,
-                                                journal: [.completion(of: started.first?.sequence ?? 0, failed: failed, message: message)], now: Date())
+                                                journal: [.completion(of: started.first?.sequence ?? 0, failed: failed, message: message)],
+                                                routing: routing, fences: fences, now: Date())
             if machine!.phase != phaseBefore { onUpdate(.phase(machine!.phase, detail: message)) }
             queue += next
         }
@@ -233,6 +293,8 @@ public actor ReleaseRunner {
                 let margin = Duration.milliseconds(300) - (clock.now - last)
                 if margin > .zero { try await Task.sleep(for: margin) }
             }
+            // A runner whose lease was taken over never stops the slot the next release may now serve from.
+            try await context.store.checkFences(fences)
             let report = await context.instances.retire(context.service, zones: zones, slot: slot)
             for instance in context.service.instances(slot: slot) where zones.contains(instance.zone) {
                 _ = try? await context.store.markInstanceStopped(instance, now: Date())
@@ -263,12 +325,15 @@ public actor ReleaseRunner {
         let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: live, preview: preview,
                                  prefix: context.nginx.prefix, routingLabel: routing.label)
         do {
+            // The last look before acting on the world: a runner whose lease was taken over does not reload nginx.
+            try await context.store.checkFences(fences)
             let report = try await context.nginx.apply(config)
             lastSwitchAt = clock.now
             var versions: [Slot: String] = [:]
             let plan = machine!.plan
             if !rollingBack { for zone in routing.keys where routing[zone] == plan.target(zone) { versions[plan.target(zone)] = plan.version } }
-            try await context.store.commitRouting(service: context.service.name, live: routing, versions: versions, now: Date())
+            // Committed with this action's completion, in the same transaction.
+            pendingRouting = RoutingCommit(service: context.service.name, live: routing, versions: versions)
             let confirmed = await confirm(routing)
             if report.draining > Self.drainingWorkerWarning {
                 onUpdate(.note("\(report.draining) old nginx workers are still draining streams from earlier reloads; each lives until its longest stream ends or worker_shutdown_timeout (\(context.balancer.drainTimeout)) passes"))

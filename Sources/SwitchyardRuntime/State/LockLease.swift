@@ -7,15 +7,39 @@ public struct LockLease: Sendable, Hashable {
     public var holder: String
     public var acquiredAt: Date
     public var expiresAt: Date
+    /// Counts the lock's takeovers: each acquisition that is not a renewal by the same holder of a live lease gets a
+    /// generation higher than any before it, released or not. A write fenced by an older generation is refused.
+    public var generation: Int
 
-    public init(name: String, holder: String, acquiredAt: Date, expiresAt: Date) {
+    public init(name: String, holder: String, acquiredAt: Date, expiresAt: Date, generation: Int = 0) {
         self.name = name
         self.holder = holder
         self.acquiredAt = acquiredAt
         self.expiresAt = expiresAt
+        self.generation = generation
     }
 
     public func isExpired(at now: Date) -> Bool { now >= expiresAt }
+
+    /// What a write made under this lease carries.
+    public var fence: LeaseFence { LeaseFence(lock: name, holder: holder, generation: generation) }
+}
+
+/// A writer's proof that it still holds a lease: the store refuses a fenced write, in the write's own transaction,
+/// unless the lock is held by `holder` at `generation` now. Taken over (by anyone, or by the same holder name after it
+/// lapsed), released, or gone: refused with `.fenced`.
+public struct LeaseFence: Sendable, Hashable, CustomStringConvertible {
+    public var lock: String
+    public var holder: String
+    public var generation: Int
+
+    public init(lock: String, holder: String, generation: Int) {
+        self.lock = lock
+        self.holder = holder
+        self.generation = generation
+    }
+
+    public var description: String { "\(lock) held by \(holder) (generation \(generation))" }
 }
 
 /// Lock names used across Switchyard, so that every writer spells them the same way.

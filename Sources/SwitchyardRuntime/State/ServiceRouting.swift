@@ -38,3 +38,16 @@ public struct LoadBalancerRecord: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A routing change to commit: each zone in `live` to its slot, each slot in `versions` to its version.
+public struct RoutingCommit: Sendable, Hashable {
+    public var service: String
+    public var live: Routing
+    public var versions: [Slot: String]
+
+    public init(service: String, live: Routing, versions: [Slot: String]) {
+        self.service = service
+        self.live = live
+        self.versions = versions
+    }
+}

@@ -17,8 +17,12 @@ public protocol StateStore: Sendable {
     /// Stores the machine's new snapshot (and its phase, outcome and reason columns) together with
     /// `journal`, in one transaction; sets `finishedAt` the first time the machine is terminal.
     /// Returns the appended entries, with their sequence numbers.
+    /// With `routing`, the load balancer's new routing is committed in the same transaction (the action that changed
+    /// it completes with it). With `fences`, refused with `.fenced` (nothing written) unless each lease still holds,
+    /// checked in the same transaction.
     @discardableResult
-    func saveRelease(id: String, machine: ReleaseMachine, journal: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry]
+    func saveRelease(id: String, machine: ReleaseMachine, journal: [JournalDraft], routing: RoutingCommit?, fences: [LeaseFence],
+                     now: Date) async throws(StateStoreError) -> [JournalEntry]
 
     func release(id: String) async throws(StateStoreError) -> ReleaseRecord?
 
@@ -31,11 +35,15 @@ public protocol StateStore: Sendable {
     // MARK: journal
 
     /// Appends entries in order; sequence numbers continue the release's journal.
+    /// With `fences`, refused with `.fenced` (nothing written) unless each lease still holds, checked in the same transaction.
     @discardableResult
-    func appendJournal(release: String, _ entries: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry]
+    func appendJournal(release: String, _ entries: [JournalDraft], fences: [LeaseFence], now: Date) async throws(StateStoreError) -> [JournalEntry]
 
     /// The whole journal of a release, by sequence.
     func journal(release: String) async throws(StateStoreError) -> [JournalEntry]
+
+    /// The entries of a release's journal after sequence `after`, by sequence: what a follower has not seen yet.
+    func journal(release: String, after: Int) async throws(StateStoreError) -> [JournalEntry]
 
     /// Every `action started` entry with no `done`/`failed` entry completing it, by sequence: what the
     /// process was doing when it died.
@@ -83,6 +91,13 @@ public protocol StateStore: Sendable {
     /// over); otherwise fails with `.lockNotHeld`.
     @discardableResult
     func renewLock(name: String, holder: String, lease: Duration, now: Date) async throws(StateStoreError) -> LockLease
+
+    /// Extends the lease `fence` was taken with, only while its holder holds it at that generation; otherwise `.fenced`.
+    @discardableResult
+    func renewLock(_ fence: LeaseFence, lease: Duration, now: Date) async throws(StateStoreError) -> LockLease
+
+    /// Fails with `.fenced` unless every lease still holds: the check before an action on the world.
+    func checkFences(_ fences: [LeaseFence]) async throws(StateStoreError)
 
     /// Releases the lock if `holder` holds it; returns false otherwise (nothing to release, or it was taken over).
     @discardableResult
@@ -154,6 +169,16 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    @discardableResult
+    public func saveRelease(id: String, machine: ReleaseMachine, journal: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry] {
+        try await saveRelease(id: id, machine: machine, journal: journal, routing: nil, fences: [], now: now)
+    }
+
+    @discardableResult
+    public func appendJournal(release: String, _ entries: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry] {
+        try await appendJournal(release: release, entries, fences: [], now: now)
+    }
+
     public func createRelease(_ release: NewRelease, now: Date) async throws(StateStoreError) -> ReleaseRecord {
         try await createRelease(release, journal: [], now: now)
     }

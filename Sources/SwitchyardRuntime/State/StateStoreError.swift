@@ -31,6 +31,8 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// `renew` by a holder that does not hold the lock (it was never taken, released, or taken over after expiry).
     case lockNotHeld(name: String, holder: String, currentHolder: String?)
     case invalidLease(name: String, lease: Duration)
+    /// A fenced write or renewal whose lease is no longer its writer's: taken over, released or gone.
+    case fenced(fence: LeaseFence, current: String?)
 
     case drillRunExists(id: String)
     case drillRunNotFound(id: String)
@@ -70,6 +72,9 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
             "\(holder) holds the lock \(name) until \(StateTime.format(until)); wait for it to finish, or for the lease to end if its process died"
         case .lockNotHeld(let name, let holder, let current):
             "\(holder) does not hold the lock \(name)" + (current.map { "; \($0) holds it now" } ?? "; nobody holds it now")
+        case .fenced(let fence, let current):
+            "refused: this writer's lease on \(fence.lock) is gone (it held generation \(fence.generation) as \(fence.holder); "
+                + (current.map { "\($0) holds it now" } ?? "nobody holds it now") + "), so it may not write or act any more"
         case .invalidLease(let name, let lease):
             "the lease on lock \(name) must be longer than zero (got \(lease))"
         case .drillRunExists(let id):

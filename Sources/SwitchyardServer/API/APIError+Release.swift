@@ -17,6 +17,8 @@ extension APIError {
             return APIError(.serviceUnavailable, code: "state-store", message: error.description)
         case ReleaseRunner.Failure.nothingLive(let service):
             return APIError(.conflict, code: "nothing-live", message: "\(error)", details: ["service": service])
+        case ReleaseRunner.Failure.topologyBusy(let topology, let holder):
+            return APIError(.conflict, code: "topology-busy", message: "\(error)", details: ["topology": topology, "holder": holder])
         case ReleaseRunner.Failure.alreadyLive(let version):
             return APIError(.conflict, code: "already-live", message: "\(error)", details: ["version": version])
         case ReleasePlan.PlanError.sameVersion(let version):

@@ -3,8 +3,8 @@ import SwitchyardRuntime
 
 /// `GET /v1/audit?limit=`: the audit log, newest first.
 enum AuditRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, store: any StateStore) {
-        router.get("/v1/audit") { request, _ in
+    static func add(to routes: GuardedRoutes, store: any StateStore) {
+        routes.viewer.get("/v1/audit") { request, _ in
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
             guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000 (got \(limit))") }
             do {

@@ -6,11 +6,10 @@ import SwitchyardRuntime
 /// `/v1/drills`: drill playbooks with their next runs, run history (skipped and missed fire times included),
 /// one run with its report, and starting a run by hand (audited before it acts).
 enum DrillRoutes {
-    static func add(to router: Router<YarddRequestContext>, drills: DrillScheduleService, manifests: @escaping @Sendable () async -> ManifestSet,
+    static func add(to routes: GuardedRoutes, drills: DrillScheduleService, manifests: @escaping @Sendable () async -> ManifestSet,
                     store: any StateStore) {
-        let auditor = Auditor(store: store)
 
-        router.get("/v1/drills") { request, _ in
+        routes.viewer.get("/v1/drills") { request, _ in
             let count = request.uri.queryParameters.get("count", as: Int.self) ?? 5
             guard (0...100).contains(count) else { throw APIError.badRequest("count must be between 0 and 100 (got \(count))") }
             let set = await manifests()
@@ -26,7 +25,7 @@ enum DrillRoutes {
             } catch { throw APIError.store(error) }
         }
 
-        router.get("/v1/drills/runs") { request, _ in
+        routes.viewer.get("/v1/drills/runs") { request, _ in
             let playbook = request.uri.queryParameters.get("playbook")
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
             guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000 (got \(limit))") }
@@ -36,7 +35,7 @@ enum DrillRoutes {
             } catch { throw APIError.store(error) }
         }
 
-        router.get("/v1/drills/runs/:id") { _, context in
+        routes.viewer.get("/v1/drills/runs/:id") { _, context in
             let id = try context.parameters.require("id")
             let record: DrillRunRecord?
             do { record = try await store.drillRun(id: id) } catch { throw APIError.store(error) }
@@ -44,12 +43,12 @@ enum DrillRoutes {
             return JSONResponse.make(DrillRunDetailView(record))
         }
 
-        router.post("/v1/drills/:playbook/run") { _, context in
+        routes.operator.post("/v1/drills/:playbook/run") { _, context in
             let actor = context.actor
             let playbook = try context.parameters.require("playbook")
-            let id = try await auditor.perform(actor: actor, action: "drill.run", target: playbook) {
-                do { return try await drills.runNow(playbook: playbook, actor: actor) } catch { throw APIError.drillRefused(error) }
-            }
+            // Audited by the drill runner itself, as from every entry point.
+            let id: String
+            do { id = try await drills.runNow(playbook: playbook, actor: actor) } catch { throw APIError.drillRefused(error) }
             return JSONResponse.make(AcceptedView(id: id, status: "started"), status: .accepted)
         }
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Every error leaves in the API's shape: Hummingbird's own (unknown route, wrong method, body too large)
 /// and anything unexpected (500) too.
@@ -8,6 +9,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try APIError(.contentTooLarge, code: "body-too-large", message: "the request body is larger than this route accepts")
+                .response(from: request, context: context)
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not-found" : error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
             let message = error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)

@@ -9,17 +9,14 @@ import SwitchyardRuntime
 ///
 /// Each journal entry after `after` is one `event: journal` with `id: <sequence>` and the entry's JSON (as in
 /// `/journal`); once the release is over, one `event: end` with the release's JSON, and the stream closes.
-/// The store is polled every `pollInterval`, so entries written by a runner in this process or another show up
-/// alike; a `: ping` comment goes out whenever the stream has been quiet for `pingInterval`. A client that
-/// lost the stream reconnects with `Last-Event-ID` and gets what it missed, without duplicates.
+/// Entries come from the daemon's `ReleaseJournalFeed`, which polls the store once for all viewers of a release, so
+/// entries written by a runner in this process or another show up alike; a `: ping` comment goes out whenever the
+/// stream has been quiet for `pingInterval`. A client that lost the stream reconnects with `Last-Event-ID` and gets
+/// what it missed, without duplicates.
 ///
 /// The stream ends early (without `end`) when the daemon shuts down gracefully; the client reconnects.
 struct ReleaseEventStream: Sendable {
-    let store: any StateStore
-    let releaseID: String
-    /// The last sequence the client has: entries after it are sent.
-    let after: Int
-    var pollInterval: Duration = .milliseconds(150)
+    let items: AsyncStream<ReleaseJournalFeed.Item>
     var pingInterval: Duration = .seconds(10)
 
     static let journalEvent = "journal"
@@ -40,30 +37,23 @@ struct ReleaseEventStream: Sendable {
     private func write(_ writer: inout any ResponseBodyWriter) async throws {
         let clock = ContinuousClock()
         var lastWrite = clock.now
-        var sent = after
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            // The record first, then the journal: when the record says finished, the journal read after it
-            // holds every entry, the last `finished` note included.
-            guard let record = try await store.release(id: releaseID) else { break }
-            let entries = try await store.journal(release: releaseID).filter { $0.sequence > sent }
-            var frames = ""
-            for entry in entries {
-                frames += SSEEncoder.encode(SSEEvent(id: String(entry.sequence), event: Self.journalEvent, data: Self.json(JournalEntryView(entry))))
-                sent = entry.sequence
-            }
-            if record.isFinished {
-                frames += SSEEncoder.encode(SSEEvent(event: Self.endEvent, data: Self.json(ReleaseView(record))))
-                try await writer.write(ByteBuffer(string: frames))
-                break
-            }
-            if !frames.isEmpty {
+        for await item in items {
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            switch item {
+            case .entries(let entries):
+                var frames = ""
+                for entry in entries {
+                    frames += SSEEncoder.encode(SSEEvent(id: String(entry.sequence), event: Self.journalEvent, data: Self.json(JournalEntryView(entry))))
+                }
                 try await writer.write(ByteBuffer(string: frames))
                 lastWrite = clock.now
-            } else if clock.now - lastWrite >= pingInterval {
+            case .end(let record):
+                try await writer.write(ByteBuffer(string: SSEEncoder.encode(SSEEvent(event: Self.endEvent, data: Self.json(ReleaseView(record))))))
+            case .tick:
+                guard clock.now - lastWrite >= pingInterval else { continue }
                 try await writer.write(ByteBuffer(string: SSEEncoder.comment("ping")))
                 lastWrite = clock.now
             }
-            try await Task.sleep(for: pollInterval)
         }
         try await writer.finish(nil)
     }

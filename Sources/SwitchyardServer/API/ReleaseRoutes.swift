@@ -5,10 +5,10 @@ import SwitchyardRuntime
 /// `/v1/releases`: list, get, journal, event stream, start, promote, abort. Mutations are audited before they act, with the
 /// request's token name as the actor.
 enum ReleaseRoutes {
-    static func add(to router: Router<YarddRequestContext>, releases: ReleaseService, store: any StateStore) {
+    static func add(to routes: GuardedRoutes, releases: ReleaseService, store: any StateStore, feed: ReleaseJournalFeed) {
         let auditor = Auditor(store: store)
 
-        router.get("/v1/releases") { request, _ in
+        routes.viewer.get("/v1/releases") { request, _ in
             let service = request.uri.queryParameters.get("service")
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
             guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000 (got \(limit))") }
@@ -18,12 +18,12 @@ enum ReleaseRoutes {
             } catch { throw APIError.store(error) }
         }
 
-        router.get("/v1/releases/:id") { _, context in
+        routes.viewer.get("/v1/releases/:id") { _, context in
             let record = try await existing(try context.parameters.require("id"), store)
             return JSONResponse.make(ReleaseView(record))
         }
 
-        router.get("/v1/releases/:id/journal") { _, context in
+        routes.viewer.get("/v1/releases/:id/journal") { _, context in
             let record = try await existing(try context.parameters.require("id"), store)
             do {
                 let entries = try await store.journal(release: record.id)
@@ -31,29 +31,37 @@ enum ReleaseRoutes {
             } catch { throw APIError.store(error) }
         }
 
-        router.get("/v1/releases/:id/events") { request, context in
+        routes.viewer.get("/v1/releases/:id/events") { request, context in
             let record = try await existing(try context.parameters.require("id"), store)
-            return ReleaseEventStream(store: store, releaseID: record.id, after: try ReleaseEventStream.lastEventID(request)).response()
+            let after = try ReleaseEventStream.lastEventID(request)
+            do throws(ReleaseJournalFeed.TooMany) {
+                return ReleaseEventStream(items: try await feed.subscribe(release: record.id, after: after, token: context.actor)).response()
+            } catch {
+                throw APIError(.tooManyRequests, code: "too-many-streams",
+                               message: "token \(error.token) already follows \(error.limit) event streams; close one first",
+                               details: ["token": error.token, "limit": String(error.limit)])
+            }
         }
 
-        router.post("/v1/releases") { request, context in
+        routes.operator.post("/v1/releases") { request, context in
             let actor = context.actor
             let body = try await JSONResponse.decode(StartReleaseRequest.self, from: request)
             try await requireReady(releases)
-            let id = try await auditor.perform(actor: actor, action: "release.start", target: body.service,
-                                               detail: "version \(body.version)\(body.manual == true ? ", manual promotion" : "")") {
-                try await releases.start(service: body.service, topology: body.topology, version: body.version, manual: body.manual, actor: actor)
-            }
+            // Audited by the release runner itself, as from every entry point.
+            let id: String
+            do {
+                id = try await releases.start(service: body.service, topology: body.topology, version: body.version, manual: body.manual, actor: actor)
+            } catch { throw APIError.releaseRefused(error) }
             return JSONResponse.make(AcceptedView(id: id, status: "started"), status: .accepted)
         }
 
-        router.post("/v1/releases/:id/promote") { _, context in
+        routes.operator.post("/v1/releases/:id/promote") { _, context in
             let actor = context.actor
             let id = try context.parameters.require("id")
             return try await control(id, request: "promote", action: "release.promote", releases: releases, store: store, auditor: auditor, actor: actor)
         }
 
-        router.post("/v1/releases/:id/abort") { request, context in
+        routes.operator.post("/v1/releases/:id/abort") { request, context in
             let actor = context.actor
             let id = try context.parameters.require("id")
             let buffer = try await request.body.collect(upTo: 1 << 16)

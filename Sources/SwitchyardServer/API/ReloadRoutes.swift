@@ -6,8 +6,8 @@ import SwitchyardCore
 /// served one at once (running releases keep theirs); an invalid one is 422 `invalid-manifests` with its
 /// located errors, and the previous set keeps serving.
 enum ReloadRoutes {
-    static func add(to router: Router<YarddRequestContext>, reloader: ManifestReloader, auditor: Auditor) {
-        router.post("/v1/reload") { _, context in
+    static func add(to routes: GuardedRoutes, reloader: ManifestReloader, auditor: Auditor) {
+        routes.admin.post("/v1/reload") { _, context in
             let summary = try await auditor.perform(actor: context.actor, action: "manifests.reload", target: reloader.catalog.current.directory) {
                 do {
                     return try reloader.reload(trigger: "POST /v1/reload by \(context.actor)")

@@ -4,9 +4,9 @@ import SwitchyardRuntime
 /// `GET /v1/services/{name}?topology=`: one service's live state: the live slot and version per zone, the
 /// version per slot, and each instance's health, probed now (concurrently, 500 ms each).
 enum ServiceRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, catalog: LiveCatalog, store: any StateStore) {
+    static func add(to routes: GuardedRoutes, catalog: LiveCatalog, store: any StateStore) {
         let health = InstanceHealth()
-        router.get("/v1/services/:name") { request, context in
+        routes.viewer.get("/v1/services/:name") { request, context in
             let name = try context.parameters.require("name")
             let wanted = request.uri.queryParameters.get("topology")
             let matches = catalog.current.set.topologies.filter { ($0.service(named: name) != nil) && (wanted == nil || $0.name == wanted) }

@@ -4,13 +4,13 @@ import SwitchyardRuntime
 
 /// `GET /v1/topologies`: the loaded topologies with what each service's zones route now; `GET /v1/topologies/{name}`: one.
 enum TopologyRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, catalog: LiveCatalog, store: any StateStore) {
-        router.get("/v1/topologies") { _, _ in
+    static func add(to routes: GuardedRoutes, catalog: LiveCatalog, store: any StateStore) {
+        routes.viewer.get("/v1/topologies") { _, _ in
             let catalog = catalog.current
             let views = try await views(of: catalog.set.topologies, catalog: catalog, store: store)
             return JSONResponse.make(["topologies": views])
         }
-        router.get("/v1/topologies/:name") { _, context in
+        routes.viewer.get("/v1/topologies/:name") { _, context in
             let catalog = catalog.current
             let name = try context.parameters.require("name")
             guard let topology = catalog.set.topology(named: name) else { throw APIError.notFound("topology", name) }

@@ -33,24 +33,44 @@ public enum TokenAdmin {
         return role
     }
 
-    /// Creates a token; returns its record and the secret, which is not kept anywhere.
-    public static func create(name: String, role: TokenRole, in store: any StateStore, now: Date = Date()) async throws(Failure) -> (TokenRecord, String) {
-        guard isValidName(name) else { throw .invalidName(name) }
-        let secret = APIToken.generate()
-        do {
-            let record = try await store.createToken(name: name, role: role, hash: APIToken.hash(secret), now: now)
-            return (record, secret)
-        } catch .tokenExists {
-            throw .exists(name)
-        } catch {
-            throw .store(error.description)
+    /// Creates a token for `actor` (audited as `token.create`); returns its record and the secret, which is not kept
+    /// anywhere.
+    public static func create(name: String, role: TokenRole, in store: any StateStore, actor: String, now: Date = Date()) async throws(Failure) -> (TokenRecord, String) {
+        try await audited(actor: actor, action: "token.create", target: name, detail: "role \(role)", store: store) { () throws(Failure) in
+            guard isValidName(name) else { throw .invalidName(name) }
+            let secret = APIToken.generate()
+            do throws(StateStoreError) {
+                let record = try await store.createToken(name: name, role: role, hash: APIToken.hash(secret), now: now)
+                return (record, secret)
+            } catch .tokenExists {
+                throw .exists(name)
+            } catch {
+                throw .store(error.description)
+            }
         }
     }
 
-    public static func revoke(name: String, in store: any StateStore) async throws(Failure) {
-        let revoked: Bool
-        do { revoked = try await store.revokeToken(name: name) } catch { throw .store(error.description) }
-        guard revoked else { throw .notFound(name) }
+    /// Revokes a token for `actor` (audited as `token.revoke`).
+    public static func revoke(name: String, in store: any StateStore, actor: String) async throws(Failure) {
+        try await audited(actor: actor, action: "token.revoke", target: name, detail: nil, store: store) { () throws(Failure) in
+            let revoked: Bool
+            do throws(StateStoreError) { revoked = try await store.revokeToken(name: name) } catch { throw .store(error.description) }
+            guard revoked else { throw .notFound(name) }
+        }
+    }
+
+    private static func audited<T: Sendable>(actor: String, action: String, target: String, detail: String?, store: any StateStore,
+                                             _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+        let audit = AuditTrail(store: store)
+        do { try await audit.requested(actor: actor, action: action, target: target, detail: detail) } catch { throw .store(error.description) }
+        do {
+            let value = try await body()
+            await audit.outcome(actor: actor, action: action, target: target)
+            return value
+        } catch {
+            await audit.outcome(actor: actor, action: action, target: target, refusal: error.description)
+            throw error
+        }
     }
 
     public static func list(in store: any StateStore) async throws(Failure) -> [TokenView] {

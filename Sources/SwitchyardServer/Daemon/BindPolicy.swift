@@ -1,3 +1,8 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the daemon may listen. Loopback is always allowed. Any other address carries bearer tokens over a
 /// network, so it needs TLS (`--tls-cert`, `--tls-key`), or `--insecure-public` for a TLS-terminating proxy
 /// on the same host, which is then warned about at every start.
@@ -11,8 +16,16 @@ public enum BindPolicy {
         }
     }
 
+    /// `localhost`, an IPv4 address in 127.0.0.0/8 written as four decimal octets, or `::1`. A name that only starts
+    /// with `127` (`127.example.com`, `1270.0.0.1`) is not loopback.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        guard inet_pton(AF_INET6, bare, &v6) == 1 else { return false }
+        return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
     }
 
     /// Nil when the bind is fine as it is; the warning to print when it is allowed by `--insecure-public`.

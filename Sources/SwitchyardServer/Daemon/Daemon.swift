@@ -22,6 +22,8 @@ public struct Daemon: Sendable {
     public let drills: DrillScheduleService
     public let metrics: DaemonMetrics
     public let reloader: ManifestReloader
+    /// One journal poller per followed release, shared by every viewer of its event stream.
+    let journalFeed: ReleaseJournalFeed
     /// Nil serves plain HTTP.
     let tls: TLSConfiguration?
     let logger: Logger
@@ -42,6 +44,7 @@ public struct Daemon: Sendable {
         releases = ReleaseService(store: store, catalog: manifests, makeContext: makeContext ?? catalog.processContextFactory, logger: logger,
                                   metrics: metrics)
         reloader = ManifestReloader(catalog: manifests, metrics: metrics, logger: logger)
+        journalFeed = ReleaseJournalFeed(store: store, maxPerToken: configuration.maxStreamsPerToken)
         let live = manifests
         drills = DrillScheduleService(store: store, manifests: { live.current.set }, launcher: drillLauncher ?? makeDrillLauncher?(live) ?? UnavailableDrillLauncher(),
                                       clock: clock, logger: logger)
@@ -58,22 +61,31 @@ public struct Daemon: Sendable {
                       makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, logger: logger) }, logger: logger, tls: tls)
     }
 
+    /// The routes. Order matters and is the rule: `/healthz`, `/readyz` and `/metrics` are registered before
+    /// `AuthMiddleware` and stay open; everything after it, and every unknown path, needs a token, and each guarded route
+    /// sits in the group of the role it needs.
     public func makeRouter() -> Router<YarddRequestContext> {
         let router = Router(context: YarddRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthMiddleware(store: store))
         HealthRoutes.add(to: router, releases: releases)
         MetricsRoutes.add(to: router, metrics: metrics)
-        TopologyRoutes.add(to: router, catalog: manifests, store: store)
-        ServiceRoutes.add(to: router, catalog: manifests, store: store)
-        ReleaseRoutes.add(to: router, releases: releases, store: store)
-        ReloadRoutes.add(to: router, reloader: reloader, auditor: Auditor(store: store))
+        router.add(middleware: AuthMiddleware(store: store))
+        let routes = GuardedRoutes(router)
+        TopologyRoutes.add(to: routes, catalog: manifests, store: store)
+        ServiceRoutes.add(to: routes, catalog: manifests, store: store)
+        ReleaseRoutes.add(to: routes, releases: releases, store: store, feed: journalFeed)
+        ReloadRoutes.add(to: routes, reloader: reloader, auditor: Auditor(store: store))
         let live = manifests
-        DrillRoutes.add(to: router, drills: drills, manifests: { live.current.set }, store: store)
-        AuditRoutes.add(to: router, store: store)
-        TokenRoutes.add(to: router, store: store)
+        DrillRoutes.add(to: routes, drills: drills, manifests: { live.current.set }, store: store)
+        AuditRoutes.add(to: routes, store: store)
+        TokenRoutes.add(to: routes, store: store)
         return router
+    }
+
+    /// The router behind the one path normaliser every request passes first.
+    func makeResponder() -> NormalizedPathResponder<RouterResponder<YarddRequestContext>> {
+        NormalizedPathResponder(next: makeRouter().buildResponder())
     }
 
     /// The group to run. Unfinished releases are resumed once the server listens; until then `/readyz`
@@ -85,15 +97,16 @@ public struct Daemon: Sendable {
         let releases = self.releases, drills = self.drills, logger = self.logger
         let scheme = tls == nil ? "http" : "https"
         let app = Application(
-            router: makeRouter(),
+            responder: makeResponder(),
             server: serverBuilder,
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil,
+                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 logger.notice("yardd listening on \(host):\(bound)")
                 logger.info("API at \(scheme)://\(host):\(bound)/v1, metrics at /metrics")
                 // Before anything else: what an interrupted drill broke is restored.
-                if let launcher = drills.launcher as? ProcessDrillLauncher { await launcher.recoverInterrupted() }
+                await drills.launcher.recoverInterrupted()
                 do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }
                 await onListening(host, bound)
             },
@@ -103,11 +116,13 @@ public struct Daemon: Sendable {
         return ServiceGroup(configuration: .init(services: reloads + [app, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
     }
 
-    /// HTTP/1.1, over TLS when configured.
+    /// HTTP/1.1, over TLS when configured, closing connections idle for `idleTimeout` (a request head that has not
+    /// fully arrived leaves its connection idle).
     private var serverBuilder: HTTPServerBuilder {
-        guard let tls else { return .http1() }
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))))
+        guard let tls else { return http1 }
         do {
-            return try .tls(.http1(), tlsConfiguration: tls)
+            return try .tls(http1, tlsConfiguration: tls)
         } catch {
             // HummingbirdTLS only wraps the configuration here; the files were read and checked by `open`.
             preconditionFailure("TLS configuration refused after it was loaded: \(error)")

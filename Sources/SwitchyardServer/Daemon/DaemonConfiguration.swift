@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// What `yardd` is started with: where it listens, where its state and manifests are.
 public struct DaemonConfiguration: Sendable, Hashable {
@@ -13,14 +14,30 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var tls: TLSFiles?
     /// Allows plain HTTP on a non-loopback address (see `BindPolicy`).
     public var insecurePublic: Bool
+    /// A connection with no request in progress for this long is closed: a client that opens a connection and sends
+    /// its request head slowly, or not at all, holds it this long at most (the head counts only once it is complete).
+    public var idleTimeout: Duration
+    /// Connections served at once; past it, new ones wait in the listen backlog until one closes.
+    public var maxConnections: Int
+    /// Release event streams one token may follow at once; past it, 429 `too-many-streams`.
+    public var maxStreamsPerToken: Int
+
     public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".",
-                tls: TLSFiles? = nil, insecurePublic: Bool = false) {
+                tls: TLSFiles? = nil, insecurePublic: Bool = false, idleTimeout: Duration = .seconds(10), maxConnections: Int = 4096, maxStreamsPerToken: Int = 256) {
+        self.maxStreamsPerToken = maxStreamsPerToken
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.statePath = statePath
         self.manifestsDirectory = manifestsDirectory
         self.tls = tls
         self.insecurePublic = insecurePublic
+    }
+
+    /// Parses a duration as manifests write it (`150ms`, `10s`, `2m`).
+    public static func parseDuration(_ text: String) -> Duration? {
+        TimeSpan(parsing: text).map { .milliseconds($0.milliseconds) }
     }
 
     /// Parses `HOST:PORT` (`127.0.0.1:7780`, `[::1]:7780`, `:7780` for loopback).

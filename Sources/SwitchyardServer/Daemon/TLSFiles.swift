@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTLS
+import NIOSSL
 
 /// A certificate chain and its private key, PEM files, for serving the API over TLS.
 public struct TLSFiles: Sendable, Hashable {
@@ -28,6 +29,11 @@ public struct TLSFiles: Sendable, Hashable {
         }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
         configuration.minimumTLSVersion = .tlsv12
+        // The key must belong to the certificate: checked now, with both files named, not at the first handshake.
+        do { _ = try NIOSSLContext(configuration: configuration) } catch {
+            throw Unreadable(description: "--tls-key \(key) does not match the certificate in --tls-cert \(certificate) (\(error)); "
+                + "give the private key the certificate was issued for")
+        }
         return configuration
     }
 }

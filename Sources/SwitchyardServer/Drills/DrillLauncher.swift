@@ -6,12 +6,20 @@ import SwitchyardCore
 public protocol DrillLauncher: Sendable {
     /// Starts a run of `playbook` and returns its id once the run is recorded in the state store as unfinished;
     /// the run goes on in the background and finishes its record itself. `fire` is the scheduled time (the
-    /// request time for a run asked for by hand); `reason` says why it runs, for its record and logs.
+    /// request time for a run asked for by hand); `reason` says why it runs, for its record and logs; `actor` is who asked
+    /// (a token's name, or `scheduler`), for the audit log.
     /// Throwing means that no run was started.
-    func launch(playbook: DrillPlaybook, fire: Date, reason: String) async throws -> String
+    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String
 
     /// Stops a running run: it restores what it broke and finishes its record. Returns once it has.
     func stop(run: String, reason: String) async
+
+    /// Restores what runs interrupted by an earlier crash left broken; the daemon calls it once it listens, before
+    /// anything else acts.
+    func recoverInterrupted() async
+
+    /// Stops every running run (each restores what it broke); the daemon calls it when it shuts down.
+    func stopAll(reason: String) async
 }
 
 /// Why a launcher could not start a run.
@@ -32,9 +40,13 @@ public enum DrillLaunchError: Error, Sendable, Hashable, CustomStringConvertible
 public struct UnavailableDrillLauncher: DrillLauncher {
     public init() {}
 
-    public func launch(playbook: DrillPlaybook, fire: Date, reason: String) async throws -> String {
+    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
         throw DrillLaunchError.noRunner(playbook: playbook.name)
     }
 
     public func stop(run: String, reason: String) async {}
+
+    public func recoverInterrupted() async {}
+
+    public func stopAll(reason: String) async {}
 }

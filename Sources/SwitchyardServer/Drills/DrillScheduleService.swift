@@ -86,7 +86,7 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
             }
         }
         // Shutting down: a drill in progress restores its fault before the daemon exits.
-        if let launcher = launcher as? ProcessDrillLauncher { await launcher.stopAll(reason: "yardd is shutting down") }
+        await launcher.stopAll(reason: "yardd is shutting down")
     }
 
     /// How long to sleep after `pass`: until its `wakeAt`, at most `maxSleep`, at most `deferredPoll` while deferred.
@@ -170,7 +170,9 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     private func launch(_ playbook: DrillPlaybook, fire: Date, schedule: CompiledSchedule, now: Date) async -> String? {
         let reason = "scheduled for \(Self.format(fire, schedule))"
         do {
-            let run = try await launcher.launch(playbook: playbook, fire: fire, reason: reason)
+            let run = try await AuditTrail(store: store).perform(actor: "scheduler", action: "drill.run", target: playbook.name, detail: reason) {
+                try await launcher.launch(playbook: playbook, fire: fire, reason: reason, actor: "scheduler")
+            }
             logger.notice("drill \(playbook.name): started run \(run), \(reason)")
             return run
         } catch {
@@ -191,7 +193,14 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     /// Starts a run of `playbook` now, for `actor`. Refused when a release of its topology runs, or when a
     /// run is still running and the schedule's concurrency (forbid when it has none) forbids another;
     /// under `replace` the running one is stopped first.
+    /// Audited (`drill.run`, refused or accepted) like every drill start of the daemon.
     public func runNow(playbook name: String, actor: String) async throws -> String {
+        try await AuditTrail(store: store).perform(actor: actor, action: "drill.run", target: name) {
+            try await startNow(playbook: name, actor: actor)
+        }
+    }
+
+    private func startNow(playbook name: String, actor: String) async throws -> String {
         try await serially {
             let set = await manifests()
             guard let playbook = set.drillPlaybook(named: name) else {
@@ -205,7 +214,7 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
                 logger.notice("drill \(name): stopping run \(running) for a run requested by \(actor) (concurrency replace)")
                 await launcher.stop(run: running, reason: "replaced by a run requested by \(actor)")
             }
-            let run = try await launcher.launch(playbook: playbook, fire: now, reason: "requested by \(actor)")
+            let run = try await launcher.launch(playbook: playbook, fire: now, reason: "requested by \(actor)", actor: actor)
             logger.notice("drill \(name): started run \(run), requested by \(actor)")
             return run
         }

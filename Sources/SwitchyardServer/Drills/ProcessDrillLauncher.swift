@@ -44,12 +44,12 @@ public actor ProcessDrillLauncher: DrillLauncher {
         }
     }
 
-    public func launch(playbook: DrillPlaybook, fire: Date, reason: String) async throws -> String {
+    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
         guard let topology = catalog.set.topology(named: playbook.topology) else {
             throw DrillContext.Failure.unknownTopology(playbook.topology, playbook: playbook.name)
         }
         let context = try DrillContext.processes(playbook: playbook, topology: topology, store: store, workingDirectory: catalog.directory,
-                                                 logDirectory: logDirectory, actor: reason, settleLimit: settleLimit)
+                                                 logDirectory: logDirectory, actor: actor, settleLimit: settleLimit)
         let logger = self.logger
         let runner = DrillRunner(context: context, executor: executor(context.instances)) { event in
             switch event {

@@ -145,6 +145,19 @@ struct MalformedManifestTests {
         "45-capacity-utilisation-over-100.yaml": [
             "45-capacity-utilisation-over-100.yaml:12:20: targetUtilisation: must be between 0% and 100%, got 150%",
         ],
+        "46-topology-hostile-paths-and-hosts.yaml": [
+            "46-topology-hostile-paths-and-hosts.yaml:7:13: loadBalancers[0].listen: the host of \"127.0.0.1;include/x:9800\" must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address)",
+            "46-topology-hostile-paths-and-hosts.yaml:8:20: loadBalancers[0].previewListen: the host of \"{evil}:9801\" must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address)",
+            "46-topology-hostile-paths-and-hosts.yaml:9:16: loadBalancers[0].directory: must be a path without white space, control characters or any of ; { } # \" ' $ \\ (they would change the configuration it is written into), got \"/tmp/x; include /tmp/evil.conf; #\"",
+            "46-topology-hostile-paths-and-hosts.yaml:10:21: loadBalancers[0].virtualAddress: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"10.0.0.1}\"",
+            "46-topology-hostile-paths-and-hosts.yaml:12:46: loadBalancers[0].nodes[0].address: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"10.0.0.2#x\"",
+            "46-topology-hostile-paths-and-hosts.yaml:13:46: loadBalancers[0].nodes[1].address: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"host\\u{a}name\"",
+            "46-topology-hostile-paths-and-hosts.yaml:18:19: services[0].loadBalancer: unknown load balancer \"edge\" (none defined)",
+            "46-topology-hostile-paths-and-hosts.yaml:21:13: services[0].instance.host: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"127.0.0.1 ; server evil\"",
+        ],
+        "47-topology-path-with-newline.yaml": [
+            "47-topology-path-with-newline.yaml:9:16: loadBalancers[0].directory: must be a path without white space, control characters or any of ; { } # \" ' $ \\ (they would change the configuration it is written into), got \"/tmp/ok\\u{a}  include /tmp/evil.conf\"",
+        ],
     ]
 
     @Test(arguments: MalformedManifestTests.expected.keys.sorted())

@@ -205,5 +205,9 @@ struct ReleaseMachineTests {
         #expect(throws: ReleasePlan.PlanError.sameVersion("1")) {
             try ReleasePlan.make(topology: topology, playbook: playbook, version: "1", live: [:], liveVersion: "1")
         }
+        // A version outside [A-Za-z0-9._+-]{1,64} is refused before anything is planned.
+        #expect(throws: ReleasePlan.PlanError.invalidVersion("2; touch /tmp/x")) {
+            try ReleasePlan.make(topology: topology, playbook: playbook, version: "2; touch /tmp/x", live: [:], liveVersion: "1")
+        }
     }
 }

@@ -26,6 +26,7 @@ struct DaemonHarness {
     static func with(seed: (any StateStore) async throws -> Void = { _ in }, makeContext: ReleaseContextFactory? = StalledInstanceDriver.factory,
                      drillLauncher: ((any StateStore) -> any DrillLauncher)? = nil, clock: @escaping DrillScheduleService.Clock = { Date() },
                      afterShutdown: (any StateStore) async throws -> Void = { _ in },
+                     configure: (inout DaemonConfiguration) -> Void = { _ in },
                      _ body: (DaemonHarness) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yardd-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -33,8 +34,9 @@ struct DaemonHarness {
         for name in ["topologies", "playbooks"] {
             try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
-        let configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: folder.appendingPathComponent(".yard/state.sqlite").path,
+        var configuration = DaemonConfiguration(host: "127.0.0.1", port: 0, statePath: folder.appendingPathComponent(".yard/state.sqlite").path,
                                                 manifestsDirectory: folder.path)
+        configure(&configuration)
         var logger = Logger(label: "yardd-test")
         logger.logLevel = .warning
         let opened = try Daemon.open(configuration, logger: logger)

@@ -29,7 +29,7 @@ actor RecordingDrillLauncher: DrillLauncher {
         self.runFor = runFor
     }
 
-    func launch(playbook: DrillPlaybook, fire: Date, reason: String) async throws -> String {
+    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
         let run = "run-\(UUID().uuidString.prefix(8).lowercased())"
         let state = try await store.scheduleState(playbook: playbook.name)
         _ = try await store.createDrillRun(id: run, playbook: playbook.name, status: "running", now: clock())
@@ -49,6 +49,10 @@ actor RecordingDrillLauncher: DrillLauncher {
         stops.append(run)
         _ = try? await store.updateDrillRun(id: run, status: "stopped", report: nil, finished: true, now: clock())
     }
+
+    func recoverInterrupted() async {}
+
+    func stopAll(reason: String) async {}
 
     func finish(_ run: String) async throws {
         try await store.updateDrillRun(id: run, status: "passed", report: nil, finished: true, now: clock())

@@ -133,6 +133,17 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // Fencing: every takeover of a lock gets a higher generation, kept apart from the lock row so that a released
+        // and re-taken lock never repeats one.
+        migrator.registerMigration("v4-lock-generations") { db in
+            try db.execute(sql: """
+                ALTER TABLE locks ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE lock_generations (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    generation INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -3,8 +3,9 @@ import GRDB
 
 extension SQLiteStateStore {
     @discardableResult
-    public func appendJournal(release: String, _ drafts: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry] {
+    public func appendJournal(release: String, _ drafts: [JournalDraft], fences: [LeaseFence], now: Date) async throws(StateStoreError) -> [JournalEntry] {
         try await write("appending to the journal of release \(release)") { db in
+            _ = try Self.checkFences(db, fences)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM releases WHERE id = ?", arguments: [release]) == true else {
                 throw StateStoreError.releaseNotFound(id: release)
             }
@@ -15,6 +16,13 @@ extension SQLiteStateStore {
     public func journal(release: String) async throws(StateStoreError) -> [JournalEntry] {
         try await read("reading the journal of release \(release)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM journal_entries WHERE release_id = ? ORDER BY sequence", arguments: [release])
+                .map(Self.journalEntry(from:))
+        }
+    }
+
+    public func journal(release: String, after: Int) async throws(StateStoreError) -> [JournalEntry] {
+        try await read("reading the journal of release \(release)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM journal_entries WHERE release_id = ? AND sequence > ? ORDER BY sequence", arguments: [release, after])
                 .map(Self.journalEntry(from:))
         }
     }

@@ -26,9 +26,11 @@ extension SQLiteStateStore {
     }
 
     @discardableResult
-    public func saveRelease(id: String, machine: ReleaseMachine, journal drafts: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry] {
+    public func saveRelease(id: String, machine: ReleaseMachine, journal drafts: [JournalDraft], routing: RoutingCommit?, fences: [LeaseFence],
+                            now: Date) async throws(StateStoreError) -> [JournalEntry] {
         let snapshot = try JSONText(encoding: machine)
         return try await write("saving release \(id)") { db in
+            _ = try Self.checkFences(db, fences)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM releases WHERE id = ?", arguments: [id]) == true else {
                 throw StateStoreError.releaseNotFound(id: id)
             }
@@ -38,6 +40,7 @@ extension SQLiteStateStore {
                 WHERE id = ?
                 """, arguments: [snapshot.text, machine.phase.rawValue, machine.outcome?.rawValue, machine.reason, now,
                                  machine.phase.isTerminal ? now : nil, id])
+            if let routing { try Self.commitRouting(db, routing, now: now) }
             return try Self.appendJournal(db, release: id, drafts, now: now)
         }
     }

@@ -5,18 +5,22 @@ import SwitchyardCore
 extension SQLiteStateStore {
     public func commitRouting(service: String, live: Routing, versions: [Slot: String], now: Date) async throws(StateStoreError) {
         try await write("committing the routing of \(service)") { db in
-            for (zone, slot) in live.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: """
-                    INSERT INTO routes (service, zone, slot, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (service, zone) DO UPDATE SET slot = excluded.slot, updated_at = excluded.updated_at
-                    """, arguments: [service, zone, slot.rawValue, now])
-            }
-            for (slot, version) in versions.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                try db.execute(sql: """
-                    INSERT INTO slot_versions (service, slot, version, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (service, slot) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
-                    """, arguments: [service, slot.rawValue, version, now])
-            }
+            try Self.commitRouting(db, RoutingCommit(service: service, live: live, versions: versions), now: now)
+        }
+    }
+
+    static func commitRouting(_ db: Database, _ commit: RoutingCommit, now: Date) throws {
+        for (zone, slot) in commit.live.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: """
+                INSERT INTO routes (service, zone, slot, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (service, zone) DO UPDATE SET slot = excluded.slot, updated_at = excluded.updated_at
+                """, arguments: [commit.service, zone, slot.rawValue, now])
+        }
+        for (slot, version) in commit.versions.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try db.execute(sql: """
+                INSERT INTO slot_versions (service, slot, version, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (service, slot) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                """, arguments: [commit.service, slot.rawValue, version, now])
         }
     }
 
