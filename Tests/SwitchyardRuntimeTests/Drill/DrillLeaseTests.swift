@@ -15,19 +15,14 @@ struct DrillLeaseTests {
             let fault = FaultSpec.exec(command: ["/bin/true"], restore: ["/bin/sh", "-c", "touch \(marker); sleep 18; rm \(marker)"],
                                        recoveryCheck: ["/bin/true"], datastore: "orders")
             let playbook = DrillRunTests.playbook(harness.topology, fault: fault, duration: .seconds(1))
-            let context = try DrillContext.processes(playbook: playbook, topology: harness.topology, store: harness.store,
-                                                     workingDirectory: harness.folder.path, logDirectory: harness.folder.appendingPathComponent("logs").path,
-                                                     actor: "test", settleLimit: .seconds(5))
-            let executor = RestoreExecutor(topologies: [harness.topology], store: harness.store, instances: context.instances,
-                                           workingDirectory: harness.folder.path)
-            let first = DrillRunner(context: context, executor: executor)
+            let (first, _) = try DrillRunTests.runner(harness, playbook, settleLimit: .seconds(5))
+            let (second, _) = try DrillRunTests.runner(harness, playbook, settleLimit: .seconds(5))
             try await first.claim()
             let running = Task { await first.run() }
             // Wait until the restore runs, then past the lease.
             while !FileManager.default.fileExists(atPath: marker) { try await Task.sleep(for: .milliseconds(100)) }
             try await Task.sleep(for: .seconds(16))
             #expect(FileManager.default.fileExists(atPath: marker), "still restoring")
-            let second = DrillRunner(context: context, executor: executor)
             await #expect(throws: DrillRunner.Failure.self, "a second run while the first restores") { try await second.claim() }
             let lock = try #require(try await harness.store.lock(name: DrillRunner.lockName(playbook.name)))
             #expect(lock.expiresAt > Date(), "renewed during the restore")

@@ -17,14 +17,19 @@ struct DrillRunTests {
     }
 
     static func drill(_ harness: ReleaseHarness, _ playbook: DrillPlaybook) async throws -> (DrillReport, DrillContext) {
-        let context = try DrillContext.processes(playbook: playbook, topology: harness.topology, store: harness.store,
-                                                 workingDirectory: harness.folder.path, logDirectory: harness.folder.appendingPathComponent("logs").path,
-                                                 actor: "test", settleLimit: .seconds(15))
-        let executor = RestoreExecutor(topologies: [harness.topology], store: harness.store, instances: context.instances,
-                                       workingDirectory: harness.folder.path)
-        let runner = DrillRunner(context: context, executor: executor)
+        let (runner, context) = try runner(harness, playbook)
         try await runner.claim()
         return (await runner.run(), context)
+    }
+
+    /// A runner of `playbook` on the harness's fleet (not claimed yet), and its context.
+    static func runner(_ harness: ReleaseHarness, _ playbook: DrillPlaybook, settleLimit: TimeSpan = .seconds(15)) throws -> (DrillRunner, DrillContext) {
+        let context = try DrillContext.processes(playbook: playbook, topology: harness.topology, store: harness.store,
+                                                 workingDirectory: harness.folder.path, logDirectory: harness.folder.appendingPathComponent("logs").path,
+                                                 actor: "test", settleLimit: settleLimit)
+        let executor = RestoreExecutor(topologies: [harness.topology], store: harness.store, instances: context.instances,
+                                       workingDirectory: harness.folder.path)
+        return (DrillRunner(context: context, executor: executor), context)
     }
 
     /// Every instance of the live (blue) slot is running again, and nothing is left to restore.
