@@ -132,7 +132,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: nil, json: json) }
-            try await control(id, "promote", json: json)
+            try await control(id, .promote, json: json)
         }
     }
 
@@ -145,7 +145,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: reason, json: json) }
-            try await control(id, reason, json: json)
+            try await control(id, .abort(reason: reason), json: json)
         }
     }
 
@@ -171,13 +171,15 @@ struct Release: AsyncParsableCommand {
     }
 }
 
-/// Sends `promote` or an abort reason to a running release through its journal.
-func control(_ id: String, _ request: String, json: Bool = false) async throws {
+/// Sends a promote or an abort to a running release through its journal, as a typed request.
+func control(_ id: String, _ request: ReleaseControl, json: Bool = false) async throws {
     let store = try Workspace.store()
-    guard let record = try await store.release(id: id) else { throw ValidationError("no release \(id)") }
-    guard !record.isFinished else { throw ValidationError("release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))") }
-    try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
-    let status = request == "promote" ? "promote requested" : "abort requested"
+    do {
+        try await ReleaseControlJournal.send(request, release: id, store: store)
+    } catch let failure as ReleaseControlJournal.Failure {
+        throw ValidationError(failure.description)
+    }
+    let status = request.requestedStatus
     if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
 }
 
