@@ -142,7 +142,16 @@ if __name__ == "__main__":
     START = time.time()
     if os.environ.get("PLAIN_CRASH_AFTER"):
         threading.Thread(target=crash_after, args=(float(os.environ["PLAIN_CRASH_AFTER"]),), daemon=True).start()
-    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    # The test ports lie in the kernel's ephemeral range: a client connection of any process may hold
+    # one for a moment. Retry the bind for a few seconds rather than die.
+    for attempt in range(60):
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+            break
+        except OSError as error:
+            if error.errno != 98 or attempt == 59:
+                raise
+            time.sleep(0.1)
     server.daemon_threads = True
     sys.stdout.write(f"plain gateway {ARGS.version} on {ARGS.port}\n")
     sys.stdout.flush()
