@@ -281,7 +281,7 @@ public actor ReleaseRunner {
         let preview = await previewAddresses(routing)
         // While the old slot is up, it backs the new one: every zone that moves keeps its old instances as backup servers.
         let before = machine!.plan.before
-        let backup = rollingBack ? [] : context.service.zones.filter { routing[$0] != before[$0] }
+        let backup = rollingBack || !context.oldSlotBacksNewSlot ? [] : context.service.zones.filter { routing[$0] != before[$0] }
             .flatMap { context.service.addresses(before[$0] ?? .blue, zones: [$0]) }
         let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: live, preview: preview,
                                  prefix: context.nginx.prefix, routingLabel: routing.label, backup: backup)
