@@ -26,7 +26,7 @@ struct YardBenchRelease: AsyncParsableCommand {
     )
 
     @Option(help: "Trials per variant (median and max are reported).") var trials = 3
-    @Option(help: "Variants to run, comma-separated: switchyard, naive-kill, naive-term.") var variants = "switchyard,naive-kill,naive-term"
+    @Option(help: "Variants to run, comma-separated: switchyard, naive-kill, naive-term, crash-mid-bake.") var variants = "switchyard,naive-kill,naive-term"
     @Option(help: "Non-stream requests per second through the live listener.") var rps = 100.0
     @Option(help: "Concurrent SSE streams.") var streams = 50
     @Option(help: "Length of a stream (tokens are 100 ms apart).", transform: Self.span) var streamLength = TimeSpan.seconds(10)

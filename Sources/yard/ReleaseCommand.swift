@@ -135,7 +135,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: nil, json: json) }
-            try await control(id, "promote", json: json)
+            try await control(id, .promote, json: json)
         }
     }
 
@@ -148,7 +148,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.control(client, id: id, abortReason: reason, json: json) }
-            try await control(id, reason, json: json)
+            try await control(id, .abort(reason: reason), json: json)
         }
     }
 
@@ -174,16 +174,15 @@ struct Release: AsyncParsableCommand {
     }
 }
 
-/// Sends `promote` or an abort reason to a running release through its journal.
-func control(_ id: String, _ request: String, json: Bool = false) async throws {
+/// Sends a promote or an abort to a running release through its journal, as a typed request.
+func control(_ id: String, _ request: ReleaseControl, json: Bool = false) async throws {
     let store = try Workspace.store()
-    guard let record = try await store.release(id: id) else { throw ValidationError("no release \(id)") }
-    guard !record.isFinished else { throw ValidationError("release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))") }
-    let action = request == "promote" ? "release.promote" : "release.abort"
-    _ = try await AuditTrail(store: store).perform(actor: AuditTrail.localActor, action: action, target: id, detail: request == "promote" ? nil : request) {
-        try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
+    do {
+        try await ReleaseControlJournal.send(request, release: id, store: store, actor: AuditTrail.localActor)
+    } catch let failure as ReleaseControlJournal.Failure {
+        throw ValidationError(failure.description)
     }
-    let status = request == "promote" ? "promote requested" : "abort requested"
+    let status = request.requestedStatus
     if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
 }
 

@@ -60,11 +60,26 @@ import SwitchyardRuntime
             #expect(promote.status == 202)
             let abort = try await yardd.post("/v1/releases/rel-1/abort", ["reason": "p99 looks odd"])
             #expect(abort.status == 202)
-            let messages = try await yardd.store.journal(release: "rel-1").map(\.message)
-            #expect(messages.suffix(2) == ["control: promote", "control: p99 looks odd"])
+            let journal = try await yardd.store.journal(release: "rel-1")
+            #expect(journal.map(\.message).suffix(2) == ["control: promote", "control: abort: p99 looks odd"])
+            #expect(journal.compactMap(ReleaseControlJournal.read) == [.promote, .abort(reason: "p99 looks odd")])
             let audit = try await yardd.store.listAudit(limit: 10).reversed().map { "\($0.action) \($0.target) \($0.outcome)" }
             #expect(audit == ["release.promote rel-1 requested", "release.promote rel-1 accepted",
                               "release.abort rel-1 requested", "release.abort rel-1 accepted"])
+        }
+    }
+
+    @Test func anAbortWhoseReasonIsPromoteIsJournaledAsAnAbort() async throws {
+        try await DaemonHarness.with { yardd in
+            try await Seed.release(yardd.store, id: "rel-1")
+            let abort = try await yardd.post("/v1/releases/rel-1/abort", ["reason": "promote"])
+            #expect(abort.status == 202)
+            let journal = try await yardd.store.journal(release: "rel-1")
+            #expect(journal.compactMap(ReleaseControlJournal.read) == [.abort(reason: "promote")])
+            var machine = try #require(try await yardd.store.release(id: "rel-1")).machine
+            for request in journal.compactMap(ReleaseControlJournal.read) { _ = machine.control(request) }
+            #expect(machine.phase == .rollingBack)
+            #expect(machine.reason == "aborted: promote")
         }
     }
 

@@ -80,6 +80,13 @@ extension GateDefinition {
     }
 }
 
+/// `min` above `max` admits no value: refused, at `min`.
+func checkOrder(_ threshold: Threshold, _ map: MappingReader) -> Bool {
+    guard let min = threshold.min, let max = threshold.max, min > max else { return true }
+    map.optional("min")?.error("must not be greater than max (\(min.formatted6) > \(max.formatted6)): no value would pass")
+    return false
+}
+
 /// A path field: must start with `/`.
 func pathValue(_ field: Field?, default fallback: String) -> String {
     guard let field, let text = field.nonEmptyString() else { return fallback }
@@ -122,12 +129,18 @@ extension MetricCheck {
         }
         let threshold = Threshold(min: value("min"), max: value("max"))
         let increase = value("maxIncreaseOverBaseline")
+        let names = map.optional("metricNames").flatMap(GatewayMetricNames.decode)
         guard let measure else { return nil }
         if threshold.min == nil, threshold.max == nil, increase == nil {
             map.required("max", hint: "a metric gate needs a bound: min, max or maxIncreaseOverBaseline")
             return nil
         }
-        return MetricCheck(measure: measure, threshold: threshold, maxIncreaseOverBaseline: increase)
+        guard checkOrder(threshold, map) else { return nil }
+        if let names, measure != .errorRate, names.histogram(for: measure) == nil {
+            map.optional("metricNames")?.error("names no histogram for \(measure.rawValue) (preset \(names.preset.rawValue)); set \(measure == .p99Latency ? "requestDuration" : "timeToFirstToken")")
+            return nil
+        }
+        return MetricCheck(measure: measure, threshold: threshold, maxIncreaseOverBaseline: increase, names: names)
     }
 }
 
@@ -141,10 +154,11 @@ extension PrometheusCheck {
         let query = map.required("query", hint: "a PromQL expression that returns one number")?.nonEmptyString()
         let threshold = Threshold(min: map.optional("min")?.double(), max: map.optional("max")?.double())
         let timeout = map.optional("timeout")?.timeSpan(min: .ms(1)) ?? .seconds(5)
+        let onEmpty = map.optional("onEmpty")?.oneOf(OnEmpty.self) ?? .inconclusive
         if threshold.min == nil, threshold.max == nil, !map.has("min"), !map.has("max") {
             map.required("max", hint: "a prometheus gate needs min or max")
         }
-        guard let url, let query, threshold.min != nil || threshold.max != nil else { return nil }
-        return PrometheusCheck(url: url, query: query, threshold: threshold, timeout: timeout)
+        guard let url, let query, threshold.min != nil || threshold.max != nil, checkOrder(threshold, map) else { return nil }
+        return PrometheusCheck(url: url, query: query, threshold: threshold, timeout: timeout, onEmpty: onEmpty)
     }
 }

@@ -140,9 +140,10 @@ extension Service {
         let health = map.optional("health")?.mapping().flatMap { HealthPaths.decode($0) } ?? HealthPaths()
         let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .ms(0)) ?? .seconds(60)
         let capacity = map.required("capacityQPS", hint: "what one instance serves at its latency objective, in requests per second")?.double(min: 0.001)
+        let metricNames = map.optional("metricNames").flatMap(GatewayMetricNames.decode) ?? GatewayMetricNames()
         guard let name, let zones, let replicas, let instance, let capacity else { return nil }
         return Service(name: name, zones: zones, replicasPerZone: replicas, loadBalancer: balancer, instance: instance,
-                       health: health, drainTimeout: drainTimeout, capacityQPS: capacity)
+                       health: health, drainTimeout: drainTimeout, capacityQPS: capacity, metricNames: metricNames)
     }
 }
 

@@ -89,10 +89,16 @@ public struct GateTracker: Sendable, Hashable, Codable {
         return verdict
     }
 
-    /// The bake is over: a bake gate that never failed passes if at least one measurement passed.
+    /// The bake is over: a bake gate that never failed passes if at least one measurement passed and
+    /// its last one could be taken. Errors in the last intervals (fewer than the consecutive-error limit)
+    /// would otherwise let a release promote on figures nobody saw for the end of its bake.
     @discardableResult
     public mutating func conclude() -> GateVerdict {
         guard verdict == .pending else { return verdict }
+        if consecutiveErrors > 0 {
+            verdict = .failed(reason: "\(name): the last \(consecutiveErrors) measurement\(consecutiveErrors == 1 ? "" : "s") of the bake could not be taken (\(last?.message ?? "")); failing closed")
+            return verdict
+        }
         verdict = passes > 0 ? .passed : .failed(reason: "\(name): no passing measurement during the bake (\(last?.message ?? "none taken")); failing closed")
         return verdict
     }

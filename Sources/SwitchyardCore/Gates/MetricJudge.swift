@@ -3,7 +3,8 @@ public enum MetricJudge {
     /// `value` nil means the figure could not be computed from what was there (no requests): inconclusive.
     public static func judge(_ check: MetricCheck, value: Double?, baseline: Double?, requests: Int? = nil) -> GateMeasurement {
         let label = check.measure.rawValue
-        guard let value else { return .inconclusive("\(label): no data\(requests.map { " (\($0) requests)" } ?? "")") }
+        guard let value, !value.isNaN else { return .inconclusive("\(label): no data\(requests.map { " (\($0) requests)" } ?? "")") }
+        guard value.isFinite else { return .fail("\(label) is \(value > 0 ? "+Inf" : "-Inf"), outside \(bounds(check.threshold, check.measure))") }
         let shown = format(value, check.measure)
         if !check.threshold.admits(value) {
             return .fail(value, "\(label) \(shown) is outside \(bounds(check.threshold, check.measure))")
@@ -14,12 +15,24 @@ public enum MetricJudge {
         return .pass(value, "\(label) \(shown) within \(bounds(check.threshold, check.measure))")
     }
 
+    /// `value` nil is an empty result, judged by the gate's `onEmpty`. NaN (0/0: a ratio over no
+    /// traffic) is inconclusive and said as NaN; an infinity is out of any bounds. A figure that is not
+    /// finite is kept in the message only (a measurement's value is stored as JSON).
     public static func judge(_ check: PrometheusCheck, value: Double?) -> GateMeasurement {
-        guard let value else { return .inconclusive("query returned no sample") }
-        let shown = value.formatted6
+        guard let value else {
+            let text = "query returned no series (onEmpty: \(check.onEmpty.rawValue))"
+            switch check.onEmpty {
+            case .pass: return .pass(text)
+            case .fail: return .fail(text)
+            case .inconclusive: return .inconclusive(text)
+            }
+        }
+        if value.isNaN { return .inconclusive("query = NaN (0/0: no traffic in the window?)") }
+        let shown = value.isInfinite ? (value > 0 ? "+Inf" : "-Inf") : value.formatted6
+        let stored = value.isFinite ? value : nil
         return check.threshold.admits(value)
-            ? .pass(value, "query = \(shown), within \(bounds(check.threshold, nil))")
-            : .fail(value, "query = \(shown), outside \(bounds(check.threshold, nil))")
+            ? .pass(stored, "query = \(shown), within \(bounds(check.threshold, nil))")
+            : .fail(stored, "query = \(shown), outside \(bounds(check.threshold, nil))")
     }
 
     static func format(_ value: Double, _ measure: MetricCheck.Measure?) -> String {

@@ -10,6 +10,10 @@ public struct NginxConfig: Sendable, Hashable {
     public var live: [HostPort]
     /// The instances the preview listener reaches (the idle slot); may be empty.
     public var preview: [HostPort]
+    /// The old slot during a bake: `backup` servers of the live upstream, which nginx uses only when
+    /// every live server has failed (refused, timed out, marked down), so a new slot that dies costs no
+    /// request that had not started its answer. Empty outside a bake.
+    public var backup: [HostPort]
     /// The absolute prefix nginx runs from (logs, pid, temp files live under it).
     public var prefix: String
     /// A label written into the file and into the `X-Yard-Routing` response header, e.g. `zone-a=green,zone-b=green`.
@@ -17,11 +21,12 @@ public struct NginxConfig: Sendable, Hashable {
     public var passiveHealth: Bool
 
     public init(balancer: LoadBalancer, service: String, live: [HostPort], preview: [HostPort], prefix: String,
-                routingLabel: String, passiveHealth: Bool = true) {
+                routingLabel: String, passiveHealth: Bool = true, backup: [HostPort] = []) {
         self.balancer = balancer
         self.service = service
         self.live = live
         self.preview = preview
+        self.backup = backup
         self.prefix = prefix
         self.routingLabel = routingLabel
         self.passiveHealth = passiveHealth
@@ -59,8 +64,11 @@ public struct NginxConfig: Sendable, Hashable {
         // Streams may last as long as the drain timeout; reads wait at least that long.
         let readTimeout = max(balancer.drainTimeout.milliseconds / 1000, 3600)
         // A request not yet answered is retried on the next server (`non_idempotent`: completions are POSTs).
+        // With backup servers, enough tries to pass every dead live server and reach one.
+        let backups = live.isEmpty ? [] : backup.filter { !live.contains($0) }
+        let tries = backups.isEmpty ? 3 : max(3, live.count + 2)
         let retry = passive
-            ? ["proxy_next_upstream error timeout http_502 http_503 non_idempotent;", "proxy_next_upstream_tries 3;", "proxy_next_upstream_timeout 5s;"]
+            ? ["proxy_next_upstream error timeout http_502 http_503 non_idempotent;", "proxy_next_upstream_tries \(tries);", "proxy_next_upstream_timeout 5s;"]
             : ["proxy_next_upstream off;"]
         let retryLines = retry.joined(separator: "\n" + String(repeating: " ", count: 12))
         func server(_ listen: HostPort, _ upstream: String, _ role: String) -> String {
@@ -105,7 +113,7 @@ public struct NginxConfig: Sendable, Hashable {
             uwsgi_temp_path \(prefix("temp/uwsgi"));
             scgi_temp_path \(prefix("temp/scgi"));
             upstream \(upstreamLive) {
-        \(servers(live))        keepalive 64;
+        \(servers(live))\(backups.map { "        server \($0)\(health) backup;\n" }.joined())        keepalive 64;
             }
             upstream \(upstreamPreview) {
         \(servers(preview))        keepalive 16;

@@ -1,43 +1,31 @@
-/// The metric names a gate reads from an instance's `/metrics`; the defaults are the reference gateway's.
-public struct GatewayMetricNames: Sendable, Hashable {
-    /// Counter with labels `route` and `status`.
-    public var requests = "yard_http_requests_total"
-    /// Histogram (seconds) with label `route`.
-    public var requestDuration = "yard_http_request_duration_seconds"
-    /// Histogram (seconds).
-    public var timeToFirstToken = "yard_time_to_first_token_seconds"
-    /// The `route` label value of the completions route.
-    public var completionsRoute = "/v1/chat/completions"
-
-    public init() {}
-}
-
-/// The figures of one scrape of one instance that the metric gates need: requests on the
-/// completions route by status, and the latency and time-to-first-token histograms.
+/// The figures of one scrape of one instance that the metric gates need: requests (on the mapped
+/// route) by status, and the latency and time-to-first-token histograms, read by the gateway's names.
 public struct GatewayMetricsSample: Sendable, Hashable {
-    public var requestsByStatus: [Int: Double]
+    /// By the status label's value: a code (`500`) or a class (`5xx`).
+    public var requestsByStatus: [String: Double]
     public var requestDuration: HistogramBuckets?
     public var timeToFirstToken: HistogramBuckets?
 
-    public init(requestsByStatus: [Int: Double] = [:], requestDuration: HistogramBuckets? = nil, timeToFirstToken: HistogramBuckets? = nil) {
+    public init(requestsByStatus: [String: Double] = [:], requestDuration: HistogramBuckets? = nil, timeToFirstToken: HistogramBuckets? = nil) {
         self.requestsByStatus = requestsByStatus
         self.requestDuration = requestDuration
         self.timeToFirstToken = timeToFirstToken
     }
 
     public init(_ exposition: PrometheusExposition, names: GatewayMetricNames = GatewayMetricNames()) {
-        var byStatus: [Int: Double] = [:]
-        for sample in exposition.samples(named: names.requests, matching: ["route": names.completionsRoute]) {
-            guard let status = sample.labels["status"].flatMap({ Int($0) }) else { continue }
+        var byStatus: [String: Double] = [:]
+        for sample in exposition.samples(named: names.requests, matching: names.routeMatch) {
+            guard let status = sample.labels[names.statusLabel] else { continue }
             byStatus[status, default: 0] += sample.value
         }
         requestsByStatus = byStatus
-        requestDuration = exposition.histogram(names.requestDuration, matching: ["route": names.completionsRoute])
-        timeToFirstToken = exposition.histogram(names.timeToFirstToken)
+        requestDuration = names.requestDuration.flatMap { exposition.histogram($0, matching: names.routeMatch) }
+        timeToFirstToken = names.timeToFirstToken.flatMap { exposition.histogram($0) }
     }
 
     public var requests: Double { requestsByStatus.values.reduce(0, +) }
-    public var serverErrors: Double { requestsByStatus.filter { (500...599).contains($0.key) }.values.reduce(0, +) }
+    /// Requests whose status is a 5xx code or the class `5xx`.
+    public var serverErrors: Double { requestsByStatus.filter { $0.key.hasPrefix("5") }.values.reduce(0, +) }
 
     /// What happened since `previous` (nil: since the process started). Any counter that went
     /// down means the instance restarted, and then the whole of `self` is new.
@@ -46,7 +34,7 @@ public struct GatewayMetricsSample: Sendable, Hashable {
         let restarted = requestsByStatus.contains { $0.value < (previous.requestsByStatus[$0.key] ?? 0) }
             || previous.requestsByStatus.keys.contains { requestsByStatus[$0] == nil }
         if restarted { return self }
-        var byStatus: [Int: Double] = [:]
+        var byStatus: [String: Double] = [:]
         for (status, count) in requestsByStatus { byStatus[status] = count - (previous.requestsByStatus[status] ?? 0) }
         return GatewayMetricsSample(
             requestsByStatus: byStatus,

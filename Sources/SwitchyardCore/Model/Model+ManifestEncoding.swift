@@ -43,12 +43,14 @@ extension GateDefinition {
                 try c.put("max", check.threshold.max.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
                 try c.put("maxIncreaseOverBaseline", check.maxIncreaseOverBaseline.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
             }
+            try c.put("metricNames", check.names)
         case .prometheus(let check):
             try c.put("url", check.url)
             try c.put("query", check.query)
             try c.put("min", check.threshold.min)
             try c.put("max", check.threshold.max)
             try c.put("timeout", check.timeout)
+            try c.put("onEmpty", check.onEmpty)
         }
         try c.put("failureLimit", failureLimit)
         try c.put("consecutiveFailureLimit", consecutiveFailureLimit)
@@ -137,11 +139,11 @@ extension GateDefinition: Decodable {
                 measure == .errorRate ? try get(key, Ratio.self)?.value : try get(key, TimeSpan.self)?.seconds
             }
             probe = .metric(MetricCheck(measure: measure, threshold: Threshold(min: try value("min"), max: try value("max")),
-                                        maxIncreaseOverBaseline: try value("maxIncreaseOverBaseline")))
+                                        maxIncreaseOverBaseline: try value("maxIncreaseOverBaseline"), names: try get("metricNames")))
         case "prometheus":
             probe = .prometheus(PrometheusCheck(url: try need("url"), query: try need("query"),
                                                 threshold: Threshold(min: try get("min"), max: try get("max")),
-                                                timeout: try get("timeout") ?? .seconds(5)))
+                                                timeout: try get("timeout") ?? .seconds(5), onEmpty: try get("onEmpty") ?? .inconclusive))
         default:
             throw DecodingError.dataCorruptedError(forKey: ManifestKey("kind"), in: c, debugDescription: "unknown gate kind \(kind)")
         }

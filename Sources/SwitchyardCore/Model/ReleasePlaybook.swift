@@ -139,8 +139,11 @@ public struct Threshold: Sendable, Hashable, Encodable {
         self.max = max
     }
 
+    /// Whether `value` is within the bounds. NaN is within no bounds, and neither is an infinity
+    /// (a ratio over zero requests, an overflowing query): neither is a figure a release may pass on.
     public func admits(_ value: Double) -> Bool {
-        (min.map { value >= $0 } ?? true) && (max.map { value <= $0 } ?? true)
+        guard value.isFinite else { return false }
+        return (min.map { value >= $0 } ?? true) && (max.map { value <= $0 } ?? true)
     }
 }
 
@@ -158,24 +161,33 @@ public struct MetricCheck: Sendable, Hashable, Encodable {
     public var threshold: Threshold
     /// The new slot may be worse than the old slot's baseline by at most this much (absolute, same unit).
     public var maxIncreaseOverBaseline: Double?
+    /// The gateway's metric names for this gate; nil reads the service's `metricNames`.
+    public var names: GatewayMetricNames?
 
-    public init(measure: Measure, threshold: Threshold, maxIncreaseOverBaseline: Double? = nil) {
+    public init(measure: Measure, threshold: Threshold, maxIncreaseOverBaseline: Double? = nil, names: GatewayMetricNames? = nil) {
         self.measure = measure
         self.threshold = threshold
         self.maxIncreaseOverBaseline = maxIncreaseOverBaseline
+        self.names = names
     }
 }
 
 public struct PrometheusCheck: Sendable, Hashable, Encodable {
+    /// What an empty result (no series) counts as. An error-ratio query over a healthy gateway, or an
+    /// alert expression ending in `> 0.05`, is empty when all is well: such a gate says `pass`.
+    public enum OnEmpty: String, Sendable, Hashable, Codable, CaseIterable { case pass, fail, inconclusive }
+
     public var url: String
     public var query: String
     public var threshold: Threshold
     public var timeout: TimeSpan
+    public var onEmpty: OnEmpty
 
-    public init(url: String, query: String, threshold: Threshold, timeout: TimeSpan = .seconds(5)) {
+    public init(url: String, query: String, threshold: Threshold, timeout: TimeSpan = .seconds(5), onEmpty: OnEmpty = .inconclusive) {
         self.url = url
         self.query = query
         self.threshold = threshold
         self.timeout = timeout
+        self.onEmpty = onEmpty
     }
 }

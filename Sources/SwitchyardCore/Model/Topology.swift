@@ -114,9 +114,12 @@ public struct Service: Sendable, Hashable, Encodable {
     public var drainTimeout: TimeSpan
     /// What one instance serves at its latency objective, in requests per second.
     public var capacityQPS: Double
+    /// How the instances name the metrics that metric gates read.
+    public var metricNames: GatewayMetricNames
 
     public init(name: String, zones: [String], replicasPerZone: Int, loadBalancer: String?, instance: InstanceSpec,
-                health: HealthPaths = HealthPaths(), drainTimeout: TimeSpan = .seconds(60), capacityQPS: Double) {
+                health: HealthPaths = HealthPaths(), drainTimeout: TimeSpan = .seconds(60), capacityQPS: Double,
+                metricNames: GatewayMetricNames = GatewayMetricNames()) {
         self.name = name
         self.zones = zones
         self.replicasPerZone = replicasPerZone
@@ -125,6 +128,7 @@ public struct Service: Sendable, Hashable, Encodable {
         self.health = health
         self.drainTimeout = drainTimeout
         self.capacityQPS = capacityQPS
+        self.metricNames = metricNames
     }
 }
 

@@ -125,6 +125,18 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
         return enterScalingDown()
     }
 
+    /// An instance of the new slot is gone: its process exited, or it refuses connections. That is a
+    /// failure, not a missing measurement: traffic goes back at once, while the bake or the wait for a
+    /// person still has the old slot up.
+    public mutating func newSlotDown(_ detail: String) -> [Action] {
+        switch phase {
+        case .baking, .awaitingPromotion:
+            return rollBack("new slot down: \(detail)")
+        case .planned, .deploying, .verifying, .switching, .scalingDown, .promoted, .rollingBack, .rolledBack, .failed:
+            return []
+        }
+    }
+
     /// A person promotes: skips what is left of the bake, or answers `awaitPromotion`.
     public mutating func promote() -> [Action] {
         switch phase {

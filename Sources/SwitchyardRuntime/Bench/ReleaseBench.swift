@@ -12,6 +12,9 @@ public enum ReleaseBenchVariant: String, Sendable, Codable, CaseIterable {
     case naiveKill = "naive-kill"
     /// The same with SIGTERM (a graceful drain started during the reload overlap).
     case naiveTerm = "naive-term"
+    /// A Switchyard release of a version whose instances all exit a few seconds after they start, mid-bake:
+    /// once with the old slot as nginx backup servers, once without.
+    case crashMidBake = "crash-mid-bake"
 }
 
 public struct ReleaseBenchOptions: Sendable, Codable, Hashable {
@@ -28,6 +31,8 @@ public struct ReleaseBenchOptions: Sendable, Codable, Hashable {
     /// The faulty version's `YARD_FAULT_FIRST_TOKEN_LATENCY`, against a p99 time-to-first-token gate of `ttftGate`.
     public var faultFirstTokenLatency = TimeSpan.ms(400)
     public var ttftGate = TimeSpan.ms(250)
+    /// The crashing version's `YARD_FAULT_CRASH_AFTER`: from its instances' start, so that they die during the bake.
+    public var faultCrashAfter = TimeSpan.seconds(3)
     /// Each variant uses `basePort + 20 * index` .. `+ 11` on 127.0.0.1.
     public var basePort = 23100
 
@@ -75,6 +80,7 @@ public struct ReleaseBench: Sendable {
                     case .switchyard: try await switchyard(fleet, loads: loads, trial: trial)
                     case .naiveKill: [try await naive(fleet, loads: loads, signal: SIGKILL, trial: trial)]
                     case .naiveTerm: [try await naive(fleet, loads: loads, signal: SIGTERM, trial: trial)]
+                    case .crashMidBake: try await crashMidBake(fleet, loads: loads, trial: trial)
                     }
                 }
                 for result in results { progress("  " + ReleaseBenchReport(options: options, trials: [result]).trialLines[0]) }
@@ -136,9 +142,23 @@ public struct ReleaseBench: Sendable {
         return [good, bad]
     }
 
+    /// A crashing version, with and without the old slot as backup servers: failed requests, streams cut,
+    /// and the crash seen → traffic back (`rollbackMs`).
+    func crashMidBake(_ fleet: ScratchFleet, loads: Loads, trial: Int) async throws -> [ReleaseBenchTrial] {
+        let watcher = ConfigWatcher(path: "\(try fleet.context().nginx.prefix)/conf/nginx.conf")
+        watcher.start()
+        defer { watcher.stop() }
+        let environment = ["YARD_FAULT_CRASH_AFTER": options.faultCrashAfter.description]
+        let backed = try await oneRelease(fleet, loads: loads, version: "3.0.0-crash", environment: environment, watcher: watcher,
+                                          trial: trial, name: "crash mid-bake, backup", backup: true)
+        let bare = try await oneRelease(fleet, loads: loads, version: "3.0.1-crash", environment: environment, watcher: watcher,
+                                        trial: trial, name: "crash mid-bake, no backup", backup: false)
+        return [backed, bare]
+    }
+
     /// One release under its own window of load: warm-up, the release, one more second.
     func oneRelease(_ fleet: ScratchFleet, loads: Loads, version: String, environment: [String: String], watcher: ConfigWatcher,
-                    trial: Int, name: String) async throws -> ReleaseBenchTrial {
+                    trial: Int, name: String, backup: Bool = true) async throws -> ReleaseBenchTrial {
         let anchor = ClockAnchor()
         let live = try await fleet.store.routing(service: fleet.service.name)?.live.values.first ?? .blue
         let load = startLoad(fleet, loads)
@@ -146,7 +166,9 @@ public struct ReleaseBench: Sendable {
         let log = UpdateLog()
         let clock = ContinuousClock()
         let began = clock.now
-        let summary = try await ReleaseRunner(context: fleet.context(environment: environment), onUpdate: { log.append($0) }).release(version: version)
+        var context = try fleet.context(environment: environment)
+        context.oldSlotBacksNewSlot = backup
+        let summary = try await ReleaseRunner(context: context, onUpdate: { log.append($0) }).release(version: version)
         let ended = clock.now
         // Load goes on until every stream open at the switch has had time to end (so a cut would be
         // counted, not abandoned), and at least 1 s after the release.

@@ -6,7 +6,9 @@ import Glibc
 
 /// The `process` driver: each instance is a local process started from the service's command
 /// template. Instances are found by their command line in /proc, so a control plane that died and
-/// started again adopts what is running instead of starting twins, with or without its records.
+/// started again adopts what is running instead of starting twins, with or without its records; and by
+/// the identity recorded when it started them (pid and process start time, beside the log), so that an
+/// instance started through a wrapper that `exec`s the gateway under another command line is still found.
 public struct ProcessInstanceDriver: InstanceDriver {
     public let logDirectory: String
     public let readiness: ReadinessChecker
@@ -23,7 +25,7 @@ public struct ProcessInstanceDriver: InstanceDriver {
         var result: [RunningInstance] = []
         var started: [RunningInstance] = []
         let ids = service.instances(slot: slot).filter { zones.contains($0.zone) }
-        let running = Self.find(service, ids)
+        let running = locate(service, ids)
         for id in ids {
             let address = HostPort(host: service.instance.host, port: id.port)
             let expected = service.command(for: id, version: version)
@@ -39,6 +41,7 @@ public struct ProcessInstanceDriver: InstanceDriver {
             let log = "\(logDirectory)/\(service.name)/\(id.name).log"
             do {
                 let pid = try Spawner.spawn(expected, logPath: log, environment: environment)
+                record(service, id, pid: pid, version: version, command: expected)
                 let instance = RunningInstance(id: id, pid: pid, version: version, address: address, adopted: false)
                 result.append(instance)
                 started.append(instance)
@@ -52,7 +55,7 @@ public struct ProcessInstanceDriver: InstanceDriver {
 
     public func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport {
         let ids = service.instances(slot: slot).filter { zones.contains($0.zone) }
-        let targets = Self.find(service, ids).flatMap { id, found in found.map { (id, $0.pid) } }
+        let targets = locate(service, ids).flatMap { id, found in found.map { (id, $0.pid) } }
         let grace = service.drainTimeout.duration
         let outcomes = await withTaskGroup(of: (InstanceID, Bool).self) { group in
             for (id, pid) in targets { group.addTask { (id, await Spawner.terminate(pid, grace: grace)) } }
@@ -60,12 +63,13 @@ public struct ProcessInstanceDriver: InstanceDriver {
             for await outcome in group { all.append(outcome) }
             return all
         }
+        for id in ids { forget(service, id) }
         return RetireReport(stopped: outcomes.filter(\.1).map(\.0), killed: outcomes.filter { !$0.1 }.map(\.0))
     }
 
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
         let ids = service.instances(slot: slot)
-        let running = Self.find(service, ids)
+        let running = locate(service, ids)
         return ids.flatMap { id in
             (running[id] ?? []).map {
                 RunningInstance(id: id, pid: $0.pid, version: $0.version, address: HostPort(host: service.instance.host, port: id.port), adopted: true)

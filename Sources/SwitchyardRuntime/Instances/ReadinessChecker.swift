@@ -13,11 +13,19 @@ public struct ReadinessChecker: Sendable {
         self.timeout = timeout
     }
 
-    public func isReady(_ address: HostPort, path: String) async -> Bool {
-        var request = HTTPClientRequest(url: "http://\(address.host == "0.0.0.0" ? "127.0.0.1" : address.host):\(address.port)\(path)")
-        request.method = .GET
-        guard let response = try? await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))) else { return false }
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        return response.status == .ok
+    /// Whether the instance's readiness path answers 200 within the timeout.
+    public func isReady(_ address: HostPort, path: String, scheme: String = "http") async -> Bool {
+        await notReadyReason(address, path: path, scheme: scheme) == nil
+    }
+
+    /// Why the instance is not ready (its answer, or why there was none); nil when it answered 200.
+    public func notReadyReason(_ address: HostPort, path: String, scheme: String = "http", timeout: Duration? = nil) async -> String? {
+        let host = address.host == "0.0.0.0" ? "127.0.0.1" : address.host
+        do {
+            let answer = try await ProbeHTTP.fetch(client, url: "\(scheme)://\(host):\(address.port)\(path)", timeout: timeout ?? self.timeout, bodyLimit: 1 << 16)
+            return answer.status == 200 ? nil : "answered \(answer.status)"
+        } catch {
+            return ProbeHTTP.reason(error)
+        }
     }
 }

@@ -6,8 +6,9 @@ extension GateProber {
     /// window since this gate's previous scrape, and judges it with `MetricJudge`.
     func measureMetric(_ check: MetricCheck, gate: String, target: ProbeTarget) async -> GateMeasurement {
         let timeout = Duration.seconds(5)
-        let slot = await scrape(target.instances, target: target, timeout: timeout)
-        let base = target.baseline.isEmpty ? [] : await scrape(target.baseline, target: target, timeout: timeout)
+        let names = check.names ?? target.metricNames
+        let slot = await scrape(target.instances, target: target, names: names, timeout: timeout)
+        let base = target.baseline.isEmpty ? [] : await scrape(target.baseline, target: target, names: names, timeout: timeout)
         let failed = slot.filter { $0.1 == nil }.map(\.0)
         if !failed.isEmpty || slot.isEmpty {
             let reasons = slot.compactMap { $0.2 }.joined(separator: "; ")
@@ -44,9 +45,9 @@ extension GateProber {
     }
 
     /// Every instance's metrics, concurrently; a failure carries its reason.
-    private func scrape(_ instances: [HostPort], target: ProbeTarget, timeout: Duration) async -> [(HostPort, GatewayMetricsSample?, String?)] {
+    private func scrape(_ instances: [HostPort], target: ProbeTarget, names: GatewayMetricNames,
+                        timeout: Duration) async -> [(HostPort, GatewayMetricsSample?, String?)] {
         let client = self.client
-        let names = self.names
         return await withTaskGroup(of: (HostPort, GatewayMetricsSample?, String?).self) { group in
             for instance in instances {
                 let url = target.url(instance, target.metricsPath)

@@ -7,10 +7,8 @@ extension GateProber {
         let base = check.url.hasSuffix("/") ? String(check.url.dropLast()) : check.url
         guard var components = URLComponents(string: base) else { return .error("prometheus url '\(check.url)' is not a URL") }
         components.path += "/api/v1/query"
-        components.queryItems = [URLQueryItem(name: "query", value: check.query)]
-        // `+` is a space in a query string: escape it, as PromQL uses it for addition.
-        let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        components.percentEncodedQuery = query
+        // Every byte but the unreserved ones escaped: `+` would be a space, `;` and `&` would end the parameter.
+        components.percentEncodedQuery = "query=" + Self.percentEncoded(check.query)
         guard let url = components.string else { return .error("prometheus url '\(check.url)' is not a URL") }
         let answer: ProbeAnswer
         do {
@@ -25,10 +23,27 @@ extension GateProber {
             guard (200...299).contains(answer.status) else {
                 return .error("prometheus at \(check.url) answered \(answer.status)")
             }
-            var measurement = MetricJudge.judge(check, value: value.flatMap { $0.isNaN ? nil : $0 })
+            var measurement = MetricJudge.judge(check, value: value)
             measurement.message += " (\(check.query))"
             return measurement
         }
+    }
+}
+
+extension GateProber {
+    /// `text` with every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
     }
 }
 

@@ -7,7 +7,6 @@ import SwitchyardCore
 /// the same gate's previous measurement: the prober keeps each instance's last scrape per gate.
 public actor GateProber {
     let client: HTTPClient
-    let names: GatewayMetricNames
     /// `max_tokens` of an SSE probe's streams.
     let sseTokens: Int
     /// Extra headers on the SSE probe's requests (such as `Authorization`).
@@ -21,10 +20,8 @@ public actor GateProber {
         var instance: HostPort
     }
 
-    public init(client: HTTPClient = YardHTTPClient.shared, metricNames: GatewayMetricNames = GatewayMetricNames(),
-                sseTokens: Int = 8, headers: [String: String] = [:]) {
+    public init(client: HTTPClient = YardHTTPClient.shared, sseTokens: Int = 8, headers: [String: String] = [:]) {
         self.client = client
-        self.names = metricNames
         self.sseTokens = sseTokens
         self.headers = headers
     }

@@ -11,15 +11,18 @@ public struct ProbeTarget: Sendable, Hashable {
     public var baseline: [HostPort]
     public var readinessPath: String
     public var metricsPath: String
+    /// How the instances name their metrics (the service's); a metric gate may name its own.
+    public var metricNames: GatewayMetricNames
     public var scheme: String
 
     public init(listener: HostPort, instances: [HostPort], baseline: [HostPort] = [], readinessPath: String = "/readyz",
-                metricsPath: String = "/metrics", scheme: String = "http") {
+                metricsPath: String = "/metrics", metricNames: GatewayMetricNames = GatewayMetricNames(), scheme: String = "http") {
         self.listener = listener
         self.instances = instances
         self.baseline = baseline
         self.readinessPath = readinessPath
         self.metricsPath = metricsPath
+        self.metricNames = metricNames
         self.scheme = scheme
     }
 

@@ -16,6 +16,10 @@ public struct ReleaseContext: Sendable {
     public var deployTimeout: Duration
     /// Pause between repeated measurements of a pre-promotion gate that is not yet decided.
     public var retryInterval: Duration
+    /// Keep the old slot in the live upstream as nginx `backup` servers from the switch until it drains, so a
+    /// new slot that dies or refuses costs no request that had not started its answer. True but in benchmarks
+    /// that show what it is worth.
+    public var oldSlotBacksNewSlot = true
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case noLoadBalancer(String)

@@ -25,6 +25,8 @@ public actor ReleaseRunner {
     /// The routing the last route action made nginx serve, committed with that action's completion.
     var pendingRouting: RoutingCommit?
     var lastMeasured: String?
+    /// The old slot's instances, kept as backup servers of the live upstream while it is still up after a switch.
+    var backupServers: [HostPort] = []
     /// Who drives the release now: this process. A second process may resume the release only
     /// once this lease has lapsed (the first one died), never while it is renewed.
     let driver = LockHolder("driver").text
@@ -240,6 +242,12 @@ public actor ReleaseRunner {
                 }
                 onUpdate(.deployed(started))
                 try await refreshPreview()
+                let plan = machine!.plan
+                let missing = await context.prober.missingSeries(for: plan.preGates + plan.bakeGates, target: probeTarget(slot: slot, zones: zones))
+                if !missing.isEmpty {
+                    let message = "the new slot does not expose what its metric gates read: " + missing.joined(separator: "; ")
+                    return (mutate { $0.deployed(ok: false, detail: message) }, message, true)
+                }
                 let adopted = started.filter(\.adopted).count
                 let message = "\(started.count) instance(s) of \(slot.rawValue) ready in \(zones.joined(separator: ", "))" + (adopted > 0 ? " (\(adopted) adopted)" : "")
                 return (mutate { $0.deployed(ok: true, detail: message) }, message, false)
@@ -254,7 +262,8 @@ public actor ReleaseRunner {
             let live = machine!.plan.before
             let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
                                      baseline: zones.flatMap { context.service.addresses(live[$0] ?? slot.other, zones: [$0]) },
-                                     readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
+                                     readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
+                                     metricNames: context.service.metricNames)
             let measurement = await context.prober.measure(definition, target: target)
             let next = mutate { $0.measured(gate: gate, measurement) }
             let verdict = machine!.gates[gate]?.verdict ?? .pending
@@ -269,10 +278,14 @@ public actor ReleaseRunner {
 
         case .awaitPromotion:
             onUpdate(.note("waiting for `yard release promote \(id)` (or abort)"))
+            let switched = switchedTarget()
             while true {
                 if let control = try await nextControl() {
-                    let next = control == "promote" ? mutate { $0.promote() } : mutate { $0.abort(reason: control) }
-                    return (next, "\(control) requested", false)
+                    return (mutate { $0.control(control) }, "\(control) requested", false)
+                }
+                if let down = await newSlotDown(switched) {
+                    failingVerdictAt = clock.now
+                    return (mutate { $0.newSlotDown(down) }, "new slot down: \(down)", true)
                 }
                 try await Task.sleep(for: .milliseconds(250))
                 try await renewLeases()
@@ -286,6 +299,12 @@ public actor ReleaseRunner {
                     try await Task.sleep(for: min(.milliseconds(500), until - clock.now))
                     try await renewLeases()
                 }
+            }
+            // The old slot leaves the live upstream's backup servers before it drains.
+            if machine!.phase == .scalingDown, !backupServers.isEmpty {
+                backupServers = []
+                do { try await refreshPreview() } catch { onUpdate(.note("could not drop the backup servers before the drain: \(error)")) }
+                lastSwitchAt = clock.now
             }
             // Drain only once the switch is complete and a margin has passed: a drain during the
             // reload overlap fails requests that old workers still route to the draining slot.
@@ -322,12 +341,17 @@ public actor ReleaseRunner {
             return (mutate { $0.routed(ok: false, detail: message) }, message, true)
         }
         let preview = await previewAddresses(routing)
+        // While the old slot is up, it backs the new one: every zone that moves keeps its old instances as backup servers.
+        let before = machine!.plan.before
+        let backup = rollingBack || !context.oldSlotBacksNewSlot ? [] : context.service.zones.filter { routing[$0] != before[$0] }
+            .flatMap { context.service.addresses(before[$0] ?? .blue, zones: [$0]) }
         let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: live, preview: preview,
-                                 prefix: context.nginx.prefix, routingLabel: routing.label)
+                                 prefix: context.nginx.prefix, routingLabel: routing.label, backup: backup)
         do {
             // The last look before acting on the world: a runner whose lease was taken over does not reload nginx.
             try await context.store.checkFences(fences)
             let report = try await context.nginx.apply(config)
+            backupServers = backup
             lastSwitchAt = clock.now
             var versions: [Slot: String] = [:]
             let plan = machine!.plan
@@ -356,7 +380,8 @@ public actor ReleaseRunner {
     func refreshPreview() async throws {
         guard let routing = try await context.store.routing(service: context.service.name) else { return }
         let config = NginxConfig(balancer: context.balancer, service: context.service.name, live: context.service.liveAddresses(routing.live),
-                                 preview: await previewAddresses(routing.live), prefix: context.nginx.prefix, routingLabel: routing.live.label)
+                                 preview: await previewAddresses(routing.live), prefix: context.nginx.prefix, routingLabel: routing.live.label,
+                                 backup: backupServers)
         try await context.nginx.apply(config)
     }
 
@@ -393,19 +418,26 @@ public actor ReleaseRunner {
         let start = clock.now
         let end = start + duration.duration
         let switched = plan.waves.prefix(machine!.switchedWaves).flatMap { $0 }
-        let target = ProbeTarget(listener: context.balancer.listen,
-                                 instances: switched.flatMap { context.service.addresses(plan.target($0), zones: [$0]) },
-                                 baseline: switched.flatMap { context.service.addresses(plan.target($0).other, zones: [$0]) },
-                                 readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics)
+        let target = switchedTarget()
         while clock.now < end {
             let wake = min(clock.now + interval.duration, end)
             while clock.now < wake {
                 if let control = try await nextControl() {
-                    let next = control == "promote" ? mutate { $0.promote() } : mutate { $0.abort(reason: control) }
+                    let next = mutate { $0.control(control) }
                     if !next.isEmpty { return (next, "\(control) requested during the bake", false) }
+                }
+                // Liveness between the gate intervals: a dead new slot fails the bake at once.
+                if let down = await newSlotDown(target) {
+                    failingVerdictAt = clock.now
+                    return (mutate { $0.newSlotDown(down) }, "new slot down: \(down)", true)
                 }
                 try await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
                 try await renewLeases()
+            }
+            // Once more right before the gates, so that a dead slot is a failure, never a scrape that could not be taken.
+            if let down = await newSlotDown(target) {
+                failingVerdictAt = clock.now
+                return (mutate { $0.newSlotDown(down) }, "new slot down: \(down)", true)
             }
             var open: [Slot: Int] = [:]
             let newSlot = plan.target(switched.first ?? "")
@@ -429,12 +461,12 @@ public actor ReleaseRunner {
 
     // MARK: control requests
 
-    /// A `promote` or `abort: …` asked for by a person since the last look (journal events written by `yard release promote|abort`).
-    func nextControl() async throws -> String? {
+    /// A request a person made since the last look: the typed payload of a control event (`ReleaseControlJournal`).
+    func nextControl() async throws -> ReleaseControl? {
         let entries = try await context.store.journal(release: id)
         for entry in entries where entry.sequence > controlSequence {
             controlSequence = entry.sequence
-            if entry.kind == .event, entry.message.hasPrefix("control: ") { return String(entry.message.dropFirst("control: ".count)) }
+            if let control = ReleaseControlJournal.read(entry) { return control }
         }
         return nil
     }

@@ -7,7 +7,8 @@ import Glibc
 /// A whole fleet on its own loopback ports and temporary folder, for tests and benchmarks: a topology
 /// of one service (2 zones x 2 replicas x 2 slots of real `yard-gateway` processes), a real nginx in
 /// front, a state file, and a release playbook with ready/smoke gates before the switch and error-rate
-/// and p99 time-to-first-token gates in the bake. `forceDown()` kills everything it started.
+/// and p99 time-to-first-token gates in the bake (`command` runs another gateway, whose `metricNames` say how it
+/// names its metrics). `forceDown()` kills everything it started.
 public struct ScratchFleet: Sendable {
     public let folder: URL
     public let topology: Topology
@@ -17,7 +18,8 @@ public struct ScratchFleet: Sendable {
     /// `basePort` .. `basePort + 11`: live, preview, then 8 instances.
     public init(basePort: Int, root: URL = FileManager.default.temporaryDirectory, bake: TimeSpan = .seconds(3), interval: TimeSpan = .seconds(1),
                 scaleDownDelay: TimeSpan = .ms(0), ttftGate: TimeSpan = .ms(250), smokeTimeout: TimeSpan = .seconds(3),
-                drainTimeout: TimeSpan = .seconds(30), maxFails: Int = 1, passiveHealth: Bool = true) throws {
+                drainTimeout: TimeSpan = .seconds(30), maxFails: Int = 1, passiveHealth: Bool = true,
+                command: String? = nil, metricNames: GatewayMetricNames = GatewayMetricNames()) throws {
         folder = root.appendingPathComponent("fleet-\(basePort)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let balancer = LoadBalancer(name: "edge", listen: HostPort(host: "127.0.0.1", port: basePort),
@@ -25,9 +27,9 @@ public struct ScratchFleet: Sendable {
                                     directory: folder.appendingPathComponent("nginx").path,
                                     drainTimeout: .minutes(2), maxFails: maxFails, failTimeout: .seconds(5), passiveHealth: passiveHealth)
         let service = Service(name: "gateway", zones: ["zone-a", "zone-b"], replicasPerZone: 2, loadBalancer: "edge",
-                              instance: InstanceSpec(command: "yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms",
+                              instance: InstanceSpec(command: command ?? "yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms",
                                                      ports: PortRange(first: basePort + 4)),
-                              drainTimeout: drainTimeout, capacityQPS: 100)
+                              drainTimeout: drainTimeout, capacityQPS: 100, metricNames: metricNames)
         topology = Topology(name: "bench-\(basePort)", zones: [Zone(name: "zone-a"), Zone(name: "zone-b")], loadBalancers: [balancer], services: [service])
         let gates = [
             GateDefinition(name: "ready", probe: .http(HTTPCheck(path: "/readyz"))),

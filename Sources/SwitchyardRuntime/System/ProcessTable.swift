@@ -31,6 +31,15 @@ public enum ProcessTable {
         return rest.count > 1 ? Int32(rest[1]) : nil
     }
 
+    /// When the process started, in clock ticks since boot (field 22 of /proc/PID/stat): with the pid, an
+    /// identity that a reused pid does not share.
+    public static func startTime(of pid: Int32) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let rest = stat[stat.index(after: close)...].split(separator: " ")
+        return rest.count > 19 ? UInt64(rest[19]) : nil
+    }
+
     /// The command line as the process shows it (nginx rewrites it: `nginx: worker process`).
     public static func commandLine(of pid: Int32) -> String? {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }

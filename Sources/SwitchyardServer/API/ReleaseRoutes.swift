@@ -1,12 +1,12 @@
 import Foundation
 import Hummingbird
 import SwitchyardRuntime
+import SwitchyardCore
 
 /// `/v1/releases`: list, get, journal, event stream, start, promote, abort. Mutations are audited before they act, with the
 /// request's token name as the actor.
 enum ReleaseRoutes {
     static func add(to routes: GuardedRoutes, releases: ReleaseService, store: any StateStore, feed: ReleaseJournalFeed) {
-        let auditor = Auditor(store: store)
 
         routes.viewer.get("/v1/releases") { request, _ in
             let service = request.uri.queryParameters.get("service")
@@ -58,7 +58,7 @@ enum ReleaseRoutes {
         routes.operator.post("/v1/releases/:id/promote") { _, context in
             let actor = context.actor
             let id = try context.parameters.require("id")
-            return try await control(id, request: "promote", action: "release.promote", releases: releases, store: store, auditor: auditor, actor: actor)
+            return try await control(id, request: .promote, releases: releases, store: store, actor: actor)
         }
 
         routes.operator.post("/v1/releases/:id/abort") { request, context in
@@ -66,8 +66,8 @@ enum ReleaseRoutes {
             let id = try context.parameters.require("id")
             let buffer = try await request.body.collect(upTo: 1 << 16)
             let reason = buffer.readableBytes == 0 ? nil : (try? JSONDecoder().decode(AbortRequest.self, from: Data(buffer: buffer)))?.reason
-            return try await control(id, request: reason ?? "aborted through the API by \(actor)", action: "release.abort",
-                                     releases: releases, store: store, auditor: auditor, actor: actor)
+            return try await control(id, request: .abort(reason: reason ?? "aborted through the API by \(actor)"), releases: releases, store: store,
+                                     actor: actor)
         }
     }
 
@@ -84,21 +84,19 @@ enum ReleaseRoutes {
         }
     }
 
-    /// Sends `promote` or an abort reason to a running release through its journal (`control: …`), which
-    /// the runner driving it reads, in this process or another.
-    static func control(_ id: String, request: String, action: String, releases: ReleaseService, store: any StateStore,
-                        auditor: Auditor, actor: String) async throws -> Response {
+    /// Sends a promote or an abort to a running release through its journal, as a typed request
+    /// (`ReleaseControlJournal`, the CLI's sender too), which the runner driving it reads, in this process or another.
+    static func control(_ id: String, request: ReleaseControl, releases: ReleaseService, store: any StateStore, actor: String) async throws -> Response {
         try await requireReady(releases)
-        try await auditor.perform(actor: actor, action: action, target: id, detail: request == "promote" ? nil : request) {
-            let record = try await existing(id, store)
-            guard !record.isFinished else {
-                throw APIError(.conflict, code: "release-over", message: "release \(id) is already over (\(record.outcome?.rawValue ?? record.phase.rawValue))",
-                               details: ["id": id, "phase": record.phase.rawValue])
-            }
-            do {
-                try await store.appendJournal(release: id, [.event(message: "control: \(request)")], now: Date())
-            } catch { throw APIError.store(error) }
+        do {
+            try await ReleaseControlJournal.send(request, release: id, store: store, actor: actor)
+        } catch ReleaseControlJournal.Failure.over(_, let state) {
+            throw APIError(.conflict, code: "release-over", message: "release \(id) is already over (\(state))", details: ["id": id, "phase": state])
+        } catch ReleaseControlJournal.Failure.unknownRelease {
+            throw APIError.notFound("release", id)
+        } catch {
+            throw APIError.store(error)
         }
-        return JSONResponse.make(AcceptedView(id: id, status: action == "release.promote" ? "promote requested" : "abort requested"), status: .accepted)
+        return JSONResponse.make(AcceptedView(id: id, status: request.requestedStatus), status: .accepted)
     }
 }

@@ -53,6 +53,10 @@ struct ExampleManifestTests {
         guard case .metric(let errors) = try #require(playbook.gate(named: "error-rate")).probe else { Issue.record("not a metric gate"); return }
         #expect(errors.measure == .errorRate)
         #expect(errors.threshold.max == 0.05)
+        #expect(playbook.bake.gates == ["error-rate", "p99-ttft"])
+        guard case .metric(let ttft) = try #require(playbook.gate(named: "p99-ttft")).probe else { Issue.record("not a metric gate"); return }
+        #expect(ttft.measure == .p99TimeToFirstToken)
+        #expect(ttft.threshold.max == 0.25)
         guard case .metric(let latency) = try #require(playbook.gate(named: "p99-latency")).probe else { Issue.record("not a metric gate"); return }
         #expect(latency.threshold.max == 0.15)
     }

@@ -67,8 +67,8 @@ struct MetricWindowTests {
     }
 
     @Test func slotFigureAddsInstances() {
-        let a = GatewayMetricsSample(requestsByStatus: [200: 9, 500: 1], requestDuration: Self.histogram([(0.1, 10), (.infinity, 10)]))
-        let b = GatewayMetricsSample(requestsByStatus: [200: 10], requestDuration: Self.histogram([(0.1, 0), (.infinity, 10)]))
+        let a = GatewayMetricsSample(requestsByStatus: ["200": 9, "500": 1], requestDuration: Self.histogram([(0.1, 10), (.infinity, 10)]))
+        let b = GatewayMetricsSample(requestsByStatus: ["200": 10], requestDuration: Self.histogram([(0.1, 0), (.infinity, 10)]))
         let slot = a.adding(b)
         #expect(slot.requests == 20)
         #expect(slot.errorRate == 0.05)
@@ -78,8 +78,8 @@ struct MetricWindowTests {
     }
 
     @Test func restartedInstanceCountsWhole() {
-        let before = GatewayMetricsSample(requestsByStatus: [200: 50, 500: 5])
-        let after = GatewayMetricsSample(requestsByStatus: [200: 3])
+        let before = GatewayMetricsSample(requestsByStatus: ["200": 50, "500": 5])
+        let after = GatewayMetricsSample(requestsByStatus: ["200": 3])
         #expect(after.delta(since: before) == after)
     }
 }

@@ -93,7 +93,7 @@ struct HTTPAndSSEProbeTests {
     @Test func readinessNamesTheInstancesThatAreNotReady() async throws {
         try await GatewayProcess.with([]) { ready in
             try await GatewayProcess.with(["--fault-never-ready"]) { never in
-                let prober = GateProber()
+                let prober = ReadinessChecker(client: YardHTTPClient.shared)
                 let good = await prober.waitUntilReady(instances: [ready.address], timeout: .seconds(2))
                 #expect(good.allReady)
                 let closed = closedPort()

@@ -29,6 +29,25 @@ struct PrometheusProbeTests {
         }
     }
 
+    @Test func aQueryWithSemicolonsAndAmpersandsArrivesWhole() async throws {
+        try await FakePrometheus.with { url in
+            let measurement = await GateProber().measure(Self.gate(url, #"sum(rate(x{a="1;2",b=~"c&d"}[1m]))"#), target: Self.target)
+            #expect(measurement.phase == .pass && measurement.value == 0.03, "\(measurement)")
+        }
+    }
+
+    @Test func nanIsSaidAsNaNInfinityFailsAndAnEmptyResultFollowsOnEmpty() async throws {
+        try await FakePrometheus.with { url in
+            let prober = GateProber()
+            let nan = await prober.measure(Self.gate(url, "NaN"), target: Self.target)
+            #expect(nan.phase == .inconclusive && nan.message.contains("NaN"), "\(nan)")
+            let inf = await prober.measure(Self.gate(url, "+Inf", max: 1e9), target: Self.target)
+            #expect(inf.phase == .fail && inf.message.contains("+Inf"), "\(inf)")
+            let healthy = GateDefinition(name: "p", probe: .prometheus(PrometheusCheck(url: url, query: "empty", threshold: Threshold(max: 0.05), onEmpty: .pass)))
+            #expect(await prober.measure(healthy, target: Self.target).phase == .pass)
+        }
+    }
+
     @Test(arguments: [
         ("bad(", "bad_data"),
         ("garbage", "not JSON"),

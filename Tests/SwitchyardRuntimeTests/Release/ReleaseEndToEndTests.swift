@@ -113,7 +113,7 @@ struct ReleaseEndToEndTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let record = try #require(waiting)
-            try await harness.store.appendJournal(release: record.id, [.event(message: "control: promote")], now: Date())
+            try await ReleaseControlJournal.send(.promote, release: record.id, store: harness.store, actor: "test")
             #expect(try await summary.outcome == .promoted)
 
             let second = ReleaseRunner(context: try harness.context())
@@ -124,7 +124,7 @@ struct ReleaseEndToEndTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let running = try #require(baking)
-            try await harness.store.appendJournal(release: running.id, [.event(message: "control: changed my mind")], now: Date())
+            try await ReleaseControlJournal.send(.abort(reason: "changed my mind"), release: running.id, store: harness.store, actor: "test")
             let result = try await aborted
             #expect(result.outcome == .rolledBack)
             #expect(result.reason == "aborted: changed my mind")

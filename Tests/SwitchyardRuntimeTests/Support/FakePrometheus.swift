@@ -13,6 +13,9 @@ enum FakePrometheus {
         switch query {
         case "scalar(0.25)":
             return (.ok, #"{"status":"success","data":{"resultType":"scalar","result":[1700000000.123,"0.25"]}}"#)
+        case #"sum(rate(x{a="1;2",b=~"c&d"}[1m]))"#:
+            // Arrives whole only when `;` and `&` were percent-encoded.
+            return (.ok, #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.03"]}]}}"#)
         case "empty":
             return (.ok, #"{"status":"success","data":{"resultType":"vector","result":[]}}"#)
         case "many":

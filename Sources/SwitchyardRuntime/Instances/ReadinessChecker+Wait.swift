@@ -16,28 +16,24 @@ public struct ReadinessReport: Sendable, Hashable {
     }
 }
 
-extension GateProber {
+/// The one readiness check: what the process driver waits on after a start, what a switch checks before it
+/// routes, and what a person or a test polls for a report of who is not ready and why.
+extension ReadinessChecker {
     /// Polls each instance's readiness path until all answer 200, or `timeout` passes.
     public func waitUntilReady(instances: [HostPort], path: String = "/readyz", scheme: String = "http",
                                timeout: Duration, interval: Duration = .milliseconds(100)) async -> ReadinessReport {
-        let client = self.client
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + timeout
         let results = await withTaskGroup(of: (HostPort, String?).self) { group in
             for instance in instances {
-                let url = "\(scheme)://\(instance)\(path)"
                 group.addTask {
                     var last = "no answer yet"
                     while clock.now < deadline, !Task.isCancelled {
-                        let left = deadline - clock.now
-                        do {
-                            let answer = try await ProbeHTTP.fetch(client, url: url, timeout: min(left, .seconds(2)))
-                            if answer.status == 200 { return (instance, nil) }
-                            last = "answered \(answer.status)"
-                        } catch {
-                            last = ProbeHTTP.reason(error)
+                        guard let reason = await notReadyReason(instance, path: path, scheme: scheme, timeout: min(deadline - clock.now, .seconds(2))) else {
+                            return (instance, nil)
                         }
+                        last = reason
                         try? await clock.sleep(until: min(clock.now + interval, deadline))
                     }
                     return (instance, last)
