@@ -33,12 +33,17 @@ public enum InstanceFailure: Error, Sendable, CustomStringConvertible {
     case exited(InstanceID, status: String, log: String)
     case notReady([InstanceID], after: Duration)
     case start(InstanceID, String)
+    /// Something Switchyard did not start holds the instance's port: it is neither adopted nor signalled.
+    case conflict(InstanceID, address: HostPort, detail: String)
 
     public var description: String {
         switch self {
         case .exited(let id, let status, let log): "instance \(id) exited (\(status)) before it was ready\(log.isEmpty ? "" : "; its log ends: \(log)")"
         case .notReady(let ids, let after): "instances not ready after \(after): \(ids.map(\.name).joined(separator: ", "))"
         case .start(let id, let why): "cannot start \(id): \(why)"
+        case .conflict(let id, let address, let detail):
+            "\(address) (the port of instance \(id.name)) is taken by a process Switchyard did not start\(detail.isEmpty ? "" : " (\(detail))"); "
+                + "it is left alone: stop it or change the service's ports"
         }
     }
 }

@@ -38,6 +38,11 @@ public struct ProcessInstanceDriver: InstanceDriver {
                 }
             }
             if let adopted { result.append(adopted); continue }
+            // Whatever listens on the port now is not ours (ours were adopted or stopped above): never taken for the
+            // instance, never signalled.
+            if TCPProbe.canConnect(address) {
+                throw InstanceFailure.conflict(id, address: address, detail: Self.strangers(service, [id])[id].map { "pid \($0.map(String.init).joined(separator: ", "))" } ?? "")
+            }
             let log = "\(logDirectory)/\(service.name)/\(id.name).log"
             do {
                 let pid = try Spawner.spawn(expected, logPath: log, environment: environment)
@@ -102,15 +107,30 @@ public struct ProcessInstanceDriver: InstanceDriver {
     struct Found { var pid: Int32; var version: String; var commandLine: String }
 
     /// Processes running these instances at any version, read from one pass over /proc: a command
-    /// line is the instance's template word for word, with any value in the `{version}` position.
+    /// line is the instance's template word for word, with any value in the `{version}` position, run by this user
+    /// from the executable the template names. A process with the same command line but another owner or another
+    /// executable is a stranger: never adopted, never signalled (`strangers`).
     static func find(_ service: Service, _ ids: [InstanceID]) -> [InstanceID: [Found]] {
+        matches(service, ids).mapValues { $0.filter(\.ours).map(\.found) }.filter { !$0.value.isEmpty }
+    }
+
+    /// The pids whose command line is an instance's but which are not ours (see `find`).
+    static func strangers(_ service: Service, _ ids: [InstanceID]) -> [InstanceID: [Int32]] {
+        matches(service, ids).mapValues { $0.filter { !$0.ours }.map(\.found.pid) }.filter { !$0.value.isEmpty }
+    }
+
+    private static func matches(_ service: Service, _ ids: [InstanceID]) -> [InstanceID: [(found: Found, ours: Bool)]] {
         let marker = "\u{1}version\u{1}"
         let patterns = ids.map { ($0, service.command(for: $0, version: marker)) }
-        var found: [InstanceID: [Found]] = [:]
+        let executables = Dictionary(patterns.map { ($0.1[0], Executables.resolve($0.1[0]).map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }) },
+                                     uniquingKeysWith: { first, _ in first })
+        var found: [InstanceID: [(found: Found, ours: Bool)]] = [:]
         for (pid, words) in commandLines() {
             for (id, pattern) in patterns {
                 guard let match = match(words, pattern, marker: marker), ProcessTable.isAlive(pid) else { continue }
-                found[id, default: []].append(Found(pid: pid, version: match, commandLine: ([pattern[0]] + words.dropFirst()).joined(separator: " ")))
+                let ours = ProcessTable.userIDs(of: pid)?.effective == geteuid()
+                    && executables[pattern[0]].map { $0 == ProcessTable.executable(of: pid) } == true
+                found[id, default: []].append((Found(pid: pid, version: match, commandLine: ([pattern[0]] + words.dropFirst()).joined(separator: " ")), ours))
             }
         }
         return found

@@ -21,7 +21,7 @@ struct LockHolder: Sendable, Hashable {
     /// This process, holding as `name`.
     init(_ name: String) {
         let pid = ProcessInfo.processInfo.processIdentifier
-        self.init(name, host: ProcessInfo.processInfo.hostName, pid: pid, startTicks: ProcessIdentity.startTicks(of: pid),
+        self.init(name, host: ProcessInfo.processInfo.hostName, pid: pid, startTicks: ProcessTable.startTime(of: pid),
                   bootID: ProcessIdentity.bootID, pidNamespace: ProcessIdentity.pidNamespace)
     }
 
@@ -54,7 +54,7 @@ struct LockHolder: Sendable, Hashable {
               let pidNamespace, pidNamespace == ProcessIdentity.pidNamespace, let startTicks else { return true }
         guard ProcessTable.isAlive(pid) else { return false }
         // The PID is taken: by the holder, or by a process that came after it.
-        return ProcessIdentity.startTicks(of: pid) == startTicks
+        return ProcessTable.startTime(of: pid) == startTicks
     }
 
     /// Frees `lock` when its holder is known dead; true when it did.
@@ -76,12 +76,4 @@ enum ProcessIdentity {
               let open = link.firstIndex(of: "["), let close = link.lastIndex(of: "]"), open < close else { return nil }
         return String(link[link.index(after: open)..<close])
     }()
-
-    /// When the process started, in clock ticks after boot (field 22 of /proc/PID/stat); nil when it is gone.
-    static func startTicks(of pid: Int32) -> UInt64? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
-        // After the command's closing parenthesis: field 3 (state) is the first; field 22 is the 20th.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? UInt64(fields[19]) : nil
-    }
 }

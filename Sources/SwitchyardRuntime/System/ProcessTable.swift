@@ -40,6 +40,20 @@ public enum ProcessTable {
         return rest.count > 19 ? UInt64(rest[19]) : nil
     }
 
+    /// The real and effective user ids of the process (the `Uid:` line of /proc/PID/status).
+    public static func userIDs(of pid: Int32) -> (real: UInt32, effective: UInt32)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) else { return nil }
+        let ids = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().compactMap { UInt32($0) }
+        return ids.count >= 2 ? (ids[0], ids[1]) : nil
+    }
+
+    /// The file the process runs (/proc/PID/exe, links resolved); nil when it is gone or not ours to read.
+    public static func executable(of pid: Int32) -> String? {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe") else { return nil }
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+
     /// The command line as the process shows it (nginx rewrites it: `nginx: worker process`).
     public static func commandLine(of pid: Int32) -> String? {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }

@@ -19,7 +19,7 @@ struct LockHolderTests {
         process.arguments = ["-c", "sleep 0.2"]
         try process.run()
         let pid = process.processIdentifier
-        let ticks = ProcessIdentity.startTicks(of: pid)
+        let ticks = ProcessTable.startTime(of: pid)
         process.waitUntilExit()
         return (pid, ticks)
     }
