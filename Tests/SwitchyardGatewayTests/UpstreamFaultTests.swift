@@ -97,9 +97,10 @@ import Testing
     @Test func aStreamCutMidWayEndsWithAnErrorEventAndCountsAsAFailure() async throws {
         let cut: FakeUpstream.Behavior = .sse([Self.chunk("a "), Self.chunk("b "), "data: {\"partial"], end: .fin)
         let breaker = CircuitBreaker.Configuration(failureRate: 0.5, window: .seconds(30), minimumCalls: 1, coolDown: .seconds(30))
+        let log = CapturedLog()
         try await FakeUpstream.with([cut]) { fake async throws in
             let upstream = UpstreamTests.upstream(fake.baseURL, attempts: 3, breaker: breaker)
-            try await InProcessGateway.with({ $0.upstream = upstream }) { front async throws in
+            try await InProcessGateway.with({ $0.upstream = upstream }, log: log) { front async throws in
                 let stream = try await TestHTTP.stream(front.chatURL, body: TestHTTP.chatBody(stream: true))
                 #expect(stream.status == 200)
                 let events = stream.events
@@ -121,6 +122,11 @@ import Testing
                 let next = try await TestHTTP.post(front.chatURL, body: TestHTTP.chatBody(stream: true))
                 #expect(next.status == 503)
                 #expect(next.body.contains("circuit_open"))
+                // And it was logged, with what went wrong and how much had been passed on.
+                let logged = try #require(log.all.first { $0.message == "upstream failed mid-stream" })
+                #expect(logged.level == .warning)
+                #expect(logged.metadata["failure"]?.contains("closed") == true)
+                #expect(Int(logged.metadata["bytes_forwarded"] ?? "") ?? 0 > 0)
             }
         }
     }
