@@ -5,7 +5,7 @@ import UnixSignals
 import SwitchyardCore
 
 /// One gateway instance: the HTTP application, the drain, the fault services and, in upstream
-/// mode, the upstream client, run as one `ServiceGroup`.
+/// mode, the upstream client, and the timer that frees expired resume buffers, run as one `ServiceGroup`.
 ///
 /// Service order matters: a group shuts its services down in reverse order, one at a time. The
 /// drain service comes last, so on SIGTERM it runs first while the HTTP server still accepts
@@ -20,8 +20,14 @@ public struct GatewayServer: Sendable {
             configuration: configuration,
             drain: DrainState(),
             metrics: metrics,
-            store: StreamStore(retention: configuration.resumeRetention.seconds, maxStreams: configuration.resumeMaxStreams, now: now),
-            limiter: configuration.rateLimit.map { RateLimiter(limit: $0, now: now) },
+            store: StreamStore(
+                limits: .init(
+                    retention: configuration.resumeRetention.seconds, maxStreams: configuration.resumeMaxStreams,
+                    maxBytes: configuration.resumeMaxBytes
+                ),
+                now: now
+            ),
+            limiter: configuration.rateLimit.map { RateLimiter(limit: $0, maxKeys: configuration.rateLimitMaxKeys, now: now) },
             dice: FaultDice(errorRate: configuration.faults.errorRate, seed: configuration.faults.seed),
             forwarder: configuration.upstream.map {
                 UpstreamForwarder(configuration: $0, metrics: metrics, seed: configuration.faults.seed, logger: logger, now: now)
@@ -39,9 +45,10 @@ public struct GatewayServer: Sendable {
         onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) -> ServiceGroup {
         let configuration = context.configuration
-        let router = Router()
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: GatewayMiddleware(gateway: context))
         OperatingRoutes.add(to: router, gateway: context)
+        ModelsRoute.add(to: router, gateway: context)
         ChatRoute.add(to: router, gateway: context)
         let host = configuration.host
         let app = Application(
@@ -55,6 +62,7 @@ public struct GatewayServer: Sendable {
         var services: [any ServiceLifecycle.Service] = []
         if let forwarder = context.forwarder { services.append(HTTPClientService(forwarder: forwarder)) }
         services.append(app)
+        services.append(StreamPurgeService(store: context.store, interval: StreamPurgeService.interval(retention: configuration.resumeRetention)))
         if let crashAfter = configuration.faults.crashAfter { services.append(CrashService(after: crashAfter)) }
         services.append(DrainService(drain: context.drain, timeout: configuration.drainTimeout, logger: context.logger))
         return ServiceGroup(

@@ -11,8 +11,8 @@ struct YardGateway: AsyncParsableCommand {
         commandName: "yard-gateway",
         abstract: "An OpenAI-compatible SSE gateway instance that Switchyard releases and drills act on.",
         discussion: """
-            Serves POST /v1/chat/completions from a deterministic local model (or forwards to --upstream),
-            plus /healthz, /readyz, /version and /metrics. SIGTERM drains: readiness turns false, new
+            Serves POST /v1/chat/completions, GET /v1/models and GET /v1/models/{id} from a deterministic
+            local model (or forwards them to --upstream), plus /healthz, /readyz, /version and /metrics. SIGTERM drains: readiness turns false, new
             requests get 503 with 'Connection: close', open streams run to their end (up to --drain-timeout),
             then the process exits 0. Durations read as 150ms, 30s, 10m.
 
@@ -21,8 +21,9 @@ struct YardGateway: AsyncParsableCommand {
                 --tokens 50 --token-delay 100ms
               curl -N localhost:PORT/v1/chat/completions -d '{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}'
 
-            A request may override the answer: "max_tokens": 5 in the body, and the delay between
-            tokens with the header 'X-Yard-Token-Delay: 2s' or the body field "yard_token_delay_ms": 2000.
+            A request may shape the answer with OpenAI's fields: "max_tokens" or "max_completion_tokens",
+            "n", "stop", "stream_options": {"include_usage": true}; and the delay between tokens with
+            the header 'X-Yard-Token-Delay: 2s' or the body field "yard_token_delay_ms": 2000.
 
             Faults can also be set with environment variables: YARD_FAULT_ERROR_RATE, YARD_FAULT_FIRST_TOKEN_LATENCY,
             YARD_FAULT_STALL_AFTER, YARD_FAULT_MALFORMED_AFTER, YARD_FAULT_NEVER_READY=1, YARD_FAULT_CRASH_AFTER,
@@ -42,9 +43,17 @@ struct YardGateway: AsyncParsableCommand {
     @Option(help: "Send a ': ping' comment on a stream quiet this long.", transform: Self.span) var pingInterval = TimeSpan.seconds(15)
     @Option(help: "Longest time open streams may run after SIGTERM before they are cut.", transform: Self.span) var drainTimeout = TimeSpan.seconds(30)
     @Option(help: "How long a stream can be resumed with Last-Event-ID.", transform: Self.span) var resumeRetention = TimeSpan.minutes(5)
+    @Option(help: "At most this many MiB of frames kept for resumption, over all streams.") var resumeMaxMib = 64
+    @Option(help: ArgumentHelp("A model id GET /v1/models lists (repeat for more); the local model answers any name.", valueName: "id"))
+    var model: [String] = []
     @Option(help: ArgumentHelp("File of accepted bearer tokens, one per line; without it auth is off.", valueName: "file")) var apiKeys: String?
-    @Option(help: ArgumentHelp("Requests per API key: 10/s, 600/m, or 10/s:20 for a burst of 20.", valueName: "rate")) var rateLimit: String?
-    @Option(help: ArgumentHelp("Forward to this OpenAI-compatible base URL instead of the local model.", valueName: "url")) var upstream: String?
+    @Option(help: ArgumentHelp("Requests per API key (per client address with auth off): 10/s, 600/m, or 10/s:20 for a burst of 20.", valueName: "rate"))
+    var rateLimit: String?
+    @Option(help: "At most this many rate-limit keys are remembered (least recently used forgotten first).") var rateLimitMaxKeys = 100_000
+    @Option(help: ArgumentHelp("Forward to this OpenAI-compatible base URL (with or without /v1) instead of the local model.", valueName: "url"))
+    var upstream: String?
+    @Option(help: ArgumentHelp("File holding the key sent upstream; without it the client's Authorization goes upstream as it is.", valueName: "file"))
+    var upstreamKeyFile: String?
     @Option(help: "Upstream connect and read timeout.", transform: Self.span) var upstreamTimeout = TimeSpan.seconds(30)
     @Option(help: "Upstream tries in all (retries only on connect errors, timeouts, 5xx).") var upstreamAttempts = 3
     @Option(help: "Base of the exponential retry backoff (full jitter).", transform: Self.span) var upstreamBackoff = TimeSpan.ms(50)
@@ -82,6 +91,11 @@ struct YardGateway: AsyncParsableCommand {
         configuration.pingInterval = pingInterval
         configuration.drainTimeout = drainTimeout
         configuration.resumeRetention = resumeRetention
+        guard resumeMaxMib >= 0 else { throw ValidationError("--resume-max-mib must be 0 or more") }
+        configuration.resumeMaxBytes = resumeMaxMib << 20
+        if !model.isEmpty { configuration.models = model }
+        guard rateLimitMaxKeys >= 1 else { throw ValidationError("--rate-limit-max-keys must be at least 1") }
+        configuration.rateLimitMaxKeys = rateLimitMaxKeys
         if let apiKeys { configuration.apiKeys = try APIKeys.load(path: apiKeys) }
         if let rateLimit {
             guard let limit = RateLimit(parsing: rateLimit) else {
@@ -89,9 +103,11 @@ struct YardGateway: AsyncParsableCommand {
             }
             configuration.rateLimit = limit
         }
+        if upstreamKeyFile != nil, upstream == nil { throw ValidationError("--upstream-key-file needs --upstream") }
         if let upstream {
             var upstreamConfiguration = UpstreamConfiguration(baseURL: upstream)
             upstreamConfiguration.timeout = upstreamTimeout
+            if let upstreamKeyFile { upstreamConfiguration.apiKey = try APIKeys.loadOne(path: upstreamKeyFile) }
             upstreamConfiguration.retry = RetryPolicy(maxAttempts: max(1, upstreamAttempts), baseDelay: upstreamBackoff)
             upstreamConfiguration.breaker = .init(
                 failureRate: breakerFailureRate, window: breakerWindow, minimumCalls: breakerMinimumCalls, coolDown: breakerCoolDown

@@ -40,9 +40,36 @@ import Testing
             #expect(Int(limited.header("Retry-After") ?? "") ?? 0 >= 1)
             let error = try JSONDecoder().decode(OpenAIErrorResponse.self, from: Data(limited.body.utf8))
             #expect(error.error.type == "rate_limit_error")
-            // Another key has its own bucket.
+            // Auth is off, so a bearer is no identity: the client's address is the key, and another bearer shares it.
+            #expect(try await TestHTTP.post(gateway.chatURL, body: body, headers: [("Authorization", "Bearer sk-b")]).status == 429)
+            #expect(try await TestHTTP.post(gateway.chatURL, body: body).status == 429)
+        }
+    }
+
+    @Test func withAuthOnEachKeyHasItsOwnBucket() async throws {
+        try await InProcessGateway.with({ $0.apiKeys = ["sk-a", "sk-b"]; $0.rateLimit = RateLimit(rate: 1.0 / 60, burst: 1) }) { gateway async throws in
+            let body = TestHTTP.chatBody(stream: false, maxTokens: 1)
+            #expect(try await TestHTTP.post(gateway.chatURL, body: body, headers: [("Authorization", "Bearer sk-a")]).status == 200)
+            let limited = try await TestHTTP.post(gateway.chatURL, body: body, headers: [("Authorization", "Bearer sk-a")])
+            #expect(limited.status == 429)
+            #expect(limited.body.contains("this API key"))
             #expect(try await TestHTTP.post(gateway.chatURL, body: body, headers: [("Authorization", "Bearer sk-b")]).status == 200)
         }
+    }
+
+    @Test func theLimiterForgetsTheLeastRecentlyUsedKeyPastItsBound() {
+        let clock = Mutex(0.0)
+        let limiter = RateLimiter(limit: RateLimit(rate: 1.0 / 3600, burst: 1), maxKeys: 3) { clock.withLock { $0 } }
+        for key in ["a", "b", "c"] { #expect(limiter.take(key: key) == .allowed) }
+        #expect(limiter.take(key: "a") != .allowed)  // a is the most recently used now; b the least
+        #expect(limiter.take(key: "d") == .allowed)
+        #expect(limiter.keyCount == 3)
+        #expect(limiter.take(key: "a") != .allowed)  // a stayed, still empty
+        #expect(limiter.take(key: "c") != .allowed)  // c stayed
+        #expect(limiter.take(key: "b") == .allowed)  // b was forgotten: a fresh bucket
+        // A million rotating keys still hold three buckets.
+        for index in 0..<10_000 { _ = limiter.take(key: "rotating-\(index)") }
+        #expect(limiter.keyCount == 3)
     }
 
     @Test func tokenBucketRefillsWithTheInjectedClock() {

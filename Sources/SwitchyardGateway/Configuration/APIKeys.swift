@@ -19,6 +19,20 @@ public enum APIKeys {
         return keys
     }
 
+    /// Reads the one upstream key from a file (the first line that is not blank or a comment).
+    public static func loadOne(path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(path: path, reason: "cannot read the upstream key file (one key on a line expected)")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let key = lines.first else {
+            throw LoadError(path: path, reason: "holds no key; write the upstream API key on one line")
+        }
+        return key
+    }
+
     public static func parse(_ text: String) -> Set<String> {
         Set(
             text.split(whereSeparator: \.isNewline)

@@ -20,8 +20,14 @@ public struct GatewayConfiguration: Sendable {
     public var rateLimit: RateLimit?
     /// How long a finished or abandoned stream can be resumed with `Last-Event-ID`.
     public var resumeRetention: TimeSpan = .minutes(5)
-    /// At most this many streams are kept for resumption (oldest dropped first).
+    /// At most this many streams are kept for resumption (least recently written dropped first).
     public var resumeMaxStreams: Int = 10_000
+    /// At most this many bytes of frames are kept for resumption, over all streams.
+    public var resumeMaxBytes: Int = 64 << 20
+    /// At most this many rate-limit buckets (keys) are kept; the least recently used goes first.
+    public var rateLimitMaxKeys: Int = 100_000
+    /// The model ids `/v1/models` lists. The local model answers any model name in a request.
+    public var models: [String] = ["yard-local"]
     public var upstream: UpstreamConfiguration?
     public var faults = FaultConfiguration()
     /// Listen backlog; raise it for thousands of connections at once.

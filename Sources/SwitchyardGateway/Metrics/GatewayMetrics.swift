@@ -63,6 +63,10 @@ public final class GatewayMetrics: Sendable {
 
     public func streamResumed() { streamsResumed.increment() }
     public func upstreamRetried() { upstreamRetries.increment() }
+    /// One failed upstream attempt, or a stream the upstream broke (`midstream`).
+    public func upstreamFailed(_ reason: String) {
+        CoreMetrics.Counter(label: "yard_upstream_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
     public func breakerChanged(to state: CircuitBreaker.State) { breakerState.set(state.gaugeValue) }
 
     /// The Prometheus text exposition of everything above.

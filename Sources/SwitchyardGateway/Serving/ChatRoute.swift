@@ -8,33 +8,24 @@ import SwitchyardCore
 struct ChatRoute: Sendable {
     let gateway: GatewayContext
 
-    static func add<Context: RequestContext>(to router: Router<Context>, gateway: GatewayContext) {
+    static func add(to router: Router<GatewayRequestContext>, gateway: GatewayContext) {
         let route = ChatRoute(gateway: gateway)
-        router.post("/v1/chat/completions") { request, _ in
-            try await route.handle(request)
+        router.post("/v1/chat/completions") { request, context in
+            try await route.handle(request, clientAddress: context.clientAddress)
         }
     }
 
-    func handle(_ request: Request) async throws -> Response {
+    func handle(_ request: Request, clientAddress: String) async throws -> Response {
         var request = request
-        let key = bearerToken(request)
-        if let keys = gateway.configuration.apiKeys {
-            guard let key else {
-                return Responses.error(
-                    .unauthorized, message: "Missing API key: send it as 'Authorization: Bearer KEY'.",
-                    type: "invalid_request_error", code: "missing_api_key"
-                )
-            }
-            guard keys.contains(key) else {
-                return Responses.error(
-                    .unauthorized, message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key"
-                )
-            }
-        }
-        if let limiter = gateway.limiter, case .limited(let retryAfter) = limiter.take(key: key ?? "anonymous") {
+        if let refusal = gateway.authorize(request) { return refusal }
+        let key = gateway.configuration.apiKeys == nil ? nil : GatewayContext.bearerToken(request)
+        if let limiter = gateway.limiter,
+            case .limited(let retryAfter) = limiter.take(key: gateway.rateLimitKey(request, clientAddress: clientAddress))
+        {
             let seconds = max(1, Int(retryAfter.rounded(.up)))
+            let whose = key == nil ? "this client address" : "this API key"
             return Responses.error(
-                .tooManyRequests, message: "Rate limit reached for this API key; retry after \(seconds)s.",
+                .tooManyRequests, message: "Rate limit reached for \(whose); retry after \(seconds)s.",
                 type: "rate_limit_error", code: "rate_limit_exceeded", headers: [.retryAfter: "\(seconds)"]
             )
         }
@@ -43,18 +34,16 @@ struct ChatRoute: Sendable {
         }
         let body = try await request.collectBody(upTo: 4 << 20)
         if let forwarder = gateway.forwarder {
-            return await forwarder.forward(body: body, headers: request.headers)
+            return await forwarder.forward(method: .post, path: "/v1/chat/completions", body: body, headers: request.headers)
         }
-        if let resumed = resume(request) {
+        if let resumed = resume(request, key: key) {
             return resumed
         }
-        let chat: ChatCompletionRequest
+        let chat: ChatRequest
         do {
-            chat = try JSONCoding.decode(ChatCompletionRequest.self, from: Data(body.readableBytesView))
+            chat = try ChatRequest.parse(Data(body.readableBytesView))
         } catch {
-            return Responses.error(
-                .badRequest, message: "The body is not a chat completion request: \(error)", type: "invalid_request_error"
-            )
+            return Responses.error(.badRequest, message: error.message, type: "invalid_request_error", code: error.code, param: error.param)
         }
         guard let tokenDelay = tokenDelay(request, chat) else {
             return Responses.error(
@@ -62,21 +51,21 @@ struct ChatRoute: Sendable {
                 type: "invalid_request_error", param: "X-Yard-Token-Delay"
             )
         }
-        let tokens = min(max(chat.maxTokens ?? gateway.configuration.tokens, 0), 1_000_000)
-        let prompt = chat.messages.last?.content ?? ""
         let plan = StreamPlan(
             streamID: EventID.newStreamID(), model: chat.model, created: Int(Date().timeIntervalSince1970),
-            tokens: tokens, tokenDelay: tokenDelay, seed: LocalModel.seed(for: prompt), fingerprint: gateway.identity.fingerprint
+            tokens: chat.maxTokens ?? gateway.configuration.tokens, tokenDelay: tokenDelay, seed: LocalModel.seed(for: chat.prompt),
+            fingerprint: gateway.identity.fingerprint, n: chat.n, stop: chat.stop, includeUsage: chat.includeUsage,
+            promptTokens: chat.promptTokens
         )
-        if chat.stream == true {
-            gateway.store.begin(plan)
+        if chat.stream {
+            gateway.store.begin(plan, owner: key)
             return StreamResponder(gateway: gateway, plan: plan, startSequence: 0, replay: []).response()
         }
-        return try await completion(plan, promptTokens: prompt.split(separator: " ").count)
+        return try await completion(plan)
     }
 
     /// A whole completion, after the time its tokens would have taken.
-    private func completion(_ plan: StreamPlan, promptTokens: Int) async throws -> Response {
+    private func completion(_ plan: StreamPlan) async throws -> Response {
         let start = ContinuousClock.now
         if let latency = gateway.configuration.faults.firstTokenLatency {
             try await Task.sleep(for: latency.duration)
@@ -88,16 +77,20 @@ struct ChatRoute: Sendable {
         }
         let completion = ChatCompletion(
             id: plan.completionID, created: plan.created, model: plan.model, systemFingerprint: plan.fingerprint,
-            choices: [.init(message: ChatMessage(role: "assistant", content: LocalModel.answer(seed: plan.seed, tokens: plan.tokens)), finishReason: "stop")],
-            usage: .init(promptTokens: promptTokens, completionTokens: plan.tokens)
+            choices: plan.choices.indices.map {
+                .init(index: $0, message: ChatMessage(role: "assistant", content: plan.answer(choice: $0)), finishReason: "stop")
+            },
+            usage: plan.usage
         )
         return Responses.json(completion)
     }
 
-    /// A reconnect with `Last-Event-ID` naming a retained stream: the events after it, then the rest.
-    private func resume(_ request: Request) -> Response? {
+    /// A reconnect with `Last-Event-ID` naming a retained stream that this key started: the events
+    /// after it, then the rest. Anything else (unknown, expired, another key's) starts afresh.
+    private func resume(_ request: Request, key: String?) -> Response? {
         guard let header = request.headers[.lastEventID], let id = EventID(parsing: header),
-            let entry = gateway.store.entry(streamID: id.streamID), id.sequence <= entry.plan.lastSequence
+            let entry = gateway.store.entry(streamID: id.streamID), id.sequence <= entry.plan.lastSequence,
+            entry.owner == key
         else { return nil }
         let retained = entry.events.filter { $0.sequence > id.sequence }
         // Replay what is retained only if it follows on without a gap; the plan produces the rest.
@@ -108,21 +101,13 @@ struct ChatRoute: Sendable {
         return StreamResponder(gateway: gateway, plan: entry.plan, startSequence: next, replay: replay, resumed: true).response()
     }
 
-    private func bearerToken(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let prefix = "bearer "
-        guard value.count > prefix.count, value.lowercased().hasPrefix(prefix) else { return nil }
-        let token = value.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
-
     /// The header wins over the body field, which wins over the instance's default.
-    private func tokenDelay(_ request: Request, _ chat: ChatCompletionRequest) -> Duration? {
+    private func tokenDelay(_ request: Request, _ chat: ChatRequest) -> Duration? {
         if let header = request.headers[.yardTokenDelay] {
             return TimeSpan(parsing: header)?.duration
         }
         if let ms = chat.yardTokenDelayMilliseconds {
-            return .milliseconds(max(ms, 0))
+            return .milliseconds(ms)
         }
         return gateway.configuration.tokenDelay.duration
     }

@@ -3,7 +3,7 @@ import Hummingbird
 import SwitchyardCore
 
 /// Writes one SSE stream: the replayed frames of a resumed stream, then the plan's events paced
-/// by the token delay, with `: ping` comments whenever the stream has been quiet for the ping
+/// by the token delay, with `: ping` comment lines (`SSEHeartbeat`) whenever the stream has been quiet for the ping
 /// interval. It keeps the drain counts and the metrics, and honours the stream faults.
 struct StreamResponder: Sendable {
     let gateway: GatewayContext
@@ -55,7 +55,7 @@ struct StreamResponder: Sendable {
                 if now >= due { return true }
                 let nextPing = lastWrite + ping
                 if now >= nextPing {
-                    try await send(SSEEncoder.comment("ping"))
+                    try await send(SSEHeartbeat.frame)
                     continue
                 }
                 try await clock.sleep(until: min(due, nextPing, now + .seconds(1)))

@@ -1,7 +1,8 @@
 import SwitchyardCore
 
 /// When and how long to wait before another try at the upstream: exponential backoff with full
-/// jitter, a bounded number of attempts. Pure; the randomness is passed in.
+/// jitter, a bounded number of attempts. Retried: connect errors, a close or reset before the
+/// status line, timeouts and 5xx. Pure; the randomness is passed in.
 public struct RetryPolicy: Sendable, Hashable {
     /// Tries in all, the first included.
     public var maxAttempts: Int = 3
@@ -16,7 +17,10 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// What went wrong with one attempt, as far as retrying cares.
     public enum Failure: Sendable, Hashable {
+        /// The connection could not be made (refused, unreachable).
         case connect
+        /// The connection closed (FIN) or was reset before the status line came: nothing was answered.
+        case closed
         case timeout
         case status(Int)
         /// Anything after the first byte went to the client, or any other error: never retried.
@@ -25,7 +29,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public static func isRetryable(_ failure: Failure) -> Bool {
         switch failure {
-        case .connect, .timeout: true
+        case .connect, .closed, .timeout: true
         case .status(let code): (500...599).contains(code)
         case .other: false
         }

@@ -24,11 +24,12 @@ struct InProcessGateway: Sendable {
 
     static func with<T: Sendable>(
         _ configure: (inout GatewayConfiguration) -> Void = { _ in },
+        log: CapturedLog? = nil,
         _ body: @Sendable (InProcessGateway) async throws -> T
     ) async throws -> T {
         var configuration = testConfiguration()
         configure(&configuration)
-        var logger = Logger(label: "yard-gateway-test")
+        var logger = log?.logger ?? Logger(label: "yard-gateway-test")
         logger.logLevel = .warning
         let server = GatewayServer(configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
