@@ -10,9 +10,11 @@ public enum SSEEncoder {
         return text + "\n"
     }
 
-    /// A comment frame such as `: ping`; a reader ignores it, but it keeps proxies and clients from timing out.
+    /// Comment lines such as `: ping`: a reader ignores them, but they keep proxies and clients from timing out.
+    /// No blank line follows: a blank line ends an event, and decoders that keep the last `id:` (the OpenAI Python
+    /// SDK's does) dispatch an empty event on it, which their JSON decoding then fails on. Written between events only.
     public static func comment(_ text: String) -> String {
-        splitLines(text).map { ": \($0)\n" }.joined() + "\n"
+        splitLines(text).map { ": \($0)\n" }.joined()
     }
 
     public static func encode(_ message: SSEMessage) -> String {

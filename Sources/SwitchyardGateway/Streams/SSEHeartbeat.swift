@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// The keep-alive the gateway writes into a quiet stream: one comment line, `: ping`, and no blank
 /// line after it.
 ///
@@ -8,5 +10,5 @@
 /// and still moves bytes, which is all a proxy's idle timer needs. The gateway writes whole events,
 /// so a ping always falls between two events and never inside one.
 enum SSEHeartbeat {
-    static let frame = ": ping\n"
+    static let frame = SSEEncoder.comment("ping")
 }
