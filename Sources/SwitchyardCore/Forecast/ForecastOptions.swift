@@ -36,7 +36,7 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     public var blendWeights = [0.0, 0.25, 0.5, 0.75, 1.0]
     /// Above this many points the calibration folds fit on every k-th point (the fit of ~100
     /// columns does not need more), so that calibration costs a fraction of the main fit.
-    public var calibrationPointLimit = 60_000
+    public var calibrationPointLimit = 20_000
     /// Days of history required at least.
     public var minimumDays = 2.0
     public var minimumPoints = 10
