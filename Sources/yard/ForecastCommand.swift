@@ -12,12 +12,15 @@ struct ForecastCommand: AsyncParsableCommand {
         or the name of one in playbooks/ (its topology is read from topologies/). Flags given with a \
         playbook override it (--csv, --event-date, --service-capacity, --zones, --replicas, --headroom, ...).
         Without a playbook: history from --csv, --prometheus or --synthetic; the event from --event-date.
-        Prints a table (or --json) and can write a self-contained HTML chart (--html). Progress goes to stderr.
+        Without an event: --horizon 14d forecasts the next 14 days and plans for their peak.
+        Prints a table (or --json) and can write a self-contained HTML chart (--html) and every fitted and \
+        forecast step (--points FILE.csv or FILE.json). Progress goes to stderr.
         A relative csv: path in a playbook is read from the playbook file's own folder.
         Examples:
           yard forecast playbooks/capacity-peak-sale.yaml --html peak.html
           yard forecast capacity-peak-sale --json
           yard forecast --synthetic 7 --event-date 2026-11-11 --service-capacity 50 --zones a,b,c --replicas 4
+          yard forecast --csv qps.csv --horizon 14d --service-capacity 50 --points forecast.csv
         """
     )
 
@@ -29,9 +32,10 @@ struct ForecastCommand: AsyncParsableCommand {
     @OptionGroup(title: "Capacity") var capacity: CapacityOptions
 
     @Option(help: "Rolling-origin backtest folds (0 skips the backtest).") var backtestFolds = 3
-    @Option(help: "Ridge penalty on trend changes (larger: stiffer trend).") var changepointPenalty: Double?
-    @Flag(help: "Skip the Huber reweighting pass.") var noRobust = false
-    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @Option(help: "Without --event-date: forecast this far past the history (e.g. 14d), with no event.") var horizon: String?
+    @Option(help: "Write every step of the fitted history and of the forecast to FILE (.csv or .json): ISO 8601 time, actual, yhat, 80/95 % bounds, trend, daily, weekly, yearly, event lift.") var points: String?
+    @Flag(help: "Print the report as JSON (times in ISO 8601).") var json = false
     @Option(help: "Write a self-contained HTML report with an SVG chart to this file.") var html: String?
 
     func run() async throws {
@@ -42,19 +46,21 @@ struct ForecastCommand: AsyncParsableCommand {
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             FileHandle.standardError.write(Data(String(format: "[%7.0f ms] %@\n", ms, message).utf8))
         }
-        var options = ForecastOptions()
-        if let changepointPenalty { options.changepointPenalty = changepointPenalty }
-        options.robust = !noRobust
         do {
-            let report: ForecastReport
+            let options = try model.options()
+            if let points, !(points.hasSuffix(".csv") || points.hasSuffix(".json")) {
+                throw ValidationError("--points \(points): the file name must end in .csv or .json (the format)")
+            }
+            let outcome: CapacityForecast.Outcome
             if let playbook {
                 var resolved = try CapacityPlaybook.resolve(playbook)
                 progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
                 try applyOverrides(to: &resolved)
-                report = try await CapacityPlaybook.forecast(resolved, options: options, backtestFolds: backtestFolds, progress: progress)
+                outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil, progress: progress)
             } else {
-                report = try await forecastFromFlags(options: options, progress: progress)
+                outcome = try await forecastFromFlags(options: options, progress: progress)
             }
+            let report = outcome.report
             progress("done")
             if json {
                 let encoder = JSONEncoder()
@@ -62,6 +68,15 @@ struct ForecastCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 print(report.text, terminator: "")
+            }
+            if let points {
+                do {
+                    let data = points.hasSuffix(".json") ? try ExportedPoint.json(outcome.points) : Data(ExportedPoint.csv(outcome.points).utf8)
+                    try data.write(to: URL(fileURLWithPath: points))
+                } catch {
+                    throw ValidationError("\(points): cannot write the points: \((error as NSError).localizedDescription)")
+                }
+                progress("wrote \(outcome.points.count) points to \(points)")
             }
             if let html {
                 do { try Data(report.html.utf8).write(to: URL(fileURLWithPath: html)) } catch {
@@ -85,8 +100,16 @@ struct ForecastCommand: AsyncParsableCommand {
     }
 
     /// Everything from flags (no playbook).
-    func forecastFromFlags(options: ForecastOptions, progress: (String) -> Void) async throws -> ForecastReport {
-        guard event.eventDate != nil else { throw ValidationError("--event-date is required without a PLAYBOOK (the first day of the coming event)") }
+    func forecastFromFlags(options: ForecastOptions, progress: (String) -> Void) async throws -> CapacityForecast.Outcome {
+        guard event.eventDate != nil || horizon != nil else {
+            throw ValidationError("--event-date (the first day of the coming event) or --horizon (e.g. 14d, no event) is required without a PLAYBOOK")
+        }
+        var horizonSeconds: Int64?
+        if let horizon {
+            guard let span = TimeSpan(parsing: horizon), span.seconds >= 1 else { throw ValidationError("--horizon: expected a duration such as 14d or 36h, got \(horizon)") }
+            guard event.eventDate == nil else { throw ValidationError("--horizon forecasts without an event: give --horizon or --event-date, not both") }
+            horizonSeconds = Int64(span.seconds)
+        }
         let source = try history.source()
         let (series, sourceName) = try await load(source, progress: progress)
         progress("history: \(series.count) points")
@@ -94,17 +117,17 @@ struct ForecastCommand: AsyncParsableCommand {
         if events.isEmpty, let seed = history.synthetic {
             events = history.generator(seed: seed).events
         }
-        let target = try event.target()
+        let target = event.eventDate == nil ? nil : try event.target()
         let zones = capacity.zoneList ?? ["a", "b"]
         guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
         // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
         let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
         let request = CapacityForecast.Request(
-            name: event.name ?? "event", series: series, source: sourceName, events: events, target: target,
+            name: event.name ?? (target == nil ? "forecast" : "event"), series: series, source: sourceName, events: events, target: target, horizonSeconds: horizonSeconds,
             headroom: try capacity.ratio(capacity.headroom ?? "20%", "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation ?? "70%", "--utilisation"),
             surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
             replicasNow: Array(repeating: capacity.replicas ?? 1, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
-        return try CapacityForecast.run(request, progress: progress)
+        return try CapacityForecast.compute(request, exportPoints: points != nil, progress: progress)
     }
 
     /// Flags given with a playbook win over what it says.

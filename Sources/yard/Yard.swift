@@ -22,6 +22,6 @@ struct Yard: AsyncParsableCommand {
           yard token create ci --role operator   # an API token for yardd
           yard audit --server http://127.0.0.1:7780
         """,
-        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Audit.self, Token.self, Load.self, ForecastCommand.self, Drill.self]
+        subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Audit.self, Token.self, Load.self, ForecastCommand.self, ForecastBenchCommand.self, Drill.self]
     )
 }

@@ -9,7 +9,9 @@ public struct CapacityForecast: Sendable {
         /// Where the series came from (a file path, a URL), for messages.
         public var source: String
         public var events: [PastEvent]
-        public var target: TargetEvent
+        /// The coming event; nil forecasts `horizonSeconds` (default 14 days) without one.
+        public var target: TargetEvent?
+        public var horizonSeconds: Int64?
         public var headroom: Ratio
         public var targetUtilisation: Ratio
         public var surviveZoneLoss: Bool
@@ -21,7 +23,7 @@ public struct CapacityForecast: Sendable {
         /// The caller's clock, to reject a history that ends in the future; nil skips the check.
         public var now: Int64?
 
-        public init(name: String, series: QPSSeries, source: String, events: [PastEvent], target: TargetEvent,
+        public init(name: String, series: QPSSeries, source: String, events: [PastEvent], target: TargetEvent?, horizonSeconds: Int64? = nil,
                     headroom: Ratio = .percent(20), targetUtilisation: Ratio = .percent(70), surviveZoneLoss: Bool = true,
                     perInstanceQPS: Double, zones: [String], replicasNow: [Int], options: ForecastOptions = ForecastOptions(),
                     backtestFolds: Int = 3, now: Int64? = nil) {
@@ -30,6 +32,7 @@ public struct CapacityForecast: Sendable {
             self.source = source
             self.events = events
             self.target = target
+            self.horizonSeconds = horizonSeconds
             self.headroom = headroom
             self.targetUtilisation = targetUtilisation
             self.surviveZoneLoss = surviveZoneLoss
@@ -62,34 +65,69 @@ public struct CapacityForecast: Sendable {
         }
     }
 
+    /// What `compute` returns: the report, and every step of the fitted history and of the
+    /// forecast when they were asked for (`--points`).
+    public struct Outcome: Sendable {
+        public var report: ForecastReport
+        public var points: [ExportedPoint]
+    }
+
     /// Runs every step; `progress` hears about the long ones (for stderr).
     public static func run(_ request: Request, progress: (String) -> Void = { _ in }) throws(Failure) -> ForecastReport {
+        try compute(request, exportPoints: false, progress: progress).report
+    }
+
+    public static func compute(_ request: Request, exportPoints: Bool, progress: (String) -> Void = { _ in }) throws(Failure) -> Outcome {
         let series = request.series
         guard let first = series.first, let last = series.last else { throw .history(.empty(source: request.source)) }
         if let now = request.now, last > now {
             throw .history(.endsInTheFuture(source: request.source, last: CivilTime.format(seconds: last), now: CivilTime.format(seconds: now)))
         }
         let events = request.events.map(EventWindow.init)
-        let targetDay = CivilTime.seconds(LocalDateTime(year: request.target.start.year, month: request.target.start.month, day: request.target.start.day))
-        guard targetDay > last else {
-            throw .history(.targetNotAfterHistory(target: request.target.start.description, last: CivilTime.format(seconds: last)))
+        if let target = request.target {
+            let targetDay = CivilTime.seconds(LocalDateTime(year: target.start.year, month: target.start.month, day: target.start.day))
+            guard targetDay > last else {
+                throw .history(.targetNotAfterHistory(target: target.start.description, last: CivilTime.format(seconds: last)))
+            }
         }
         progress("fitting \(series.count) points (\(CivilTime.format(seconds: first)) .. \(CivilTime.format(seconds: last)))")
-        let model: ForecastModel
-        do { model = try ForecastModel.fit(series, events: events, options: request.options, source: request.source) } catch {
+        let forecaster: Forecaster
+        do { forecaster = try Forecaster.fit(series, events: events, options: request.options, source: request.source) } catch {
             throw .history(error)
         }
-        let effect = TargetEffect.make(for: request.target, model: model)
-        let window = effect.window
-        progress("forecasting to \(CivilTime.format(seconds: window.endSeconds))")
-        let forecast = model.forecast(at: model.futureTimes(through: window.endSeconds), target: effect)
-        let inWindow = forecast.filter { $0.time >= window.startSeconds && $0.time < window.endSeconds }
-        // The ordinary day: the busiest of the 7 days before the event's window, without the event.
-        let ordinaryStart = window.startSeconds - 7 * CivilTime.secondsPerDay
-        var ordinaryTimes: [Int64] = []
-        var t = ordinaryStart
-        while t < window.startSeconds { ordinaryTimes.append(t); t += model.step }
-        let ordinary = model.forecast(at: ordinaryTimes)
+        let model = forecaster.model
+        progress("forecast: \(forecaster.summary)")
+        let effect: TargetEffect?
+        let windowStart: Int64, windowEnd: Int64, eventStart: Int64, eventEnd: Int64, basis: String, targetName: String
+        if let target = request.target {
+            let made = TargetEffect.make(for: target, model: model)
+            effect = made
+            (windowStart, windowEnd) = (made.window.startSeconds, made.window.endSeconds)
+            (eventStart, eventEnd) = (made.window.eventStartSeconds, made.window.eventEndSeconds)
+            basis = made.basis
+            targetName = target.name
+        } else {
+            let horizon = max(model.step, request.horizonSeconds ?? 14 * CivilTime.secondsPerDay)
+            effect = nil
+            (windowStart, windowEnd) = (last + 1, last + 1 + horizon)
+            (eventStart, eventEnd) = (windowStart, windowEnd)
+            basis = "no event: the ordinary forecast over the next \(TimeSpan.seconds(horizon))"
+            targetName = "horizon"
+        }
+        progress("forecasting to \(CivilTime.format(seconds: windowEnd))")
+        let forecast = forecaster.forecast(at: model.futureTimes(through: windowEnd), target: effect)
+        let inWindow = forecast.filter { $0.time >= windowStart && $0.time < windowEnd }
+        // The ordinary day: the busiest of the 7 days before the event's window, without the event;
+        // without an event, the horizon itself.
+        let ordinary: [ForecastPoint]
+        if effect == nil {
+            ordinary = inWindow
+        } else {
+            var ordinaryTimes: [Int64] = []
+            var t = windowStart - 7 * CivilTime.secondsPerDay
+            while t < windowStart { ordinaryTimes.append(t); t += model.step }
+            ordinary = forecaster.forecast(at: ordinaryTimes)
+        }
         guard let peak = inWindow.max(by: { $0.value < $1.value }), let ordinaryPeak = ordinary.max(by: { $0.value < $1.value }) else {
             throw .history(.backend(source: request.source, message: "no forecast point falls in the target window"))
         }
@@ -107,16 +145,18 @@ public struct CapacityForecast: Sendable {
             backtest = Backtest.run(series, events: events, options: request.options, folds: request.backtestFolds, progress: progress)
         }
         let gaps = series.gaps()
-        return ForecastReport(
+        let report = ForecastReport(
             name: request.name,
             history: .init(source: request.source, points: series.count, first: first, last: last, stepSeconds: model.step,
                            gaps: gaps.count, longestGapSeconds: gaps.map(\.length).max() ?? 0),
-            model: .init(model),
-            target: .init(name: request.target.name, windowStart: window.startSeconds, windowEnd: window.endSeconds,
-                          eventStart: window.eventStartSeconds, eventEnd: window.eventEndSeconds, basis: effect.basis),
+            model: .init(forecaster),
+            target: .init(name: targetName, windowStart: windowStart, windowEnd: windowEnd,
+                          eventStart: eventStart, eventEnd: eventEnd, basis: basis),
             peak: peak, peakUpper95: peakUpper, ordinaryPeak: ordinaryPeak, ordinaryUpper95: ordinaryUpper,
             capacity: capacity, backtest: backtest,
             chartHistory: ReportChart.downsample(history: series.slice(from: max(first, last - 8 * 7 * CivilTime.secondsPerDay))),
             chartForecast: ReportChart.downsample(forecast))
+        let points = exportPoints ? ExportedPoint.points(forecaster: forecaster, history: series, forecast: forecast, target: effect) : []
+        return Outcome(report: report, points: points)
     }
 }

@@ -10,6 +10,7 @@ extension ForecastReport {
         lines.append("history      \(history.source): \(history.points) points, \(CivilTime.format(seconds: history.first)) .. \(CivilTime.format(seconds: history.last)), step \(TimeSpan.seconds(history.stepSeconds))"
             + (history.gaps > 0 ? ", \(history.gaps) gap(s), longest \(TimeSpan.seconds(history.longestGapSeconds))" : ""))
         lines.append(String(format: "model        growth %+.1f%%/year, residual sd %.3f (log), %d columns, %d changepoints", model.annualGrowth * 100, model.residualSD, model.columns, model.changepoints))
+        lines.append("method       \(model.method)" + (model.foldCoverage80.map { String(format: "; 80%% interval: %.0f%% expected, %.1f%% seen on the calibration folds", model.expectedCoverage80, $0) } ?? ""))
         lines.append("event        \(CivilTime.format(seconds: target.eventStart)) .. \(CivilTime.format(seconds: target.eventEnd)); \(target.basis)")
         lines.append("peak         \(q(peak.value)) QPS at \(CivilTime.format(seconds: peak.time)); 80% [\(q(peak.lower80)), \(q(peak.upper80))], 95% [\(q(peak.lower95)), \(q(peak.upper95))]")
         lines.append("planned for  \(q(peakUpper95)) QPS (highest 95% upper bound in the window)")

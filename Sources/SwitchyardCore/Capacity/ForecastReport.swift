@@ -3,8 +3,8 @@ public struct ForecastReport: Sendable, Hashable, Codable {
     public struct History: Sendable, Hashable, Codable {
         public var source: String
         public var points: Int
-        public var first: Int64
-        public var last: Int64
+        @ISO8601Time public var first: Int64
+        @ISO8601Time public var last: Int64
         public var stepSeconds: Int64
         public var gaps: Int
         public var longestGapSeconds: Int64
@@ -19,8 +19,23 @@ public struct ForecastReport: Sendable, Hashable, Codable {
         public var weeklyOrder: Int
         public var yearlyOrder: Int
         public var pastEvents: [String]
+        /// How the forecast was made: the blend with seasonal naive and the intervals' source.
+        public var method: String
+        public var blendWeight: Double
+        public var calibrationFolds: [Forecaster.Fold]
+        /// The 80 % interval should cover this share of what happens (%)...
+        public var expectedCoverage80: Double
+        /// ...and covered this share on the calibration folds, each fold scored by the
+        /// intervals calibrated on the others (%; nil with fewer than two folds).
+        public var foldCoverage80: Double?
 
-        public init(_ model: ForecastModel) {
+        public init(_ forecaster: Forecaster) {
+            let model = forecaster.model
+            method = forecaster.summary
+            blendWeight = forecaster.blendWeight
+            calibrationFolds = forecaster.folds
+            expectedCoverage80 = 80
+            foldCoverage80 = forecaster.foldCoverage80
             annualGrowth = model.annualGrowth
             residualSD = model.residualSD
             columns = model.layout.columns
@@ -34,10 +49,10 @@ public struct ForecastReport: Sendable, Hashable, Codable {
 
     public struct Target: Sendable, Hashable, Codable {
         public var name: String
-        public var windowStart: Int64
-        public var windowEnd: Int64
-        public var eventStart: Int64
-        public var eventEnd: Int64
+        @ISO8601Time public var windowStart: Int64
+        @ISO8601Time public var windowEnd: Int64
+        @ISO8601Time public var eventStart: Int64
+        @ISO8601Time public var eventEnd: Int64
         public var basis: String
     }
 

@@ -6,10 +6,14 @@ import Foundation
 /// sub-daily series, the last 60 days of a daily one).
 public struct Backtest: Sendable, Hashable, Codable {
     public struct Fold: Sendable, Hashable, Codable {
-        public var origin: Int64
-        public var end: Int64
+        @ISO8601Time public var origin: Int64
+        @ISO8601Time public var end: Int64
         public var model: AccuracyMetrics
         public var seasonalNaive: AccuracyMetrics
+        /// The weight of seasonal naive the forecaster chose on its own calibration folds.
+        public var blendWeight: Double
+        /// The coverage of the 80 % interval the forecaster expected from its calibration folds (%).
+        public var expectedCoverage80: Double?
     }
 
     public var horizonSeconds: Int64
@@ -41,18 +45,19 @@ public struct Backtest: Sendable, Hashable, Codable {
             let test = series.slice(from: origin, to: origin + h)
             guard !test.isEmpty else { continue }
             progress("backtest fold \(k + 1)/\(folds): fit before \(CivilTime.format(seconds: origin))")
-            let model: ForecastModel
-            do { model = try ForecastModel.fit(train, events: events, options: options, source: "backtest") } catch {
+            let forecaster: Forecaster
+            do { forecaster = try Forecaster.fit(train, events: events, options: options, source: "backtest") } catch {
                 note = "\(k) of \(folds) folds: the history before fold \(k + 1) is too short (\(error))"
                 break
             }
+            let model = forecaster.model
             var target: TargetEffect?
             if let event = events.first(where: { $0.endSeconds > origin && $0.startSeconds < origin + h && $0.startSeconds > model.trainingEnd }) {
                 let start = CivilTime.localDateTime(seconds: event.eventStartSeconds)
                 let end = CivilTime.localDateTime(seconds: event.eventEndSeconds)
                 target = TargetEffect.make(for: TargetEvent(name: event.name, start: start, end: end), model: model)
             }
-            let forecast = model.forecast(at: test.times, target: target)
+            let forecast = forecaster.forecast(at: test.times, target: target)
             let scored = AccuracyMetrics(actual: test.values, forecast: forecast)
             var na: [Double] = [], np: [Double] = []
             for (t, v) in zip(test.times, test.values) {
@@ -60,7 +65,8 @@ public struct Backtest: Sendable, Hashable, Codable {
             }
             pooledActual += test.values; pooledForecast += forecast
             naiveActual += na; naivePredicted += np
-            done.append(Fold(origin: origin, end: origin + h, model: scored, seasonalNaive: AccuracyMetrics(actual: na, predicted: np)))
+            done.append(Fold(origin: origin, end: origin + h, model: scored, seasonalNaive: AccuracyMetrics(actual: na, predicted: np),
+                             blendWeight: forecaster.blendWeight, expectedCoverage80: forecaster.foldCoverage80))
         }
         return Backtest(horizonSeconds: h, folds: done,
                         model: pooledActual.isEmpty ? nil : AccuracyMetrics(actual: pooledActual, forecast: pooledForecast),

@@ -55,6 +55,17 @@ public enum CivilTime {
         return String(format: "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute)
     }
 
+    /// `2026-11-11T09:00:05+00:00`: the one time format of exports and `--json`. The history's wall
+    /// clock is written with offset +00:00 (a timestamp with an offset was converted to UTC on reading).
+    public static func iso8601(seconds: Int64) -> String {
+        let day = floorDiv(seconds, secondsPerDay)
+        let rest = Int(seconds - day * secondsPerDay)
+        let (y, m, d) = civil(days: day)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = y >= 1000 ? "\(y)" : String(repeating: "0", count: max(0, 4 - "\(max(0, y))".count)) + "\(max(0, y))"
+        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))+00:00"
+    }
+
     public static func formatDate(seconds: Int64) -> String {
         let t = localDateTime(seconds: seconds)
         return String(format: "%04d-%02d-%02d", t.year, t.month, t.day)

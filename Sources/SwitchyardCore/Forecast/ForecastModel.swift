@@ -3,12 +3,15 @@ import Foundation
 /// log QPS = piecewise-linear trend + Fourier seasonalities + event effects + noise, fitted by
 /// (ridge-regularised, optionally Huber-reweighted) least squares on streamed normal equations.
 ///
-/// Zero QPS: logs are taken of max(qps, floor) with floor = half the smallest positive value,
-/// so a zero (a scrape outage, a night with no traffic) is a very low point, not −∞.
+/// Zeros and low counts: the response is log(qps + offset) with offset = `offsetShare` × the
+/// median QPS, or log(max(qps, floor)) with floor = half the smallest positive value when the
+/// offset is 0, so a zero (a scrape outage, a night with no traffic) is a low point, not −∞.
 public struct ForecastModel: Sendable, Hashable, Codable {
     public var layout: FeatureLayout
     public var coefficients: [Double]
     public var floor: Double
+    /// Added to QPS before the log (see `transform`).
+    public var offset: Double = 0
     /// Standard deviation and quantiles (2.5, 10, 90, 97.5 %) of the residuals on log QPS.
     public var residualSD: Double
     public var residualQuantiles: [Double]
@@ -34,8 +37,7 @@ public struct ForecastModel: Sendable, Hashable, Codable {
                             needed: "\(options.minimumPoints) points over \(Int(options.minimumDays)) days at least")
         }
         let step = series.step
-        let positive = series.values.lazy.filter { $0 > 0 }.min() ?? 1
-        let floor = positive / 2
+        let (floor, offset) = scale(of: series, options: options)
         let layout = makeLayout(series, events: events, step: step, spanDays: spanDays, options: options)
         let p = layout.columns
         let n = series.count
@@ -48,7 +50,7 @@ public struct ForecastModel: Sendable, Hashable, Codable {
         penalty[0] = 1e-12; penalty[1] = 1e-12
 
         var logs = [Double](repeating: 0, count: n)
-        for i in 0..<n { logs[i] = log(max(series.values[i], floor)) }
+        for i in 0..<n { logs[i] = Self.transform(series.values[i], floor: floor, offset: offset) }
 
         func solve(weights: [Float]?) throws(HistoryError) -> (beta: [Double], eventRows: [Int]) {
             var acc = GramAccumulator(width: p + 1)
@@ -116,7 +118,7 @@ public struct ForecastModel: Sendable, Hashable, Codable {
         let quantiles = quantileLevels.map { Double(resid[min(n - 1, max(0, Int(($0 * Double(n - 1)).rounded())))]) }
         let deltas = beta[layout.changepointBase..<layout.dailyBase]
         let scaleDelta = deltas.isEmpty ? 0 : deltas.reduce(0) { $0 + abs($1) } / Double(deltas.count)
-        return ForecastModel(layout: layout, coefficients: beta, floor: floor, residualSD: sd, residualQuantiles: quantiles,
+        return ForecastModel(layout: layout, coefficients: beta, floor: floor, offset: offset, residualSD: sd, residualQuantiles: quantiles,
                              changepointRate: Double(deltas.count) / options.changepointRange, changepointScale: scaleDelta,
                              trainingStart: first, trainingEnd: last, step: step, points: n, eventRows: eventRows)
     }
@@ -146,6 +148,23 @@ public struct ForecastModel: Sendable, Hashable, Codable {
             events: usedEvents)
     }
 
+    /// The floor (half the smallest positive value) and the offset of `transform` for a history.
+    public static func scale(of series: QPSSeries, options: ForecastOptions) -> (floor: Double, offset: Double) {
+        let positive = series.values.lazy.filter { $0 > 0 }.min() ?? 1
+        let floor = positive / 2
+        return (floor, options.offsetShare > 0 ? max(floor, options.offsetShare * median(series.values.map { Float($0) })) : 0)
+    }
+
+    static func transform(_ qps: Double, floor: Double, offset: Double) -> Double {
+        offset > 0 ? log(max(0, qps) + offset) : log(max(qps, floor))
+    }
+
+    /// The scale the model is fitted on: log(qps + offset), or log(max(qps, floor)).
+    public func transform(_ qps: Double) -> Double { Self.transform(qps, floor: floor, offset: offset) }
+
+    /// Back from the model's scale to QPS (never below 0).
+    public func inverse(_ value: Double) -> Double { max(0, exp(value) - offset) }
+
     static func median(_ values: [Float]) -> Double {
         guard !values.isEmpty else { return 0 }
         var sorted = values
@@ -163,6 +182,18 @@ public struct ForecastModel: Sendable, Hashable, Codable {
             var value = 0.0
             for j in 0..<p { value += buffer[j] * coefficients[j] }
             return value
+        }
+    }
+
+    /// The parts of the fit at a time, on the model's scale (they add up to `baseLog` plus the
+    /// event part): trend, daily (weekend days' shape included), weekly, yearly, past events.
+    public func components(at seconds: Int64) -> (trend: Double, daily: Double, weekly: Double, yearly: Double, events: Double) {
+        let p = layout.columns
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: p) { buffer in
+            layout.fill(buffer.baseAddress!, stride: 1, seconds: seconds)
+            func sum(_ range: Range<Int>) -> Double { range.reduce(0) { $0 + buffer[$1] * coefficients[$1] } }
+            return (sum(0..<layout.dailyBase), sum(layout.dailyBase..<layout.weeklyBase), sum(layout.weeklyBase..<layout.yearlyBase),
+                    sum(layout.yearlyBase..<layout.eventBase), sum(layout.eventBase..<p))
         }
     }
 

@@ -1,4 +1,6 @@
-/// The knobs of the model. The defaults are what the backtests in `bench/forecast/` were run with.
+/// The knobs of the model. The defaults were chosen across the ten shared series of `data/qps/`
+/// on the backtest folds before the protocol's hold-out (`yard forecast-bench --tune`), never on
+/// a hold-out; `bench/forecast/README.md` gives the figures.
 public struct ForecastOptions: Sendable, Hashable, Codable {
     /// At most this many changepoints, placed on the observed points of the first part of the history.
     public var changepoints = 25
@@ -7,7 +9,10 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     public var changepointRange = 0.8
     /// Ridge penalty on the slope changes, relative to the mean squared error on log QPS:
     /// larger values give a stiffer trend that does not chase noise.
-    public var changepointPenalty = 3e-4
+    public var changepointPenalty = 0.1
+    /// When not empty, the calibration folds choose the changepoint penalty among these (the
+    /// history's own folds decide whether its trend bends or stays stiff).
+    public var changepointPenalties: [Double] = []
     public var seasonalityPenalty = 1e-6
     public var eventPenalty = 1e-6
     public var dailyOrder = 6
@@ -16,10 +21,22 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     public var yearlyOrder = 10
     /// Yearly seasonality needs this much history (days).
     public var yearlyMinimumDays = 548.0
-    /// One reweighting pass with Huber weights (k = 1.5 robust standard deviations), so that
-    /// outages and unexplained spikes do not drag the fit.
+    /// One reweighting pass with Huber weights (k robust standard deviations), so that outages,
+    /// bursts and holiday-like days do not drag the fit.
     public var robust = true
-    public var huberK = 1.5
+    public var huberK = 1.0
+    /// Zeros and very low counts: the model is fitted to log(qps + c) with c = this share of the
+    /// median of the history (at least half the smallest positive value), so that a zero or a
+    /// count of 1 is a low point, not a fall towards −∞.
+    public var offsetShare = 0.0
+    /// Backtest folds inside the training history that choose the blend with seasonal naive and
+    /// calibrate the intervals (0: neither, the model's own residual intervals).
+    public var calibrationFolds = 3
+    /// The weights of seasonal naive the calibration folds choose from (0: the model alone).
+    public var blendWeights = [0.0, 0.25, 0.5, 0.75, 1.0]
+    /// Above this many points the calibration folds fit on every k-th point (the fit of ~100
+    /// columns does not need more), so that calibration costs a fraction of the main fit.
+    public var calibrationPointLimit = 20_000
     /// Days of history required at least.
     public var minimumDays = 2.0
     public var minimumPoints = 10

@@ -3,7 +3,7 @@ import Foundation
 /// One forecast time: the point forecast (the median, exp of the log forecast) and the 80 % and
 /// 95 % prediction intervals.
 public struct ForecastPoint: Sendable, Hashable, Codable {
-    public var time: Int64
+    @ISO8601Time public var time: Int64
     public var value: Double
     public var lower80: Double
     public var upper80: Double
@@ -51,8 +51,8 @@ extension ForecastModel {
                         ? residualQuantiles[k] * (1 + extra / sd2).squareRoot()
                         : z[k] * extra.squareRoot()
                 }
-                out.append(ForecastPoint(time: time, value: exp(mean), lower80: exp(mean + bounds[1]), upper80: exp(mean + bounds[2]),
-                                         lower95: exp(mean + bounds[0]), upper95: exp(mean + bounds[3])))
+                out.append(ForecastPoint(time: time, value: inverse(mean), lower80: inverse(mean + bounds[1]), upper80: inverse(mean + bounds[2]),
+                                         lower95: inverse(mean + bounds[0]), upper95: inverse(mean + bounds[3])))
             }
         }
         return out

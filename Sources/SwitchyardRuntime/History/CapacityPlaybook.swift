@@ -101,6 +101,12 @@ public enum CapacityPlaybook {
     /// the target and plans replicas per zone for `resolved.service`.
     public static func forecast(_ resolved: Resolved, options: ForecastOptions = ForecastOptions(), backtestFolds: Int = 3,
                                 now: Date = Date(), progress: (String) -> Void = { _ in }) async throws(Failure) -> ForecastReport {
+        try await compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: false, now: now, progress: progress).report
+    }
+
+    /// `forecast`, with every step of the fitted history and of the forecast when `exportPoints`.
+    public static func compute(_ resolved: Resolved, options: ForecastOptions = ForecastOptions(), backtestFolds: Int = 3, exportPoints: Bool,
+                               now: Date = Date(), progress: (String) -> Void = { _ in }) async throws(Failure) -> CapacityForecast.Outcome {
         let plan = resolved.plan
         let loaded: (series: QPSSeries, source: String)
         do {
@@ -124,7 +130,7 @@ public enum CapacityPlaybook {
         request.options = options
         request.backtestFolds = backtestFolds
         do {
-            return try CapacityForecast.run(request, progress: progress)
+            return try CapacityForecast.compute(request, exportPoints: exportPoints, progress: progress)
         } catch {
             switch error {
             case .history(.targetNotAfterHistory), .history(.endsInTheFuture), .history(.tooShort), .history(.empty):

@@ -12,8 +12,8 @@ public enum HistoryLoader {
             let resolved = path.hasPrefix("/") || baseDirectory == nil ? path : (baseDirectory! as NSString).appendingPathComponent(path)
             progress("reading \(resolved)")
             let (series, summary) = try CSVHistoryReader.read(path: resolved)
-            if summary.duplicatesMerged > 0 || summary.missingSkipped > 0 {
-                progress("\(resolved): \(summary.duplicatesMerged) duplicate timestamp(s) averaged, \(summary.missingSkipped) missing value(s) skipped")
+            if summary.missingSkipped > 0 {
+                progress("\(resolved): \(summary.missingSkipped) missing value(s) skipped")
             }
             return (series, resolved)
         case .prometheus(let url, let query, let since, let step):

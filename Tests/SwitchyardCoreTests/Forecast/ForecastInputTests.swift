@@ -37,14 +37,6 @@ struct ForecastInputTests {
         return (result.series, result.summary)
     }
 
-    @Test func rowsAreSortedAndDuplicatesAveraged() throws {
-        let (series, summary) = try parse("timestamp,qps\n2026-01-03,30\n2026-01-01,10\n2026-01-02,20\n2026-01-01,14\n")
-        #expect(series.values == [12, 20, 30])
-        #expect(series.times == [0, 1, 2].map { CivilTime.days(year: 2026, month: 1, day: 1 + $0) * 86_400 })
-        #expect(summary.duplicatesMerged == 1)
-        #expect(summary.rows == 4)
-    }
-
     @Test func missingValuesAreSkippedAndCounted() throws {
         let (series, summary) = try parse("2026-01-01,1\r\n2026-01-02,\r\n2026-01-03,NaN\r\n# note\r\n\r\n2026-01-04,4\r\n")
         #expect(series.values == [1, 4])

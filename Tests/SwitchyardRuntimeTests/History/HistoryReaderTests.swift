@@ -6,11 +6,36 @@ import SwitchyardCore
 struct HistoryReaderTests {
     @Test func readsACSVFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).csv").path
-        try Data("timestamp,qps\n2026-01-02 00:00:00,20\n2026-01-01 00:00:00,10\n".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("timestamp,qps\n2026-01-01 00:00:00,10\n2026-01-02 00:00:00,20\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (series, summary) = try CSVHistoryReader.read(path: path)
         #expect(series.values == [10, 20])
         #expect(summary.rows == 2)
+    }
+
+    /// A 2 GB file (sparse: 1 MB of rows, then zero bytes) fails at the first line that is not a
+    /// row, read a chunk at a time: it is never held in memory.
+    @Test func aTwoGigabyteFileFailsAtItsLineWithoutReadingItIntoMemory() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var text = "timestamp,qps\n"
+        var rows = 0
+        while text.utf8.count < 1_000_000 { text += "\(1_700_000_000 + rows * 60),\(rows % 97)\n"; rows += 1 }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 2 << 30)
+        try handle.close()
+        let before = Self.maxRSS()
+        var described = "no error"
+        do { _ = try CSVHistoryReader.read(path: path) } catch { described = error.description }
+        #expect(described.hasPrefix("\(path):\(rows + 2): line longer than 4096 bytes"), "got: \(described)")
+        #expect(Self.maxRSS() - before < 200 << 20)
+    }
+
+    static func maxRSS() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Int(usage.ru_maxrss) * 1024
     }
 
     @Test func aMissingFileIsNamed() {
