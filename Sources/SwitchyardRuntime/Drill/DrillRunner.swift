@@ -173,7 +173,7 @@ public actor DrillRunner {
                 self.plan = plan
                 report.faultDescription = plan.description
                 for restore in plan.restores {
-                    _ = try await context.store.appendRestoreAction(run: id, action: try JSONText(encoding: restore), now: Date())
+                    _ = try await context.store.appendRestoreAction(run: id, action: try JSONText(encoding: restore), fences: fences, now: Date())
                 }
                 await step("journal-restores", "done", plan.restores.map(\.summary).joined(separator: "; "))
                 return machine.restoresWritten(ok: true, detail: "")
@@ -343,6 +343,12 @@ public actor DrillRunner {
 
     func save(status: String, finished: Bool) async {
         guard deposed == nil, let json = try? JSONText(encoding: report) else { return }
-        _ = try? await context.store.updateDrillRun(id: id, status: status, report: json, finished: finished, now: Date())
+        do {
+            _ = try await context.store.updateDrillRun(id: id, status: status, report: json, finished: finished, fences: fences, now: Date())
+        } catch .fenced {
+            deposed = "this run's lease was taken over, so it writes no more"
+        } catch {
+            // A busy or failing store: the next step's save writes the report again.
+        }
     }
 }

@@ -119,9 +119,10 @@ public protocol StateStore: Sendable {
 
     func createDrillRun(id: String, playbook: String, status: String, now: Date) async throws(StateStoreError) -> DrillRunRecord
 
-    /// Sets the status, and the report when given; `finished` sets `finishedAt` (once).
+    /// Sets the status, and the report when given; `finished` sets `finishedAt` (once). With `fences`, refused with
+    /// `.fenced` (nothing written) unless each lease still holds, checked in the same transaction.
     @discardableResult
-    func updateDrillRun(id: String, status: String, report: JSONText?, finished: Bool, now: Date) async throws(StateStoreError) -> DrillRunRecord
+    func updateDrillRun(id: String, status: String, report: JSONText?, finished: Bool, fences: [LeaseFence], now: Date) async throws(StateStoreError) -> DrillRunRecord
 
     func drillRun(id: String) async throws(StateStoreError) -> DrillRunRecord?
 
@@ -131,9 +132,9 @@ public protocol StateStore: Sendable {
     /// Runs without `finishedAt`, oldest first.
     func unfinishedDrillRuns() async throws(StateStoreError) -> [DrillRunRecord]
 
-    /// Journals an undo step, before the fault it undoes is injected.
+    /// Journals an undo step, before the fault it undoes is injected; fenced like `updateDrillRun`.
     @discardableResult
-    func appendRestoreAction(run: String, action: JSONText, now: Date) async throws(StateStoreError) -> RestoreAction
+    func appendRestoreAction(run: String, action: JSONText, fences: [LeaseFence], now: Date) async throws(StateStoreError) -> RestoreAction
 
     @discardableResult
     func markRestoreDone(run: String, sequence: Int, now: Date) async throws(StateStoreError) -> RestoreAction
@@ -169,6 +170,16 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    @discardableResult
+    public func updateDrillRun(id: String, status: String, report: JSONText?, finished: Bool, now: Date) async throws(StateStoreError) -> DrillRunRecord {
+        try await updateDrillRun(id: id, status: status, report: report, finished: finished, fences: [], now: now)
+    }
+
+    @discardableResult
+    public func appendRestoreAction(run: String, action: JSONText, now: Date) async throws(StateStoreError) -> RestoreAction {
+        try await appendRestoreAction(run: run, action: action, fences: [], now: now)
+    }
+
     @discardableResult
     public func saveRelease(id: String, machine: ReleaseMachine, journal: [JournalDraft], now: Date) async throws(StateStoreError) -> [JournalEntry] {
         try await saveRelease(id: id, machine: machine, journal: journal, routing: nil, fences: [], now: now)

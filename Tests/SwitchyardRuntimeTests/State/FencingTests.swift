@@ -51,6 +51,24 @@ struct FencingTests {
         #expect(try await store.journal(release: "rel-a").map(\.message) == ["closed by rel-b"])
     }
 
+    @Test func aDeposedDrillRunWritesNeitherItsReportNorARestoreStep() async throws {
+        let store = try StateFolder().store()
+        _ = try await store.createDrillRun(id: "drill-1", playbook: "drill-zone-outage", status: "observing", now: Fixtures.t0)
+        let stale = try await store.acquireLock(name: "drill/drill-zone-outage", holder: "drill-1", lease: .seconds(15), now: Fixtures.t0)
+        // Recovery elsewhere ran its restores and freed the lapsed lock; a second run took the playbook.
+        #expect(try await store.releaseLock(name: "drill/drill-zone-outage", holder: "drill-1"))
+        _ = try await store.acquireLock(name: "drill/drill-zone-outage", holder: "drill-2", lease: .seconds(15), now: Fixtures.t(20))
+        await #expect(throws: StateStoreError.self) {
+            try await store.updateDrillRun(id: "drill-1", status: "passed", report: nil, finished: true, fences: [stale.fence], now: Fixtures.t(21))
+        }
+        await #expect(throws: StateStoreError.self) {
+            try await store.appendRestoreAction(run: "drill-1", action: try JSONText(encoding: ["undo": "x"]), fences: [stale.fence], now: Fixtures.t(21))
+        }
+        let run = try #require(try await store.drillRun(id: "drill-1"))
+        #expect(run.status == "observing" && !run.isFinished, "the deposed run's verdict was not recorded")
+        #expect(try await store.pendingRestoreActions(run: "drill-1").isEmpty)
+    }
+
     @Test func aLapsedLeaseNobodyTookStillRenews() async throws {
         let store = try StateFolder().store()
         let lease = try await store.acquireLock(name: Self.lock, holder: "rel-a", lease: .seconds(5), now: Fixtures.t0)

@@ -14,8 +14,9 @@ extension SQLiteStateStore {
     }
 
     @discardableResult
-    public func updateDrillRun(id: String, status: String, report: JSONText?, finished: Bool, now: Date) async throws(StateStoreError) -> DrillRunRecord {
+    public func updateDrillRun(id: String, status: String, report: JSONText?, finished: Bool, fences: [LeaseFence], now: Date) async throws(StateStoreError) -> DrillRunRecord {
         try await write("updating drill run \(id)") { db in
+            _ = try Self.checkFences(db, fences)
             try db.execute(sql: """
                 UPDATE drill_runs SET status = ?, report = COALESCE(?, report), updated_at = ?,
                        finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END
@@ -54,8 +55,9 @@ extension SQLiteStateStore {
     }
 
     @discardableResult
-    public func appendRestoreAction(run: String, action: JSONText, now: Date) async throws(StateStoreError) -> RestoreAction {
+    public func appendRestoreAction(run: String, action: JSONText, fences: [LeaseFence], now: Date) async throws(StateStoreError) -> RestoreAction {
         try await write("journaling a restore action for drill run \(run)") { db in
+            _ = try Self.checkFences(db, fences)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM drill_runs WHERE id = ?", arguments: [run]) == true else {
                 throw StateStoreError.drillRunNotFound(id: run)
             }
