@@ -59,17 +59,16 @@ public enum TokenAdmin {
         }
     }
 
+    /// `AuditTrail.perform`, with its failures as this type's: a store that cannot record the request is `.store`.
     private static func audited<T: Sendable>(actor: String, action: String, target: String, detail: String?, store: any StateStore,
                                              _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
-        let audit = AuditTrail(store: store)
-        do { try await audit.requested(actor: actor, action: action, target: target, detail: detail) } catch { throw .store(error.description) }
         do {
-            let value = try await body()
-            await audit.outcome(actor: actor, action: action, target: target)
-            return value
+            return try await AuditTrail(store: store).perform(actor: actor, action: action, target: target, detail: detail,
+                                                              describe: { ($0 as? Failure)?.description ?? "\($0)" }) { try await body() }
+        } catch let failure as Failure {
+            throw failure
         } catch {
-            await audit.outcome(actor: actor, action: action, target: target, refusal: error.description)
-            throw error
+            throw .store("\(error)")
         }
     }
 
