@@ -85,17 +85,11 @@ struct ForecastCommand: AsyncParsableCommand {
                 progress("wrote \(html)")
             }
         } catch let error as CapacityPlaybook.Failure {
-            for line in error.diagnostics { printError(line) }
-            throw ExitCode(1)
+            throw CommandFailure("fix the capacity playbook (the lines above say where)", code: "invalid-manifests", details: error.diagnostics)
         } catch let error as CapacityForecast.Failure {
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)", code: "forecast")
         } catch let error as HistoryError {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        } catch let error as ValidationError {
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)", code: "history")
         }
     }
 
