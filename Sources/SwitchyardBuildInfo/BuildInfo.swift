@@ -1,5 +1,5 @@
 /// What this build of Switchyard is: the release number written here, and the git commit the BuildCommit plugin
-/// read from the checkout when it was built (`git describe --always --dirty`, "unknown" without git).
+/// read from the checkout when it was built (`git describe --always`, "unknown" without git; see the plugin).
 ///
 /// The number is bumped by hand at a release; the commit is never typed by anyone.
 public enum BuildInfo {
