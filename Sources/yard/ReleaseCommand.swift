@@ -205,6 +205,10 @@ extension Release {
     /// argument a typo away from a subcommand's name is refused unless a topology here has a service of that name
     /// (`yard release run NAME VERSION` releases such a service in any case).
     static func refuseMisspeltSubcommand(_ service: String) throws {
+        // Typed out (`yard release run statuss 1.0`), the service is what it says.
+        let arguments = CommandLine.arguments.dropFirst()
+        if let release = arguments.firstIndex(of: "release"), arguments.index(after: release) < arguments.endIndex,
+           arguments[arguments.index(after: release)] == "run" { return }
         let names = CommandTree.names(of: Release.self).filter { $0 != "run" }
         guard let suggestion = Suggestion.closest(to: service, in: names) else { return }
         let paths = ManifestLoader.defaultPaths.filter { FileManager.default.fileExists(atPath: $0) }
