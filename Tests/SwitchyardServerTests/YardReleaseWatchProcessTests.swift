@@ -36,10 +36,14 @@ import Glibc
         var errText: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
 
         init(_ arguments: [String], _ workspace: FleetWorkspace, children: inout [Process]) throws {
+            try self.init(arguments, in: workspace.folder, children: &children)
+        }
+
+        init(_ arguments: [String], in folder: URL, children: inout [Process]) throws {
             let id = UUID().uuidString.prefix(6)
-            out = workspace.folder.appendingPathComponent("bg-\(id).out")
-            err = workspace.folder.appendingPathComponent("bg-\(id).err")
-            process = try ProcessRunner.launch("yard", arguments, in: workspace.folder, stdout: out, stderr: err)
+            out = folder.appendingPathComponent("bg-\(id).out")
+            err = folder.appendingPathComponent("bg-\(id).err")
+            process = try ProcessRunner.launch("yard", arguments, in: folder, stdout: out, stderr: err)
             children.append(process)
         }
 
@@ -118,5 +122,40 @@ import Glibc
         let nothing = try await ProcessRunner.run("yard", ["release", "watch"] + remote, in: workspace.folder)
         #expect(nothing.status == 1)
         #expect(nothing.err.contains("no release is running on \(started.server)"), "\(nothing.err)")
+    }
+
+    /// Without a server, `yard release watch` follows the state file that another `yard release` writes: entries
+    /// written after it attached are shown, and it ends with the release's status once the record is finished.
+    @Test func watchWithoutAServerFollowsTheLocalStateFileToTheEnd() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-watch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".yard"), withIntermediateDirectories: true)
+        var children: [Process] = []
+        defer {
+            for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let store = try SQLiteStateStore(path: folder.appendingPathComponent(".yard/state.sqlite").path)
+        try await Seed.release(store, id: "rel-local")
+        let watch = try Background(["release", "watch", "--json"], in: folder, children: &children)
+        let attached = ContinuousClock.now + .seconds(20)
+        while !watch.errText.contains("release of gateway 2.0 started by ci"), watch.process.isRunning, ContinuousClock.now < attached {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(watch.errText.contains("watching release rel-local in .yard/state.sqlite"), "\(watch.errText)")
+        #expect(watch.process.isRunning, "an unfinished release is followed, not reported")
+
+        try await store.appendJournal(release: "rel-local", [.note("written after the watcher attached")], fences: [], now: Date())
+        var machine = ReleaseMachine(plan: Seed.plan())
+        _ = machine.start()
+        _ = machine.abort(reason: "watch test")
+        _ = machine.retired(ok: true, detail: "new slot retired")
+        try await store.saveRelease(id: "rel-local", machine: machine, journal: [.note("finished: rolled-back: aborted: watch test")],
+                                    routing: nil, fences: [], now: Date())
+        #expect(try await watch.exit(within: .seconds(30)) == 2, "\(watch.errText)")
+        #expect(watch.errText.contains("written after the watcher attached"), "\(watch.errText)")
+        #expect(watch.errText.contains("finished: rolled-back: aborted: watch test"), "\(watch.errText)")
+        let final = try #require(try JSONSerialization.jsonObject(with: Data(watch.outText.utf8)) as? [String: Any], "\(watch.outText)")
+        #expect(final["id"] as? String == "rel-local")
+        #expect(final["outcome"] as? String == "rolled-back")
     }
 }
