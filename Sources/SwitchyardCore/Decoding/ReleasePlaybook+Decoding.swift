@@ -124,13 +124,41 @@ extension MetricCheck {
             guard let field = map.optional(key), let measure else { return nil }
             switch measure {
             case .errorRate: return field.ratio()?.value
-            case .p99Latency, .p99TimeToFirstToken: return field.timeSpan()?.seconds
+            case .p99Latency, .p99TimeToFirstToken, .p99TimeToFirstByte: return field.timeSpan()?.seconds
             }
         }
         let threshold = Threshold(min: value("min"), max: value("max"))
         let increase = value("maxIncreaseOverBaseline")
+        let sourceField = map.optional("source")
+        let source = sourceField?.oneOf(Source.self) ?? .metrics
         let names = map.optional("metricNames").flatMap(GatewayMetricNames.decode)
+        let pathField = map.optional("path")
+        let path = pathField.map { pathValue($0, default: "/") }
         guard let measure else { return nil }
+        switch source {
+        case .metrics:
+            if let pathField {
+                pathField.error("filters the load balancer's requests by path; with source: metrics, filter by route in metricNames.route")
+                return nil
+            }
+        case .loadBalancer:
+            if map.has("metricNames") {
+                map.optional("metricNames")?.error("is not read with source: loadBalancer: the figures come from nginx's access log, not the instances' metrics")
+                return nil
+            }
+        }
+        if !measure.measurable(from: source) {
+            let field = sourceField ?? map.required("measure")
+            switch measure {
+            case .p99TimeToFirstToken:
+                field?.error("the load balancer sees bytes, not tokens: use measure p99-ttfb (time to the upstream's first byte), or source: metrics")
+            case .p99TimeToFirstByte:
+                field?.error("p99-ttfb is measured by the load balancer: set source: loadBalancer, or use p99-ttft from the instances' metrics")
+            case .errorRate, .p99Latency:
+                break
+            }
+            return nil
+        }
         if threshold.min == nil, threshold.max == nil, increase == nil {
             map.required("max", hint: "a metric gate needs a bound: min, max or maxIncreaseOverBaseline")
             return nil
@@ -140,7 +168,7 @@ extension MetricCheck {
             map.optional("metricNames")?.error("names no histogram for \(measure.rawValue) (preset \(names.preset.rawValue)); set \(measure == .p99Latency ? "requestDuration" : "timeToFirstToken")")
             return nil
         }
-        return MetricCheck(measure: measure, threshold: threshold, maxIncreaseOverBaseline: increase, names: names)
+        return MetricCheck(measure: measure, threshold: threshold, maxIncreaseOverBaseline: increase, names: names, source: source, path: path)
     }
 }
 

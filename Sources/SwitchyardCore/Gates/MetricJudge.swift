@@ -38,7 +38,7 @@ public enum MetricJudge {
     static func format(_ value: Double, _ measure: MetricCheck.Measure?) -> String {
         switch measure {
         case .errorRate: return Ratio(value).description
-        case .p99Latency, .p99TimeToFirstToken: return TimeSpan(milliseconds: Int64((value * 1000).rounded())).description
+        case .p99Latency, .p99TimeToFirstToken, .p99TimeToFirstByte: return TimeSpan(milliseconds: Int64((value * 1000).rounded())).description
         case nil: return value.formatted6
         }
     }

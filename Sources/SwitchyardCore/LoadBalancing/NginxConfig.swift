@@ -75,6 +75,7 @@ public struct NginxConfig: Sendable, Hashable {
             """
                 server {
                     listen \(listen);
+                    access_log \(prefix(Self.accessLogPath)) yard_json;
                     location / {
                         proxy_pass http://\(upstream);
                         proxy_http_version 1.1;
@@ -106,6 +107,7 @@ public struct NginxConfig: Sendable, Hashable {
         }
         http {
             access_log off;
+            \(Self.accessLogFormat)
             keepalive_timeout \(seconds(balancer.clientKeepalive));
             client_body_temp_path \(prefix("temp/client_body"));
             proxy_temp_path \(prefix("temp/proxy"));
@@ -122,6 +124,14 @@ public struct NginxConfig: Sendable, Hashable {
 
         """
     }
+
+    /// Where, under the prefix, nginx logs one JSON line per request (read by `source: loadBalancer` gates).
+    public static let accessLogPath = "logs/access.json"
+
+    /// One JSON object per request (`AccessLogRecord` reads it): when it ended, the listener's port, the
+    /// path, the user's status and duration, and per upstream attempt its address, status and time to
+    /// the first byte of its answer. `escape=json` keeps every value a valid JSON string.
+    static let accessLogFormat = #"log_format yard_json escape=json '{"t":$msec,"port":$server_port,"uri":"$uri","status":$status,"requestTime":$request_time,"bytes":$body_bytes_sent,"upstream":"$upstream_addr","upstreamStatus":"$upstream_status","headerTime":"$upstream_header_time"}';"#
 
     /// A path under the prefix as one double-quoted nginx word; nil when the prefix holds what quoting cannot make
     /// harmless (control characters, quotes, `$`, which nginx expands, or `\`).

@@ -84,6 +84,7 @@ public struct GatewayMetricNames: Sendable, Hashable, Codable {
         case .errorRate: nil
         case .p99Latency: requestDuration
         case .p99TimeToFirstToken: timeToFirstToken
+        case .p99TimeToFirstByte: nil
         }
     }
 

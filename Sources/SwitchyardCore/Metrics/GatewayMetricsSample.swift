@@ -74,6 +74,7 @@ public struct GatewayMetricsSample: Sendable, Hashable {
         case .errorRate: errorRate
         case .p99Latency: p99Latency
         case .p99TimeToFirstToken: p99TimeToFirstToken
+        case .p99TimeToFirstByte: nil
         }
     }
 
@@ -83,6 +84,7 @@ public struct GatewayMetricsSample: Sendable, Hashable {
         case .errorRate: Int(requests)
         case .p99Latency: Int(requestDuration?.count ?? 0)
         case .p99TimeToFirstToken: Int(timeToFirstToken?.count ?? 0)
+        case .p99TimeToFirstByte: 0
         }
     }
 }

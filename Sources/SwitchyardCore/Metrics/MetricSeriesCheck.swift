@@ -17,6 +17,8 @@ public enum MetricSeriesCheck {
                     continue
                 }
                 problems += histogramProblems(exposition, name)
+            case .p99TimeToFirstByte:
+                problems.append("p99-ttfb is measured by the load balancer, not read from the instances' metrics; set source: loadBalancer")
             }
         }
         return problems

@@ -44,6 +44,8 @@ extension GateDefinition {
                 try c.put("maxIncreaseOverBaseline", check.maxIncreaseOverBaseline.map { TimeSpan(milliseconds: Int64(($0 * 1000).rounded())) })
             }
             try c.put("metricNames", check.names)
+            try c.put("source", check.source)
+            try c.put("path", check.path)
         case .prometheus(let check):
             try c.put("url", check.url)
             try c.put("query", check.query)
@@ -139,7 +141,8 @@ extension GateDefinition: Decodable {
                 measure == .errorRate ? try get(key, Ratio.self)?.value : try get(key, TimeSpan.self)?.seconds
             }
             probe = .metric(MetricCheck(measure: measure, threshold: Threshold(min: try value("min"), max: try value("max")),
-                                        maxIncreaseOverBaseline: try value("maxIncreaseOverBaseline"), names: try get("metricNames")))
+                                        maxIncreaseOverBaseline: try value("maxIncreaseOverBaseline"), names: try get("metricNames"),
+                                        source: try get("source") ?? .metrics, path: try get("path")))
         case "prometheus":
             probe = .prometheus(PrometheusCheck(url: try need("url"), query: try need("query"),
                                                 threshold: Threshold(min: try get("min"), max: try get("max")),

@@ -153,22 +153,49 @@ public struct MetricCheck: Sendable, Hashable, Encodable {
         case errorRate = "error-rate"
         /// 99th percentile request latency, in seconds.
         case p99Latency = "p99-latency"
-        /// 99th percentile time to first token, in seconds.
+        /// 99th percentile time to first token, in seconds (the gateway's own histogram).
         case p99TimeToFirstToken = "p99-ttft"
+        /// 99th percentile time to the upstream's first byte (its response header), in seconds: what the
+        /// load balancer sees of a stream's start. Only from `source: loadBalancer`.
+        case p99TimeToFirstByte = "p99-ttfb"
+
+        /// Whether `source` can measure it: the instances' metrics know tokens, the load balancer bytes.
+        public func measurable(from source: Source) -> Bool {
+            switch (self, source) {
+            case (.errorRate, _), (.p99Latency, _): true
+            case (.p99TimeToFirstToken, .metrics), (.p99TimeToFirstByte, .loadBalancer): true
+            case (.p99TimeToFirstToken, .loadBalancer), (.p99TimeToFirstByte, .metrics): false
+            }
+        }
+    }
+
+    /// Where the figure comes from.
+    public enum Source: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Scraped from each instance's metrics endpoint, by the gateway's metric names.
+        case metrics
+        /// Computed from the load balancer's structured access log: the requests users really sent,
+        /// attributed to a slot by upstream address. Needs nothing from the gateway.
+        case loadBalancer
     }
 
     public var measure: Measure
     public var threshold: Threshold
     /// The new slot may be worse than the old slot's baseline by at most this much (absolute, same unit).
     public var maxIncreaseOverBaseline: Double?
-    /// The gateway's metric names for this gate; nil reads the service's `metricNames`.
+    /// The gateway's metric names for this gate; nil reads the service's `metricNames`. Metrics source only.
     public var names: GatewayMetricNames?
+    public var source: Source
+    /// Only requests whose path starts with this count (load balancer source), e.g. `/v1/chat/completions`.
+    public var path: String?
 
-    public init(measure: Measure, threshold: Threshold, maxIncreaseOverBaseline: Double? = nil, names: GatewayMetricNames? = nil) {
+    public init(measure: Measure, threshold: Threshold, maxIncreaseOverBaseline: Double? = nil, names: GatewayMetricNames? = nil,
+                source: Source = .metrics, path: String? = nil) {
         self.measure = measure
         self.threshold = threshold
         self.maxIncreaseOverBaseline = maxIncreaseOverBaseline
         self.names = names
+        self.source = source
+        self.path = path
     }
 }
 

@@ -67,6 +67,7 @@ public actor NginxDriver {
     public func start(_ config: NginxConfig) async throws {
         if isRunning { _ = try await apply(config); return }
         try prepareFolders()
+        rotateAccessLog()
         let text = try render(config)
         let staging = configPath + ".next"
         try await check(text, writeTo: staging)
@@ -97,6 +98,7 @@ public actor NginxDriver {
         try await check(text, writeTo: staging)
         let checked = clock.now - checkStart
         let oldWorkers = workers(of: master).filter { !$0.shuttingDown }.map(\.pid)
+        rotateAccessLog()
         guard rename(staging, configPath) == 0 else { throw Failure.invalidConfiguration("cannot install \(staging): \(String(cString: strerror(errno)))") }
         let sent = clock.now
         guard kill(master, SIGHUP) == 0 else { throw Failure.notRunning("cannot signal master \(master): \(String(cString: strerror(errno)))") }
@@ -190,6 +192,16 @@ public actor NginxDriver {
             if let worker { chown(path, worker.pw_uid, worker.pw_gid) }
         }
     }
+
+    /// Past `accessLogLimit` bytes, the access log becomes `access.json.1` (replacing the one before) before a start
+    /// or a reload, which opens a fresh file: the new generation logs there, draining workers finish in the old one.
+    private func rotateAccessLog() {
+        let path = "\(prefix)/\(NginxConfig.accessLogPath)"
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64, size > Self.accessLogLimit else { return }
+        rename(path, path + ".1")
+    }
+
+    static let accessLogLimit: UInt64 = 64 << 20
 
     private func errorLogTail() -> String {
         guard let text = try? String(contentsOfFile: "\(prefix)/logs/error.log", encoding: .utf8) else { return "" }

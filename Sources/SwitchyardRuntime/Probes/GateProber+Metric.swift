@@ -73,7 +73,7 @@ extension GateProber {
     static func format(_ value: Double, _ measure: MetricCheck.Measure) -> String {
         switch measure {
         case .errorRate: Ratio(value).description
-        case .p99Latency, .p99TimeToFirstToken: TimeSpan(milliseconds: Int64((value * 1000).rounded())).description
+        case .p99Latency, .p99TimeToFirstToken, .p99TimeToFirstByte: TimeSpan(milliseconds: Int64((value * 1000).rounded())).description
         }
     }
 }

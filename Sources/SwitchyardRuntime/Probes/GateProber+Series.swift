@@ -7,14 +7,26 @@ extension GateProber {
     /// the gate, what is missing, the instance, and what it does expose; empty when all is there.
     public func missingSeries(for gates: [GateDefinition], target: ProbeTarget) async -> [String] {
         var wanted: [GatewayMetricNames: (gates: [String], measures: Set<MetricCheck.Measure>)] = [:]
+        var problems: [String] = []
         for gate in gates {
             guard case .metric(let check) = gate.probe else { continue }
+            switch check.source {
+            case .metrics: break
+            case .loadBalancer:
+                if let path = target.accessLog {
+                    if !FileManager.default.isReadableFile(atPath: path) {
+                        problems.append("gate \(gate.name) reads the load balancer's access log \(path), which cannot be read")
+                    }
+                } else {
+                    problems.append("gate \(gate.name) reads the load balancer's access log, which this release does not know")
+                }
+                continue
+            }
             let names = check.names ?? target.metricNames
             wanted[names, default: ([], [])].gates.append(gate.name)
             wanted[names, default: ([], [])].measures.insert(check.measure)
         }
-        if wanted.isEmpty { return [] }
-        var problems: [String] = []
+        if wanted.isEmpty { return problems }
         for instance in target.instances {
             let exposition: PrometheusExposition
             do {

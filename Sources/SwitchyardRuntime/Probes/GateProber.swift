@@ -13,6 +13,10 @@ public actor GateProber {
     let headers: [String: String]
     /// Last scrape per gate, per side (`slot` or `baseline`), per instance.
     var previous: [ScrapeKey: GatewayMetricsSample] = [:]
+    /// Per load balancer gate, how far its access log was read.
+    var accessLogs: [String: AccessLogTail] = [:]
+    /// When a gate's window began (`forget`), seconds since 1970: its first read skips older lines.
+    var windowStarts: [String: Double] = [:]
 
     struct ScrapeKey: Hashable, Sendable {
         var gate: String
@@ -31,14 +35,21 @@ public actor GateProber {
         switch gate.probe {
         case .http(let check): await measureHTTP(check, target: target)
         case .sse(let check): await measureSSE(check, target: target)
-        case .metric(let check): await measureMetric(check, gate: gate.name, target: target)
+        case .metric(let check):
+            switch check.source {
+            case .metrics: await measureMetric(check, gate: gate.name, target: target)
+            case .loadBalancer: measureAccessLog(check, gate: gate.name, target: target)
+            }
         case .prometheus(let check): await measurePrometheus(check)
         }
     }
 
-    /// Forgets a gate's previous scrapes, so its next metric window starts from the instances' start.
+    /// Forgets a gate's previous scrapes, so its next metric window starts from the instances' start,
+    /// and its load balancer window from now.
     public func forget(gate: String) {
         previous = previous.filter { $0.key.gate != gate }
+        accessLogs[gate] = nil
+        windowStarts[gate] = Date().timeIntervalSince1970
     }
 }
 

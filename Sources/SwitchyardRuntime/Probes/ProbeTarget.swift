@@ -14,9 +14,12 @@ public struct ProbeTarget: Sendable, Hashable {
     /// How the instances name their metrics (the service's); a metric gate may name its own.
     public var metricNames: GatewayMetricNames
     public var scheme: String
+    /// The load balancer's structured access log, which `source: loadBalancer` gates read (nil: not known).
+    public var accessLog: String?
 
     public init(listener: HostPort, instances: [HostPort], baseline: [HostPort] = [], readinessPath: String = "/readyz",
-                metricsPath: String = "/metrics", metricNames: GatewayMetricNames = GatewayMetricNames(), scheme: String = "http") {
+                metricsPath: String = "/metrics", metricNames: GatewayMetricNames = GatewayMetricNames(), scheme: String = "http",
+                accessLog: String? = nil) {
         self.listener = listener
         self.instances = instances
         self.baseline = baseline
@@ -24,6 +27,7 @@ public struct ProbeTarget: Sendable, Hashable {
         self.metricsPath = metricsPath
         self.metricNames = metricNames
         self.scheme = scheme
+        self.accessLog = accessLog
     }
 
     func url(_ address: HostPort, _ path: String) -> String {

@@ -53,6 +53,9 @@ public struct ReleaseContext: Sendable {
     }
 
     var lockName: String { LockName.release(topology: topology.name, service: service.name) }
+
+    /// The structured access log of the nginx this release switches (`source: loadBalancer` gates read it).
+    var accessLog: String { "\(nginx.prefix)/\(NginxConfig.accessLogPath)" }
 }
 
 extension ReleaseContext {

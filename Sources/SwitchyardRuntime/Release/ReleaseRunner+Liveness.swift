@@ -11,14 +11,14 @@ extension ReleaseRunner {
                            instances: switched.flatMap { context.service.addresses(plan.target($0), zones: [$0]) },
                            baseline: switched.flatMap { context.service.addresses(plan.target($0).other, zones: [$0]) },
                            readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
-                           metricNames: context.service.metricNames)
+                           metricNames: context.service.metricNames, accessLog: context.accessLog)
     }
 
     /// The probe target of `slot` in `zones`, before the switch (through the preview listener).
     func probeTarget(slot: Slot, zones: [String]) -> ProbeTarget {
         ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
                     readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
-                    metricNames: context.service.metricNames)
+                    metricNames: context.service.metricNames, accessLog: context.accessLog)
     }
 
     /// Why the new slot of the switched zones is down, or nil while every instance's process runs and

@@ -263,7 +263,7 @@ public actor ReleaseRunner {
             let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
                                      baseline: zones.flatMap { context.service.addresses(live[$0] ?? slot.other, zones: [$0]) },
                                      readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
-                                     metricNames: context.service.metricNames)
+                                     metricNames: context.service.metricNames, accessLog: context.accessLog)
             let measurement = await context.prober.measure(definition, target: target)
             let next = mutate { $0.measured(gate: gate, measurement) }
             let verdict = machine!.gates[gate]?.verdict ?? .pending

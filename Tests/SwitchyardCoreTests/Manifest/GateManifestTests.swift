@@ -121,3 +121,75 @@ struct GateManifestTests {
         #expect(try JSONDecoder().decode(GateDefinition.self, from: try JSONEncoder().encode(prom)) == prom)
     }
 }
+
+/// `source: loadBalancer` gates: what the load balancer can measure, and located errors for what it cannot.
+struct LoadBalancerGateManifestTests {
+    @Test func aLoadBalancerGateDecodesWithItsPathFilter() throws {
+        let text = GateManifestTests.playbook(gates: """
+          - name: ttfb
+            kind: metric
+            source: loadBalancer
+            measure: p99-ttfb
+            max: 300ms
+            path: /v1/chat/completions
+        """)
+        #expect(GateManifestTests.diagnostics(text) == [])
+        let decoded = ManifestDecoder.decode(bytes: Array(text.utf8), file: "inline.yaml")
+        guard case .releasePlaybook(let playbook)? = decoded.manifests.first?.manifest,
+              case .metric(let check)? = playbook.gate(named: "ttfb")?.probe else { Issue.record("no metric gate"); return }
+        #expect(check.source == .loadBalancer)
+        #expect(check.measure == .p99TimeToFirstByte)
+        #expect(check.threshold.max == 0.3)
+        #expect(check.path == "/v1/chat/completions")
+    }
+
+    @Test func whatTheLoadBalancerCannotSeeIsALocatedError() {
+        let ttft = GateManifestTests.diagnostics(GateManifestTests.playbook(gates: """
+          - name: ttft
+            kind: metric
+            source: loadBalancer
+            measure: p99-ttft
+            max: 300ms
+        """))
+        #expect(ttft == ["inline.yaml:13:13: gates[0].source: the load balancer sees bytes, not tokens: use measure p99-ttfb (time to the upstream's first byte), or source: metrics"])
+        let ttfb = GateManifestTests.diagnostics(GateManifestTests.playbook(gates: """
+          - name: ttfb
+            kind: metric
+            measure: p99-ttfb
+            max: 300ms
+        """))
+        #expect(ttfb == ["inline.yaml:13:14: gates[0].measure: p99-ttfb is measured by the load balancer: set source: loadBalancer, or use p99-ttft from the instances' metrics"])
+        let names = GateManifestTests.diagnostics(GateManifestTests.playbook(gates: """
+          - name: errors
+            kind: metric
+            source: loadBalancer
+            measure: error-rate
+            max: 5%
+            metricNames: gin
+        """))
+        #expect(names == ["inline.yaml:16:18: gates[0].metricNames: is not read with source: loadBalancer: the figures come from nginx's access log, not the instances' metrics"])
+        let path = GateManifestTests.diagnostics(GateManifestTests.playbook(gates: """
+          - name: errors
+            kind: metric
+            measure: error-rate
+            max: 5%
+            path: /v1
+        """))
+        #expect(path == ["inline.yaml:15:11: gates[0].path: filters the load balancer's requests by path; with source: metrics, filter by route in metricNames.route"])
+        let source = GateManifestTests.diagnostics(GateManifestTests.playbook(gates: """
+          - name: errors
+            kind: metric
+            source: nginx
+            measure: error-rate
+            max: 5%
+        """))
+        #expect(source.count == 1 && source[0].hasPrefix("inline.yaml:13:13: gates[0].source: expected one of metrics, loadBalancer"))
+    }
+
+    @Test func aLoadBalancerGateSurvivesTheJournal() throws {
+        let gate = GateDefinition(name: "errors", probe: .metric(MetricCheck(measure: .errorRate, threshold: Threshold(max: 0.05),
+                                                                             source: .loadBalancer, path: "/v1")))
+        let decoded = try JSONDecoder().decode(GateDefinition.self, from: JSONEncoder().encode(gate))
+        #expect(decoded == gate)
+    }
+}

@@ -21,20 +21,29 @@ enum PlainGatewayFleet {
         GateDefinition(name: "latency", probe: .metric(MetricCheck(measure: .p99Latency, threshold: Threshold(max: 1)))),
     ]
 
+    /// The same figures measured from nginx's access log: nothing read from the gateway.
+    static let loadBalancerGates = [
+        GateDefinition(name: "lb-errors", probe: .metric(MetricCheck(measure: .errorRate, threshold: Threshold(max: 0.05), source: .loadBalancer))),
+        GateDefinition(name: "lb-ttfb", probe: .metric(MetricCheck(measure: .p99TimeToFirstByte, threshold: Threshold(max: 0.5),
+                                                                   maxIncreaseOverBaseline: 0.25, source: .loadBalancer, path: "/v1/"))),
+        GateDefinition(name: "lb-latency", probe: .metric(MetricCheck(measure: .p99Latency, threshold: Threshold(max: 2), source: .loadBalancer))),
+    ]
+
     /// A fleet on `basePort`…`basePort + 11`, bake `bake` sampled every second, metric names `names`.
-    static func fleet(basePort: Int, names: GatewayMetricNames = PlainGatewayFleet.names, bake: TimeSpan = .seconds(4)) throws -> ScratchFleet {
+    static func fleet(basePort: Int, names: GatewayMetricNames = PlainGatewayFleet.names, bake: TimeSpan = .seconds(4),
+                      gates: [GateDefinition] = PlainGatewayFleet.bakeGates) throws -> ScratchFleet {
         var fleet = try ScratchFleet(basePort: basePort, bake: bake, interval: .seconds(1), drainTimeout: .seconds(5),
                                      command: command, metricNames: names)
         let pre = fleet.playbook.gates.filter { $0.name == "ready" || $0.name == "smoke" }
-        fleet.playbook.gates = pre + bakeGates
-        fleet.playbook.bake.gates = bakeGates.map(\.name)
+        fleet.playbook.gates = pre + gates
+        fleet.playbook.bake.gates = gates.map(\.name)
         return fleet
     }
 
     /// Runs `body` with the fleet up at 1.0.0 and always takes it down.
-    static func with(basePort: Int, names: GatewayMetricNames = PlainGatewayFleet.names,
+    static func with(basePort: Int, names: GatewayMetricNames = PlainGatewayFleet.names, gates: [GateDefinition] = PlainGatewayFleet.bakeGates,
                      _ body: (ScratchFleet) async throws -> Void) async throws {
-        let fleet = try fleet(basePort: basePort, names: names)
+        let fleet = try fleet(basePort: basePort, names: names, gates: gates)
         do {
             try await fleet.up("1.0.0")
             try await body(fleet)
