@@ -49,7 +49,8 @@ struct Yard: AsyncParsableCommand {
                 ErrorReport.print(CommandFailure(message(for: error), code: "usage"), json: json)
                 Foundation.exit(status.rawValue)
             }
-            if status != .success, json {
+            // An ExitCode from validate() (yard load's usage check) printed its own message.
+            if status != .success, json, !(error is ExitCode) {
                 ErrorReport.print(CommandFailure(message(for: error), code: "usage"), json: true)
                 Foundation.exit(status.rawValue)
             }
