@@ -59,6 +59,7 @@ extension Drill {
                 }
             } catch { throw CommandFailure("\(error)", code: "drill-refused") }
             let report = await runner.run()
+            await context.notifier?.flush(timeout: .seconds(5))
             if json { try printJSON(report) } else { print(""); print(report.text) }
             switch report.outcome {
             case .passed: return

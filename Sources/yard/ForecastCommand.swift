@@ -57,6 +57,13 @@ struct ForecastCommand: AsyncParsableCommand {
                 progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
                 try applyOverrides(to: &resolved)
                 outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil, progress: progress)
+                if let notice = CapacityNotice.exceedsFleet(outcome.report, topology: resolved.topology.name, at: Date()),
+                   !resolved.topology.notify.isEmpty {
+                    let notifier = Notifier(store: try? Workspace.existingStore())
+                    await notifier.send(notice, to: resolved.topology.notify)
+                    await notifier.flush(timeout: .seconds(5))
+                    progress("told \(resolved.topology.notify.map(\.name).joined(separator: ", ")): the plan needs more than today's fleet")
+                }
             } else {
                 outcome = try await forecastFromFlags(options: options, progress: progress)
             }
