@@ -56,7 +56,7 @@ struct ForecastBenchCommand: ParsableCommand {
                 guard let m = bt.model, let n = bt.seasonalNaive else { rows.append([name, "no fold: \(bt.note ?? "?")"]); continue }
                 tuneScores.append(m.smape); tuneNaive.append(n.smape)
                 tuneCoverageGap.append(abs((m.coverage80 ?? 0) - 80))
-                let weights = bt.folds.map { String(format: "%.2f", $0.blendWeight) }.joined(separator: "/")
+                let weights = bt.folds.map { String(format: "%.2f+%.2f", $0.blendWeight, $0.medianWeight) }.joined(separator: "/")
                 rows.append([name, "\(bt.folds.count)", f(m.smape), f(n.smape), f(m.medianAPE), f(n.medianAPE), c(m.coverage80), weights])
                 continue
             }
@@ -70,24 +70,24 @@ struct ForecastBenchCommand: ParsableCommand {
             if below(m.smape, n.smape) && (p.map { below(m.smape, $0.smape) } ?? true) { wins += 1 }
             if let cov = m.coverage80, cov >= 70, cov <= 90 { covered += 1 }
             rows.append([name, "\(m.points)", f(m.smape), f(n.smape), f(p?.smape), f(m.medianAPE), f(n.medianAPE), f(p?.medianAPE),
-                         c(m.coverage80), c(p?.coverage80), c(fold.expectedCoverage80), String(format: "%.2f", fold.blendWeight),
+                         c(m.coverage80), c(p?.coverage80), c(fold.expectedCoverage80), String(format: "%.2f+%.2f", fold.blendWeight, fold.medianWeight),
                          String(format: "%.2f", seconds)])
         }
         if tune {
-            printTable(header: ["series", "folds", "sMAPE", "naive", "MdAPE", "naive", "cov80", "blend w"], rows: rows)
+            printTable(header: ["series", "folds", "sMAPE", "naive", "MdAPE", "naive", "cov80", "naive+median w"], rows: rows)
             let mean = { (xs: [Double]) in xs.isEmpty ? Double.nan : xs.reduce(0, +) / Double(xs.count) }
             print(String(format: "\nfolds before the hold-out: mean sMAPE %.2f (seasonal naive %.2f), below naive on %d of %d, mean |coverage80 - 80| %.1f",
                          mean(tuneScores), mean(tuneNaive), zip(tuneScores, tuneNaive).filter { $0 < $1 }.count, tuneScores.count, mean(tuneCoverageGap)))
             return
         }
         printTable(header: ["series", "points", "sMAPE sy", "naive", "prophet", "MdAPE sy", "naive", "prophet",
-                            "cov80 sy", "prophet", "expected", "blend w", "time s"], rows: rows)
+                            "cov80 sy", "prophet", "expected", "naive+median w", "time s"], rows: rows)
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         print("""
 
         sy = Switchyard (yard forecast's defaults), naive = seasonal naive (a week earlier), prophet = Prophet \(peers.isEmpty ? "(no figures: \(prophet) missing)" : "1.5.0 defaults, interval_width 0.8 (\(prophet))").
-        expected = the 80 % interval's coverage on the forecaster's own calibration folds; blend w = weight of seasonal naive it chose;
+        expected = the 80 % interval's coverage on the forecaster's own calibration folds; naive+median w = weights of seasonal naive and of the last four weeks' median it chose;
         time s = Switchyard's fit (calibration folds included) and forecast of the hold-out.
         Switchyard's sMAPE below both on \(wins) of \(scored); its 80 % coverage within 70-90 % on \(covered) of \(scored). Peak RSS \(usage.ru_maxrss / 1024) MB.
         """)

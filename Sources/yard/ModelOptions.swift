@@ -17,6 +17,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Share of the history where changepoints may sit.", visibility: .hidden)) var changepointRange: Double?
     @Option(help: ArgumentHelp("Seasonal-naive weights to choose from, comma-separated (0 alone: no blend).", visibility: .hidden)) var blendWeights: String?
 
+    @Option(help: ArgumentHelp("How interval slices are kept from narrowing: runningMax or isotonic.", visibility: .hidden)) var intervalMonotone: String?
+    @Option(help: ArgumentHelp("Pseudo-count of the pooled fold errors in each lead-time slice's quantiles.", visibility: .hidden)) var intervalShrinkage: Double?
+    @Option(help: ArgumentHelp("Exponent of the interval's widening past the fold horizon (auto: from the slices).", visibility: .hidden)) var intervalGrowth: String?
+
+    @Option(help: ArgumentHelp("Seasonal-median weights to choose from, comma-separated.", visibility: .hidden)) var medianBlendWeights: String?
+    @Option(help: ArgumentHelp("Relative sMAPE within which the blend with the least partner weight is chosen.", visibility: .hidden)) var blendTolerance: Double?
+
+    @Option(help: ArgumentHelp("Rescale fold errors by the residual spread before each origin (on/off).", visibility: .hidden)) var intervalLocalScale: String?
+
+    @Option(help: ArgumentHelp("Fold errors from the blend chosen on the other folds (on/off).", visibility: .hidden)) var intervalCrossBlend: String?
+
     func options() throws -> ForecastOptions {
         var o = ForecastOptions()
         if let changepointPenalty { o.changepointPenalty = changepointPenalty }
@@ -30,6 +41,35 @@ struct ModelOptions: ParsableArguments {
         if let yearlyOrder { o.yearlyOrder = yearlyOrder }
         if let changepoints { o.changepoints = changepoints }
         if let changepointRange { o.changepointRange = changepointRange }
+        if let intervalMonotone {
+            guard let m = IntervalCalibration.Monotone(rawValue: intervalMonotone) else {
+                throw ValidationError("--interval-monotone: expected one of \(IntervalCalibration.Monotone.allCases.map(\.rawValue).joined(separator: ", ")), got \(intervalMonotone)")
+            }
+            o.interval.monotone = m
+        }
+        if let intervalLocalScale {
+            guard ["on", "off"].contains(intervalLocalScale) else { throw ValidationError("--interval-local-scale: expected on or off, got \(intervalLocalScale)") }
+            o.interval.localScale = intervalLocalScale == "on"
+        }
+        if let intervalCrossBlend {
+            guard ["on", "off"].contains(intervalCrossBlend) else { throw ValidationError("--interval-cross-blend: expected on or off, got \(intervalCrossBlend)") }
+            o.interval.crossBlend = intervalCrossBlend == "on"
+        }
+        if let intervalShrinkage { o.interval.shrinkage = max(0, intervalShrinkage) }
+        if let intervalGrowth {
+            if intervalGrowth == "auto" { o.interval.growthExponent = nil } else {
+                guard let g = Double(intervalGrowth), g >= 0 else { throw ValidationError("--interval-growth: expected auto or a number ≥ 0, got \(intervalGrowth)") }
+                o.interval.growthExponent = g
+            }
+        }
+        if let blendTolerance { o.blendTolerance = max(0, blendTolerance) }
+        if let medianBlendWeights {
+            let weights = medianBlendWeights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !weights.isEmpty, weights.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+                throw ValidationError("--median-blend-weights: expected numbers from 0 to 1, comma-separated, got \(medianBlendWeights)")
+            }
+            o.medianBlendWeights = weights
+        }
         if let blendWeights {
             let weights = blendWeights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard !weights.isEmpty, weights.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {

@@ -12,6 +12,8 @@ public struct Backtest: Sendable, Hashable, Codable {
         public var seasonalNaive: AccuracyMetrics
         /// The weight of seasonal naive the forecaster chose on its own calibration folds.
         public var blendWeight: Double
+        /// The weight of the seasonal median it chose beside it.
+        public var medianWeight: Double = 0
         /// The coverage of the 80 % interval the forecaster expected from its calibration folds (%).
         public var expectedCoverage80: Double?
     }
@@ -66,7 +68,8 @@ public struct Backtest: Sendable, Hashable, Codable {
             pooledActual += test.values; pooledForecast += forecast
             naiveActual += na; naivePredicted += np
             done.append(Fold(origin: origin, end: origin + h, model: scored, seasonalNaive: AccuracyMetrics(actual: na, predicted: np),
-                             blendWeight: forecaster.blendWeight, expectedCoverage80: forecaster.foldCoverage80))
+                             blendWeight: forecaster.blendWeight, medianWeight: forecaster.medianWeight,
+                             expectedCoverage80: forecaster.foldCoverage80))
         }
         return Backtest(horizonSeconds: h, folds: done,
                         model: pooledActual.isEmpty ? nil : AccuracyMetrics(actual: pooledActual, forecast: pooledForecast),

@@ -34,6 +34,14 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     public var calibrationFolds = 3
     /// The weights of seasonal naive the calibration folds choose from (0: the model alone).
     public var blendWeights = [0.0, 0.25, 0.5, 0.75, 1.0]
+    /// The weights of the seasonal median (the last four weeks' median) the folds choose from,
+    /// beside seasonal naive's (a pair whose sum exceeds 1 is skipped).
+    public var medianBlendWeights = [0.0, 0.25, 0.5, 0.75, 1.0]
+    /// Among blends within this share of the best fold sMAPE, the one with the least weight on
+    /// the partners (the model is preferred over a blend that wins the folds by noise).
+    public var blendTolerance = 0.02
+    /// How the calibration folds' errors become interval widths (see `IntervalCalibration`).
+    public var interval = IntervalCalibration.Settings()
     /// Above this many points the calibration folds fit on every k-th point (the fit of ~100
     /// columns does not need more), so that calibration costs a fraction of the main fit.
     public var calibrationPointLimit = 20_000

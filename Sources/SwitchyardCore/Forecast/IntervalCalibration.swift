@@ -1,39 +1,127 @@
+import Foundation
+
 /// Prediction intervals from a forecaster's own out-of-sample errors: on the backtest folds inside
 /// the training history, the errors (on the model's scale, actual − forecast) are grouped by lead
 /// time into `buckets` equal slices of the fold horizon, and each slice keeps its 2.5, 10, 90 and
-/// 97.5 % quantiles. A slice never gets narrower than the one before it (errors do not shrink
-/// with the lead time); beyond the fold horizon the last slice widens as √(lead / horizon).
+/// 97.5 % quantiles:
+///
+/// 1. A slice's quantile is shrunk towards the pooled one of all folds' errors by its count:
+///    (n · slice + `shrinkage` · pooled) / (n + `shrinkage`), so a slice of few errors (a daily
+///    series' fold of 60 days has 15 a slice) does not set its own width from a handful of points.
+/// 2. Errors do not shrink with the lead time: the upper quantiles are made non-decreasing and the
+///    lower ones non-increasing over the slices (`Monotone`).
+/// 3. Beyond the fold horizon the last slice widens as (lead / horizon)^α: α is the growth the
+///    slices themselves show (the slope of log width on log lead over the slices, within 0 ... ½),
+///    or a fixed exponent; the old rule was α = ½ always, which widened a series whose errors do
+///    not grow with the lead (bursts, not drift) far past its folds' coverage.
 public struct IntervalCalibration: Sendable, Hashable, Codable {
     public static let levels = [0.025, 0.1, 0.9, 0.975]
     public static let buckets = 4
-    /// A slice with fewer errors than this borrows all the folds' errors.
-    public static let minimumErrors = 20
+
+    /// How the slices are kept from narrowing with the lead time.
+    public enum Monotone: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Each slice at least as wide as the one before it (a wide early slice widens all later ones).
+        case runningMax
+        /// Pool-adjacent-violators by count: neighbouring slices that narrow are averaged.
+        case isotonic
+    }
+
+    public struct Settings: Sendable, Hashable, Codable {
+        public var monotone: Monotone = .isotonic
+        /// Pseudo-count of the pooled quantile in each slice's (0: each slice alone).
+        public var shrinkage = 20.0
+        /// The exponent of the widening past the fold horizon; nil: estimated from the slices.
+        public var growthExponent: Double?
+        /// Each fold's errors rescaled by the spread of the residuals just before the forecast's
+        /// origin over the spread just before the fold's (within ⅓ ... 3): a history whose bursts
+        /// stopped (or started) gets the width of its recent noise (see `Forecaster.residualSpread`).
+        public var localScale = false
+        /// Each fold's errors are those of the blend chosen on the other folds (`Forecaster`).
+        public var crossBlend = true
+        public init(monotone: Monotone = .isotonic, shrinkage: Double = 20, growthExponent: Double? = nil, localScale: Bool = false,
+                    crossBlend: Bool = true) {
+            self.crossBlend = crossBlend
+            self.monotone = monotone
+            self.shrinkage = shrinkage
+            self.growthExponent = growthExponent
+            self.localScale = localScale
+        }
+    }
 
     public var horizonSeconds: Int64
     /// Per slice: the four quantiles of `levels`.
     public var quantiles: [[Double]]
     public var errors: Int
+    /// The exponent of the widening past `horizonSeconds`.
+    public var growthExponent: Double
 
     /// nil when there are no errors at all.
-    public init?(errors: [(lead: Int64, error: Double)], horizonSeconds: Int64) {
+    public init?(errors: [(lead: Int64, error: Double)], horizonSeconds: Int64, settings: Settings = Settings()) {
         guard !errors.isEmpty, horizonSeconds > 0 else { return nil }
         self.horizonSeconds = horizonSeconds
         self.errors = errors.count
         let all = errors.map(\.error).sorted()
+        let pooled = Self.levels.map { Self.quantile(all, $0) }
         var slices = [[Double]](repeating: [], count: Self.buckets)
         for e in errors { slices[Self.bucket(lead: e.lead, horizon: horizonSeconds)].append(e.error) }
-        var out: [[Double]] = []
+        var q: [[Double]] = []
+        var counts: [Double] = []
         for var slice in slices {
             slice.sort()
-            let source = slice.count >= Self.minimumErrors ? slice : all
-            var q = Self.levels.map { Self.quantile(source, $0) }
-            if let previous = out.last {
-                q[0] = min(q[0], previous[0]); q[1] = min(q[1], previous[1])
-                q[2] = max(q[2], previous[2]); q[3] = max(q[3], previous[3])
-            }
-            out.append(q)
+            let n = Double(slice.count)
+            counts.append(max(n, 1))
+            q.append(Self.levels.indices.map { l in
+                slice.isEmpty ? pooled[l] : (n * Self.quantile(slice, Self.levels[l]) + settings.shrinkage * pooled[l]) / (n + settings.shrinkage)
+            })
         }
-        quantiles = out
+        for l in Self.levels.indices {
+            let sign = Self.levels[l] > 0.5 ? 1.0 : -1.0
+            let column = q.map { sign * $0[l] }
+            let fixed: [Double]
+            switch settings.monotone {
+            case .runningMax: fixed = Self.runningMax(column)
+            case .isotonic: fixed = Self.isotonic(column, weights: counts)
+            }
+            for b in q.indices { q[b][l] = sign * fixed[b] }
+        }
+        quantiles = q
+        if let fixed = settings.growthExponent {
+            growthExponent = fixed
+        } else {
+            growthExponent = Self.growth(widths: q.map { $0[2] - $0[1] })
+        }
+    }
+
+    static func runningMax(_ xs: [Double]) -> [Double] {
+        var out: [Double] = []
+        for x in xs { out.append(max(x, out.last ?? -.infinity)) }
+        return out
+    }
+
+    /// The non-decreasing sequence closest to `xs` in weighted least squares (pool adjacent violators).
+    static func isotonic(_ xs: [Double], weights: [Double]) -> [Double] {
+        var blocks: [(value: Double, weight: Double, count: Int)] = []
+        for (x, w) in zip(xs, weights) {
+            blocks.append((x, w, 1))
+            while blocks.count > 1, blocks[blocks.count - 2].value > blocks[blocks.count - 1].value {
+                let b = blocks.removeLast(), a = blocks.removeLast()
+                let weight = a.weight + b.weight
+                blocks.append(((a.value * a.weight + b.value * b.weight) / weight, weight, a.count + b.count))
+            }
+        }
+        return blocks.flatMap { Array(repeating: $0.value, count: $0.count) }
+    }
+
+    /// The slope of log width on log lead (slice midpoints), within 0 ... ½.
+    static func growth(widths: [Double]) -> Double {
+        let points = widths.enumerated().compactMap { b, w in w > 0 ? (x: log((Double(b) + 0.5) / Double(buckets)), y: log(w)) : nil }
+        guard points.count >= 2 else { return 0 }
+        let mx = points.map(\.x).reduce(0, +) / Double(points.count)
+        let my = points.map(\.y).reduce(0, +) / Double(points.count)
+        let sxx = points.reduce(0) { $0 + ($1.x - mx) * ($1.x - mx) }
+        let sxy = points.reduce(0) { $0 + ($1.x - mx) * ($1.y - my) }
+        guard sxx > 0 else { return 0 }
+        return min(0.5, max(0, sxy / sxx))
     }
 
     static func bucket(lead: Int64, horizon: Int64) -> Int {
@@ -51,7 +139,7 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
     /// `extraVariance` (an event's own uncertainty) widens them.
     public func bounds(lead: Int64, extraVariance: Double = 0) -> [Double] {
         let q = quantiles[Self.bucket(lead: lead, horizon: horizonSeconds)]
-        var factor = lead > horizonSeconds ? (Double(lead) / Double(horizonSeconds)).squareRoot() : 1
+        var factor = lead > horizonSeconds ? pow(Double(lead) / Double(horizonSeconds), growthExponent) : 1
         if extraVariance > 0 {
             let sd = max(1e-9, (q[2] - q[1]) / 2.563)
             factor *= (1 + extraVariance / (sd * sd)).squareRoot()

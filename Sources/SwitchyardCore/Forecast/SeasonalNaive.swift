@@ -13,3 +13,20 @@ public enum SeasonalNaive {
         return nil
     }
 }
+
+extension SeasonalNaive {
+    /// The median of the same time of week over the last `weeks` observed weeks before `origin`
+    /// (for a time past a week, the weeks before the origin, as `forecast` repeats them): a
+    /// seasonal profile that one odd week (a spike, an outage, a holiday) does not move.
+    public static func median(history: QPSSeries, origin: Int64, at time: Int64, weeks: Int = 4) -> Double? {
+        let weeksBack = time >= origin ? (time - origin) / week + 1 : 1
+        var values: [Double] = []
+        for extra in 0..<weeks {
+            if let value = history.value(at: time - (weeksBack + Int64(extra)) * week) { values.append(value) }
+        }
+        guard !values.isEmpty else { return nil }
+        values.sort()
+        let n = values.count
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
+    }
+}

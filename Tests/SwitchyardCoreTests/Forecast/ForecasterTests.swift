@@ -48,3 +48,60 @@ struct ForecasterTests {
         #expect(points.contains { $0.lower95 == 0 })
     }
 }
+
+/// The blends the calibration folds choose from, and how one is chosen.
+struct ForecasterBlendTests {
+    typealias Blend = Forecaster.Blend
+
+    @Test func withinTheToleranceTheBlendWithLessPartnerWeightWins() {
+        let blends = [Blend(naive: 0, median: 0), Blend(naive: 0.5, median: 0), Blend(naive: 1, median: 0)]
+        let scores = [20.3, 20.5, 20.0]
+        #expect(Forecaster.choose(blends, scores: scores, tolerance: 0) == 2)
+        #expect(Forecaster.choose(blends, scores: scores, tolerance: 0.02) == 0)
+        #expect(Forecaster.choose(blends, scores: [25, 20.3, 20], tolerance: 0.02) == 1)
+        #expect(Forecaster.choose(blends, scores: [.nan, .nan, .nan], tolerance: 0) == nil)
+    }
+
+    @Test func theCandidatesPairNaiveAndMedianWeightsThatSumToOneAtMost() {
+        var options = ForecastOptions()
+        options.blendWeights = [0, 0.5, 1]
+        options.medianBlendWeights = [0, 0.5]
+        let blends = Forecaster.candidates(options)
+        #expect(blends.count == 5)
+        #expect(blends.allSatisfy { $0.partners <= 1 })
+        #expect(Blend(naive: 0.25, median: 0.5).value(model: 1, naive: 2, median: nil) == 0.25 * 1 + 0.25 * 2 + 0.5 * 1)
+    }
+
+    @Test func theSeasonalMedianIgnoresOneOddWeek() {
+        let week = SeasonalNaive.week
+        let times = (0..<(5 * 7 * 24)).map { Int64($0) * 3_600 }
+        // Every week the same 100, except a spike of 5,000 across the last week before the origin.
+        let origin = times.last! + 3_600
+        let values = times.map { $0 >= origin - week ? 5_000.0 : 100.0 }
+        let history = QPSSeries(times: times, values: values)
+        #expect(SeasonalNaive.forecast(history: history, origin: origin, at: origin) == 5_000)
+        #expect(SeasonalNaive.median(history: history, origin: origin, at: origin) == 100)
+        #expect(SeasonalNaive.median(history: history, origin: origin, at: origin + 9 * week + 3_600) == 100)
+    }
+
+    @Test func aForecasterThatChoseTheMedianUsesItForTheForecast() throws {
+        // A weekly pattern with one spike week at the end: the median of the last four weeks is the forecast.
+        var times: [Int64] = [], values: [Double] = []
+        var rng = SystemRandomNumberGenerator()
+        let shape = (0..<168).map { _ in Double.random(in: 50...150, using: &rng) }
+        for h in 0..<(10 * 168) {
+            times.append(Int64(h) * 3_600)
+            values.append(shape[h % 168])
+        }
+        var options = ForecastOptions()
+        options.blendWeights = [0]
+        options.medianBlendWeights = [1]
+        options.blendTolerance = 0
+        let forecaster = try Forecaster.fit(QPSSeries(times: times, values: values), options: options)
+        // The pattern repeats exactly: the median is exact, the model is not, so the folds choose the median.
+        #expect(forecaster.medianWeight == 1, "\(forecaster.summary)")
+        #expect(forecaster.summary.contains("median of the last four weeks"))
+        let next = forecaster.forecast(at: [times.last! + 3_600])[0]
+        #expect(abs(next.value - shape[0]) < 1e-6 * shape[0], "\(next.value) vs \(shape[0])")
+    }
+}
