@@ -64,7 +64,12 @@ public struct FeatureLayout: Sendable, Hashable, Codable {
         if weekendDailyOrder > 0 {
             let weekday = Int(((day + 4) % 7 + 7) % 7)
             if weekday == 0 || weekday == 6 {
-                Self.fourier(row + weekendBase * stride, stride: stride, phase: secondOfDay / 86_400, order: weekendDailyOrder)
+                if weekendDailyOrder <= dailyOrder {
+                    // The same phase as the daily terms: the same values, without another sin and cos.
+                    for j in 0..<(2 * weekendDailyOrder) { row[(weekendBase + j) * stride] = row[(dailyBase + j) * stride] }
+                } else {
+                    Self.fourier(row + weekendBase * stride, stride: stride, phase: secondOfDay / 86_400, order: weekendDailyOrder)
+                }
             } else {
                 for j in 0..<(2 * weekendDailyOrder) { row[(weekendBase + j) * stride] = 0 }
             }

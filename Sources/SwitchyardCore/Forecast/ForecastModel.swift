@@ -85,21 +85,34 @@ public struct ForecastModel: Sendable, Hashable, Codable {
         }
 
         func residuals(_ beta: [Double]) -> [Float] {
-            var out = [Float](repeating: 0, count: n)
+            residuals(beta, every: 1)
+        }
+
+        /// The residuals of every `every`-th point (the last one included).
+        func residuals(_ beta: [Double], every: Int) -> [Float] {
+            var out: [Float] = []
+            out.reserveCapacity(n / every + 1)
             var row = [Double](repeating: 0, count: p)
             row.withUnsafeMutableBufferPointer { buffer in
                 let r = buffer.baseAddress!
-                for i in 0..<n {
+                var i = (n - 1) % every
+                while i < n {
                     layout.fill(r, stride: 1, seconds: series.times[i])
                     var fitted = 0.0
                     for j in 0..<p { fitted += r[j] * beta[j] }
-                    out[i] = Float(logs[i] - fitted)
+                    out.append(Float(logs[i] - fitted))
+                    i += every
                 }
             }
             return out
         }
 
-        var (beta, eventRows) = try solve(weights: nil)
+        // A long history (one year of minutes): the first, unweighted fit only gives the robust
+        // weights, so it is fitted on every k-th point; the residual quantiles of the final fit are
+        // read from every k-th point too. Both at `exactPointLimit` points at least.
+        let every = options.robust && n > 2 * options.exactPointLimit ? n / options.exactPointLimit : 1
+        let start: [Float]? = every > 1 ? (0..<n).map { $0 % every == (n - 1) % every ? 1 : 0 } : nil
+        var (beta, eventRows) = try solve(weights: start)
         var resid = residuals(beta)
         if options.robust {
             let scale = 1.4826 * Self.median(resid.map { abs($0) })
@@ -107,15 +120,18 @@ public struct ForecastModel: Sendable, Hashable, Codable {
                 let k = Float(options.huberK * scale)
                 let weights = resid.map { abs($0) <= k ? Float(1) : k / abs($0) }
                 (beta, eventRows) = try solve(weights: weights)
-                resid = residuals(beta)
+            } else if start != nil {
+                (beta, eventRows) = try solve(weights: nil)
             }
+            resid = residuals(beta, every: every)
         }
         var sum = 0.0, sumSquares = 0.0
         for r in resid { sum += Double(r); sumSquares += Double(r) * Double(r) }
-        let mean = sum / Double(n)
-        let sd = max(0, sumSquares / Double(n) - mean * mean).squareRoot()
-        resid.sort()
-        let quantiles = quantileLevels.map { Double(resid[min(n - 1, max(0, Int(($0 * Double(n - 1)).rounded())))]) }
+        let m = resid.count
+        let mean = sum / Double(m)
+        let sd = max(0, sumSquares / Double(m) - mean * mean).squareRoot()
+        let ranks = quantileLevels.map { min(m - 1, max(0, Int(($0 * Double(m - 1)).rounded()))) }
+        let quantiles = OrderStatistic.select(&resid, ranks).map(Double.init)
         let deltas = beta[layout.changepointBase..<layout.dailyBase]
         let scaleDelta = deltas.isEmpty ? 0 : deltas.reduce(0) { $0 + abs($1) } / Double(deltas.count)
         return ForecastModel(layout: layout, coefficients: beta, floor: floor, offset: offset, residualSD: sd, residualQuantiles: quantiles,
@@ -167,9 +183,8 @@ public struct ForecastModel: Sendable, Hashable, Codable {
 
     static func median(_ values: [Float]) -> Double {
         guard !values.isEmpty else { return 0 }
-        var sorted = values
-        sorted.sort()
-        return Double(sorted[sorted.count / 2])
+        var copy = values
+        return Double(OrderStatistic.select(&copy, copy.count / 2, in: 0..<copy.count))
     }
 
     // MARK: - Reading the fit

@@ -45,6 +45,10 @@ public struct ForecastOptions: Sendable, Hashable, Codable {
     /// Above this many points the calibration folds fit on every k-th point (the fit of ~100
     /// columns does not need more), so that calibration costs a fraction of the main fit.
     public var calibrationPointLimit = 20_000
+    /// Above twice this many points, the first (unweighted) fit, whose only use is the robust
+    /// weights, and the residual quantiles of the final fit read every k-th point (this many at
+    /// least); the final, weighted fit reads every point. The shared series are all below it.
+    public var exactPointLimit = 100_000
     /// Days of history required at least.
     public var minimumDays = 2.0
     public var minimumPoints = 10

@@ -114,8 +114,17 @@ public struct Forecaster: Sendable, Hashable {
         }
         let blends = candidates(options)
         func score(_ scored: [[Row]], _ b: Blend) -> Double {
-            scored.map { rows in smape(rows.map { ($0.qps, inverse(b.value(model: $0.model, naive: $0.naive, median: $0.median))) }) }
-                .reduce(0, +) / Double(scored.count)
+            var total = 0.0
+            for rows in scored {
+                var sum = 0.0
+                for r in rows {
+                    let f = inverse(b.value(model: r.model, naive: r.naive, median: r.median))
+                    let d = (abs(r.qps) + abs(f)) / 2
+                    if d > 0 { sum += abs(f - r.qps) / d }
+                }
+                total += rows.isEmpty ? .nan : sum / Double(rows.count) * 100
+            }
+            return total / Double(scored.count)
         }
         // Per candidate penalty: the fold rows, the best blend and its mean sMAPE; ties go to the
         // earlier candidate penalty. Among the blends, the one with the least weight on the

@@ -13,6 +13,7 @@ struct GramAccumulator {
     private(set) var rows = 0
 
     init(width: Int, blockRows: Int = 1024) {
+        _ = BLASThreads.single
         self.width = width
         self.blockRows = blockRows
         packed = [Double](repeating: 0, count: width * (width + 1) / 2)

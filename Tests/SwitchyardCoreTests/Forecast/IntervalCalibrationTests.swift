@@ -68,3 +68,21 @@ struct IntervalCalibrationTests {
         #expect(shrunk.quantiles[3][2] >= shrunk.quantiles[2][2])
     }
 }
+
+/// Quickselect gives what a sort gives.
+struct OrderStatisticTests {
+    @Test(arguments: [1, 2, 7, 100, 1_001])
+    func selectedValuesAreTheSortedOnes(count: Int) {
+        var state: UInt64 = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+        let values = (0..<count).map { _ -> Float in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(state >> 40 % 97)  // many ties
+        }
+        let sorted = values.sorted()
+        let ks = Array(Set([0, count / 10, count / 2, (9 * count) / 10, count - 1])).sorted()
+        var copy = values
+        #expect(OrderStatistic.select(&copy, ks) == ks.map { sorted[$0] })
+        var again = values
+        #expect(OrderStatistic.select(&again, count / 2, in: 0..<count) == sorted[count / 2])
+    }
+}
