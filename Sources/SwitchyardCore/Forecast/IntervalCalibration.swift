@@ -7,9 +7,11 @@ import Foundation
 ///
 /// 1. A slice's quantile is shrunk towards the pooled one of all folds' errors by its count:
 ///    (n · slice + `shrinkage` · pooled) / (n + `shrinkage`), so a slice of few errors (a daily
-///    series' fold of 60 days has 15 a slice) does not set its own width from a handful of points.
+///    series' three folds of 60 days have 45 a slice) does not set its own width from a handful of
+///    points; a sub-daily series' slices (1,500 errors) are barely moved.
 /// 2. Errors do not shrink with the lead time: the upper quantiles are made non-decreasing and the
-///    lower ones non-increasing over the slices (`Monotone`).
+///    lower ones non-increasing over the slices (`Monotone`: a running maximum by default, which
+///    the folds preferred to the isotonic fit once the seasonal median was a blend partner).
 /// 3. Beyond the fold horizon the last slice widens as (lead / horizon)^α: α is the growth the
 ///    slices themselves show (the slope of log width on log lead over the slices, within 0 ... ½),
 ///    or a fixed exponent; the old rule was α = ½ always, which widened a series whose errors do
@@ -27,9 +29,9 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
     }
 
     public struct Settings: Sendable, Hashable, Codable {
-        public var monotone: Monotone = .isotonic
+        public var monotone: Monotone = .runningMax
         /// Pseudo-count of the pooled quantile in each slice's (0: each slice alone).
-        public var shrinkage = 20.0
+        public var shrinkage = 50.0
         /// The exponent of the widening past the fold horizon; nil: estimated from the slices.
         public var growthExponent: Double?
         /// Each fold's errors rescaled by the spread of the residuals just before the forecast's
@@ -38,7 +40,7 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
         public var localScale = false
         /// Each fold's errors are those of the blend chosen on the other folds (`Forecaster`).
         public var crossBlend = true
-        public init(monotone: Monotone = .isotonic, shrinkage: Double = 20, growthExponent: Double? = nil, localScale: Bool = false,
+        public init(monotone: Monotone = .runningMax, shrinkage: Double = 50, growthExponent: Double? = nil, localScale: Bool = false,
                     crossBlend: Bool = true) {
             self.crossBlend = crossBlend
             self.monotone = monotone

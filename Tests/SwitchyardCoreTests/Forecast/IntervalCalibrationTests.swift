@@ -41,7 +41,7 @@ struct IntervalCalibrationTests {
     @Test func aWideEarlySliceIsAveragedNotCarriedForward() throws {
         // The first slice twice as wide as the three after it.
         let errors = Self.errors { $0 < 0.25 ? 0.4 : 0.2 }
-        let isotonic = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon))
+        let isotonic = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(monotone: .isotonic)))
         let runningMax = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(monotone: .runningMax)))
         for k in 1..<IntervalCalibration.buckets {
             #expect(isotonic.quantiles[k][2] >= isotonic.quantiles[k - 1][2] - 1e-12)
@@ -61,8 +61,8 @@ struct IntervalCalibrationTests {
         // Three slices of many errors of spread 0.2, one slice of 8 errors of spread 1.
         var errors = Self.errors { _ in 0.2 }.filter { $0.lead < 3 * Self.horizon / 4 }
         errors += (0..<8).map { (3 * Self.horizon / 4 + Int64($0), $0 % 2 == 0 ? 1.0 : -1.0) }
-        let alone = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(shrinkage: 0)))
-        let shrunk = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(shrinkage: 20)))
+        let alone = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(monotone: .isotonic, shrinkage: 0)))
+        let shrunk = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(monotone: .isotonic, shrinkage: 20)))
         #expect(abs(alone.quantiles[3][2] - 1) < 1e-9)
         #expect(shrunk.quantiles[3][2] < 0.6, "\(shrunk.quantiles[3][2])")
         #expect(shrunk.quantiles[3][2] >= shrunk.quantiles[2][2])
