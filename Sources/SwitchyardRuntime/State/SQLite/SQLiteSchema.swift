@@ -144,6 +144,19 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // What one instance of a service was measured to serve (`yard load --find-capacity`).
+        migrator.registerMigration("v5-capacity-measurements") { db in
+            try db.execute(sql: """
+                CREATE TABLE capacity_measurements (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    measured_at DATETIME NOT NULL,
+                    qps DOUBLE NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX capacity_measurements_service ON capacity_measurements (service, measured_at);
+                """)
+        }
         return migrator
     }
 }
