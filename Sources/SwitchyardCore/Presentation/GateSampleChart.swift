@@ -29,7 +29,9 @@ public enum GateSampleChart {
         let escape = ReportChart.escape
         let left = 44.0, right = 8.0, top = 10.0, bottom = 18.0
         let values = points.compactMap(\.value)
-        let ceiling = ReportChart.niceCeiling(max((values.max() ?? 0) * 1.1, values.isEmpty ? 1 : Double.ulpOfOne))
+        // Values all zero (no errors at all) still get a scale: 0 to 1.
+        let highest = values.max() ?? 0
+        let ceiling = highest > 0 ? ReportChart.niceCeiling(highest * 1.1) : 1
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         func x(_ index: Int) -> Double {
             points.count <= 1 ? (left + width - right) / 2 : left + Double(index) / Double(points.count - 1) * (width - left - right)

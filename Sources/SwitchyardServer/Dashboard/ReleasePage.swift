@@ -30,7 +30,8 @@ enum ReleasePage {
         for name in names {
             let gate = view.gates.first { $0.name == name }
             let mine = samples.filter { $0.gate == name }
-            let verdict = gate?.verdict ?? "pending"
+            // The machine keeps the trackers of the stage it is in; an earlier stage's verdict is its last sample's.
+            let verdict = gate?.verdict ?? mine.last?.verdict ?? "pending"
             html += "<figure class=\"gate \(ReleasesPage.verdictClass(verdict))\" data-gate=\"\(escape(name))\" data-samples=\"\(mine.count)\">"
             html += "<figcaption><strong>\(escape(name))</strong> \(escape(verdict))"
             if let gate { html += " <span class=\"hint\">\(gate.passes) pass, \(gate.failures) fail, \(gate.errors) error</span>" }
