@@ -70,6 +70,9 @@ import SwitchyardRuntime
             // ...but never acts: a post with only the cookie is refused as unauthenticated.
             let start = try await http.post("/v1/releases", json: #"{"service":"gateway","version":"9.9"}"#, headers: headers)
             #expect(start.status == 401)
+            // The session was audited under the token's name.
+            let audit = try await harness.store.listAudit(limit: 20)
+            #expect(audit.contains { $0.action == "ui.session" && $0.actor == "operator" && $0.detail == "login form" }, "\(audit)")
             // Revoking the token ends its sessions.
             try await TokenAdmin.revoke(name: "operator", in: harness.store, actor: "test")
             #expect(try await http.get("/ui/releases", headers: headers).status == 401)
@@ -98,6 +101,13 @@ import SwitchyardRuntime
                 #expect(again.status == 401, "a login link worked twice")
                 #expect(again.header("Set-Cookie") == nil)
             }
+            // A link made before its token was revoked opens nothing.
+            let made = try await http.post("/v1/ui/links", json: "{}", headers: bearer)
+            let path = try #require((try JSONSerialization.jsonObject(with: Data(made.body.utf8)) as? [String: Any])?["path"] as? String)
+            try await TokenAdmin.revoke(name: "viewer", in: harness.store, actor: "test")
+            let revoked = try await http.get(path)
+            #expect(revoked.status == 401)
+            #expect(revoked.header("Set-Cookie") == nil)
         }
     }
 }

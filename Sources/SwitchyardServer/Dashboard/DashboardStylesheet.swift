@@ -24,7 +24,7 @@ enum DashboardStylesheet {
     .phase.rolledBack,.phase.failed,.outcome.rolled-back,.outcome.failed,.outcome.error{color:#b91c1c;font-weight:bold}
     .gate.passed{color:#15803d}.gate.failed{color:#b91c1c}.gate.pending{color:#92400e}
     .gates{display:flex;flex-wrap:wrap;gap:1em}
-    figure.gate{margin:0;padding:.5em;background:#fff;border:1px solid #e5e7eb;border-radius:.4em}
+    figure.gate{margin:0;padding:.5em;max-width:380px;background:#fff;border:1px solid #e5e7eb;border-radius:.4em}
     dl.facts{display:grid;grid-template-columns:10em auto;gap:.2em 1em}dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
     .drill-chart svg{max-width:100%;height:auto;background:#fff}
     aside{margin-top:1.5em}

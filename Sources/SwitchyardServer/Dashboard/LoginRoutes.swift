@@ -9,6 +9,7 @@ import SwitchyardRuntime
 ///   session and goes on, so a person (or a test) passes a token once, out of band, and never through a URL.
 /// - `POST /ui/logout`: ends the session of the cookie it comes with.
 /// Every failure is 401 with the form again, and says nothing about which part was wrong beyond "unknown or revoked".
+/// Each session opened is audited (`ui.session`, the token's name as the actor).
 enum LoginRoutes {
     static func add(to router: Router<YarddRequestContext>, store: any StateStore, sessions: DashboardSessions, secure: Bool) {
         router.get("/ui/login") { request, _ in
@@ -27,7 +28,7 @@ enum LoginRoutes {
             let record: TokenRecord?
             do { record = try await APIToken.authenticate(token, store: store) } catch { throw APIError.store(error) }
             guard let record else { return DashboardHTML.response(form(next: next, error: "unknown or revoked token"), status: .unauthorized) }
-            return await enter(tokenHash: record.hash, next: next, sessions: sessions, secure: secure)
+            return try await enter(record, via: "login form", next: next, store: store, sessions: sessions, secure: secure)
         }
 
         router.get("/ui/login/:link") { _, context in
@@ -36,7 +37,11 @@ enum LoginRoutes {
                 return DashboardHTML.response(form(next: "/ui", error: "this login link was used already or has expired; ask for a new one"),
                                               status: .unauthorized)
             }
-            return await enter(tokenHash: entry.tokenHash, next: entry.next, sessions: sessions, secure: secure)
+            // The token may have been revoked since the link was made.
+            let record: TokenRecord?
+            do { record = try await store.token(hash: entry.tokenHash) } catch { throw APIError.store(error) }
+            guard let record else { return DashboardHTML.response(form(next: "/ui", error: "unknown or revoked token"), status: .unauthorized) }
+            return try await enter(record, via: "login link", next: entry.next, store: store, sessions: sessions, secure: secure)
         }
 
         router.post("/ui/logout") { request, _ in
@@ -45,8 +50,12 @@ enum LoginRoutes {
         }
     }
 
-    private static func enter(tokenHash: String, next: String, sessions: DashboardSessions, secure: Bool) async -> Response {
-        let id = await sessions.open(tokenHash: tokenHash)
+    /// Opens a session for `record`, audited as `ui.session` by the token's name (the session id is not recorded).
+    private static func enter(_ record: TokenRecord, via: String, next: String, store: any StateStore, sessions: DashboardSessions,
+                              secure: Bool) async throws -> Response {
+        let id = try await Auditor(store: store).perform(actor: record.name, action: "ui.session", target: "dashboard", detail: via) {
+            await sessions.open(tokenHash: record.hash)
+        }
         return Response(status: .seeOther, headers: [.location: next, .setCookie: SessionCookie.set(id, maxAge: sessions.sessionLifetime, secure: secure),
                                                      .cacheControl: "no-store"])
     }
