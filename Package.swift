@@ -32,6 +32,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        // The version and the git commit of the build (`--version`, yard_build_info); the plugin writes the commit.
+        .target(name: "SwitchyardBuildInfo", plugins: ["BuildCommit"]),
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(
             name: "SwitchyardCore",
             dependencies: [
@@ -53,6 +56,7 @@ let package = Package(
             name: "SwitchyardServer",
             dependencies: [
                 "SwitchyardRuntime",
+                "SwitchyardBuildInfo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The API client (YarddClient) the CLI and the tests share.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -81,6 +85,7 @@ let package = Package(
             name: "yard",
             dependencies: [
                 "SwitchyardServer",
+                "SwitchyardBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +93,7 @@ let package = Package(
             name: "yardd",
             dependencies: [
                 "SwitchyardServer",
+                "SwitchyardBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,7 +105,7 @@ let package = Package(
             ]
         ),
         // Helpers for tests that need real instances: the gateway as a child process.
-        .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore"]),
+        .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore", .product(name: "Hummingbird", package: "hummingbird")]),
         // The release benchmark: Switchyard's release against naive switches, under load (bench/release/README.md).
         .executableTarget(
             name: "yard-bench-release",
@@ -127,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardServerTests",
             dependencies: [
-                "SwitchyardServer", "SwitchyardTesting",
+                "SwitchyardServer", "SwitchyardTesting", "SwitchyardBuildInfo",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -30,9 +30,10 @@ struct Audit: AsyncParsableCommand {
         if let client = try server.client() {
             entries = try await remote { () async throws(YarddClient.Failure) in try await client.audit(limit: limit) }
         } else {
-            entries = try await Workspace.store().listAudit(limit: limit).map(AuditEntryView.init)
+            entries = try await Workspace.existingStore()?.listAudit(limit: limit).map(AuditEntryView.init) ?? []
         }
         if json { try printJSON(entries); return }
+        if entries.isEmpty { print("no audit entries yet"); return }
         var table = TextTable(headers: ["at", "actor", "action", "target", "outcome", "detail"])
         let format = ISO8601DateFormatter()
         table.rows = entries.map { [format.string(from: $0.at), $0.actor, $0.action, $0.target, $0.outcome, $0.detail ?? ""] }

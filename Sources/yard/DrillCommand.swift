@@ -27,7 +27,7 @@ struct Drill: AsyncParsableCommand {
 
         func run() async throws {
             let playbooks = try Workspace.manifests().drillPlaybooks.filter { playbook == nil || $0.name == playbook }
-            if let playbook, playbooks.isEmpty { throw ValidationError("no DrillPlaybook named \(playbook) in playbooks/") }
+            if let playbook, playbooks.isEmpty { throw CommandFailure("no DrillPlaybook named \(playbook) in playbooks/", code: "not-found") }
             var listing: [String: [RunLine]] = [:]
             for drill in playbooks {
                 guard let schedule = drill.schedule else {
@@ -36,7 +36,7 @@ struct Drill: AsyncParsableCommand {
                 }
                 let compiled = try CompiledSchedule(schedule)
                 let runs = compiled.upcomingRuns(after: Date(), count: count)
-                listing[drill.name] = runs.map { RunLine(local: $0.local, utc: $0.utc, blackout: $0.blackout) }
+                listing[drill.name] = runs.map { RunLine(local: $0.localISO8601, utc: $0.utcISO8601, blackout: $0.blackout) }
                 if !json {
                     print("\(drill.name): \(schedule.cron) in \(schedule.timeZone)")
                     var table = TextTable(headers: ["local", "UTC", "blackout"])
@@ -49,5 +49,6 @@ struct Drill: AsyncParsableCommand {
         }
     }
 
+    /// A run in `--json`: ISO 8601 times, `local` with the schedule's offset (as the API's `nextRuns` has them).
     struct RunLine: Encodable { var local: String, utc: String, blackout: String? }
 }

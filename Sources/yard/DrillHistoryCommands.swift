@@ -19,7 +19,7 @@ extension Drill {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
-            let records = try await Workspace.store().listDrillRuns(playbook: playbook, limit: limit)
+            let records = try await Workspace.existingStore()?.listDrillRuns(playbook: playbook, limit: limit) ?? []
             let lines = records.map(HistoryLine.init)
             if json { try printDrillJSON(lines); return }
             if lines.isEmpty {
@@ -51,25 +51,21 @@ extension Drill {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
-            guard let record = try await Workspace.store().drillRun(id: id) else {
-                printError("no drill run \(id); see yard drill history")
-                throw ExitCode(1)
+            guard let record = try await Workspace.existingStore()?.drillRun(id: id) else {
+                throw CommandFailure("no drill run \(id) here; yard drill history lists them", code: "not-found")
             }
             guard let stored = record.report else {
-                printError("drill run \(id) has no report yet (status \(record.status))")
-                throw ExitCode(1)
+                throw CommandFailure("drill run \(id) has no report yet (status \(record.status)); wait for it to finish", code: "no-report")
             }
             let report: DrillReport
             do { report = try stored.decode(DrillReport.self) } catch {
-                printError("drill run \(id): the stored report cannot be read: \(error)")
-                throw ExitCode(1)
+                throw CommandFailure("drill run \(id): the stored report cannot be read (\(error)); a newer yard may have written it", code: "unreadable-report")
             }
             if json { try printDrillJSON(report) }
             if let htmlFile {
                 let url = URL(fileURLWithPath: htmlFile)
                 do { try Data(report.html().utf8).write(to: url, options: .atomic) } catch {
-                    printError("cannot write \(htmlFile): \(error.localizedDescription)")
-                    throw ExitCode(1)
+                    throw CommandFailure("cannot write \(htmlFile): \(error.localizedDescription)", code: "cannot-write")
                 }
                 print(url.standardizedFileURL.path)
             }

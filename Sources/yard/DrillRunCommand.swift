@@ -35,7 +35,7 @@ extension Drill {
             let set = try Workspace.manifests()
             guard var drill = set.drillPlaybooks.first(where: { $0.name == playbook }) else {
                 let known = set.drillPlaybooks.map(\.name).joined(separator: ", ")
-                throw ValidationError("no DrillPlaybook named \(playbook) in playbooks/ (known: \(known.isEmpty ? "none" : known))")
+                throw CommandFailure("no DrillPlaybook named \(playbook) in playbooks/ (known: \(known.isEmpty ? "none" : known))", code: "not-found")
             }
             if let duration { drill.duration = try span(duration, "--duration") }
             guard let topology = set.topology(named: drill.topology) else { throw ValidationError("topology \(drill.topology) not found in topologies/") }
@@ -49,7 +49,7 @@ extension Drill {
             let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: context.instances)
             for recovered in try await DrillRecovery.recover(store: store, executor: executor) {
                 printError("restored interrupted drill \(recovered.run): \((recovered.restored + recovered.failures.map { "failed: \($0)" }).joined(separator: "; "))")
-                if !recovered.failures.isEmpty { throw ExitCode(1) }
+                if !recovered.failures.isEmpty { throw CommandFailure("an interrupted drill could not be restored; restore it by hand, then run again", code: "restore-failed") }
             }
             let json = self.json
             let runner = DrillRunner(context: context, executor: executor) { event in DrillLiveView.show(event, toStandardError: json) }
@@ -57,8 +57,9 @@ extension Drill {
                 try await AuditTrail(store: store).perform(actor: AuditTrail.localActor, action: "drill.run", target: drill.name, detail: "run \(runner.id)") {
                     try await runner.claim()
                 }
-            } catch { throw ValidationError("\(error)") }
+            } catch { throw CommandFailure("\(error)", code: "drill-refused") }
             let report = await runner.run()
+            await context.notifier?.flush(timeout: .seconds(5))
             if json { try printJSON(report) } else { print(""); print(report.text) }
             switch report.outcome {
             case .passed: return

@@ -57,6 +57,13 @@ struct ForecastCommand: AsyncParsableCommand {
                 progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
                 try applyOverrides(to: &resolved)
                 outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil, progress: progress)
+                if let notice = CapacityNotice.exceedsFleet(outcome.report, topology: resolved.topology.name, at: Date()),
+                   !resolved.topology.notify.isEmpty {
+                    let notifier = Notifier(store: try? Workspace.existingStore())
+                    await notifier.send(notice, to: resolved.topology.notify)
+                    await notifier.flush(timeout: .seconds(5))
+                    progress("told \(resolved.topology.notify.map(\.name).joined(separator: ", ")): the plan needs more than today's fleet")
+                }
             } else {
                 outcome = try await forecastFromFlags(options: options, progress: progress)
             }
@@ -85,17 +92,11 @@ struct ForecastCommand: AsyncParsableCommand {
                 progress("wrote \(html)")
             }
         } catch let error as CapacityPlaybook.Failure {
-            for line in error.diagnostics { printError(line) }
-            throw ExitCode(1)
+            throw CommandFailure("fix the capacity playbook (the lines above say where)", code: "invalid-manifests", details: error.diagnostics)
         } catch let error as CapacityForecast.Failure {
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)", code: "forecast")
         } catch let error as HistoryError {
-            printError("error: \(error)")
-            throw ExitCode(1)
-        } catch let error as ValidationError {
-            printError("error: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)", code: "history")
         }
     }
 

@@ -109,8 +109,7 @@ struct Load: AsyncParsableCommand {
 
         let generator = LoadGenerator(configuration: configuration)
         if let problem = await generator.reachability() {
-            printError("error: cannot reach \(configuration.baseURL): \(problem)")
-            throw ExitCode(1)
+            throw CommandFailure("cannot reach \(configuration.baseURL): \(problem); is the fleet up (yard up) and --target right?", code: "unreachable")
         }
         let report = await withTaskGroup(of: LoadReport?.self) { group in
             group.addTask { await generator.run(for: duration.duration) }

@@ -25,13 +25,15 @@ struct Release: AsyncParsableCommand {
           yard release gateway 1.1.0
           yard release gateway --version 1.2.0 --bake 30s --manual
           yard release promote rel-20261125-131500-gateway-x7k2
+          yard release watch                 # re-attach to the newest running release
+          yard release list --running
           yard release history
 
           export YARD_SERVER=http://127.0.0.1:7780 YARD_TOKEN=yard_…
           yard release gateway --version 1.3.0
           yard release status --json
         """,
-        subcommands: [Run.self, Status.self, Promote.self, Abort.self, History.self],
+        subcommands: [Run.self, Status.self, Watch.self, Promote.self, Abort.self, History.self],
         defaultSubcommand: Run.self
     )
 
@@ -51,6 +53,7 @@ struct Release: AsyncParsableCommand {
         @OptionGroup var server: ServerOptions
 
         func validate() throws {
+            try Release.refuseMisspeltSubcommand(service)
             switch (versionArgument, version) {
             case (nil, nil): throw ValidationError("which version? yard release \(service) VERSION (or --version VERSION)")
             case (let a?, let b?) where a != b: throw ValidationError("two versions given: \(a) and --version \(b)")
@@ -83,22 +86,27 @@ struct Release: AsyncParsableCommand {
                     view.show(.note("release \(releaseID) of \(releaseVersion) was interrupted in phase \(record.phase.rawValue); resuming it first"))
                     let resumer = ReleaseRunner(context: context) { view.show($0) }
                     let summary = try await resumer.resume(releaseID: releaseID)
-                    if releaseVersion == version { try finish(summary, json: json); return }
+                    if releaseVersion == version { await Release.flushNotices(context); try finish(summary, json: json); return }
                     try? finish(summary, json: false)
                 }
                 let runner = ReleaseRunner(context: context) { view.show($0) }
                 let summary = try await runner.release(version: version, manual: manual ? true : nil)
+                await Release.flushNotices(context)
                 try finish(summary, json: json)
             } catch let error as ExitCode {
                 throw error
             } catch StateStoreError.fenced(let fence, let current) {
-                printError("release stopped: \(StateStoreError.fenced(fence: fence, current: current))")
-                throw ExitCode(1)
+                throw CommandFailure("release stopped: \(StateStoreError.fenced(fence: fence, current: current))", code: "fenced")
             } catch {
-                printError("release failed to start: \(error)")
-                throw ExitCode(1)
+                throw CommandFailure("release failed to start: \(error)", code: "release-failed")
             }
         }
+    }
+
+    /// Gives the release's notices a few seconds to reach their targets before the process ends (the release
+    /// itself is over: a target that does not answer delays only the exit, by at most this long).
+    static func flushNotices(_ context: ReleaseContext) async {
+        await context.notifier?.flush(timeout: .seconds(5))
     }
 
     struct Status: AsyncParsableCommand {
@@ -109,10 +117,13 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.status(client, id: id, json: json) }
-            let store = try Workspace.store()
+            let store = try Workspace.existingStore()
             let record: ReleaseRecord?
-            if let id { record = try await store.release(id: id) } else { record = try await store.listReleases(ReleaseQuery(limit: 1)).first }
-            guard let record else { throw ValidationError(id.map { "no release \($0)" } ?? "no release yet") }
+            if let id { record = try await store?.release(id: id) } else { record = try await store?.listReleases(ReleaseQuery(limit: 1)).first }
+            guard let store, let record else {
+                throw CommandFailure(id.map { "no release \($0) here; yard release history lists them" }
+                                     ?? "no release yet here; start one with yard release SERVICE VERSION", code: "not-found")
+            }
             let routing = try await store.routing(service: record.service)
             if json {
                 try printJSON(StatusReport(record, routing: routing))
@@ -153,16 +164,21 @@ struct Release: AsyncParsableCommand {
     }
 
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List releases, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List releases, newest first (also `yard release list`).", aliases: ["list"])
         @Option(help: "Only this service.") var service: String?
         @Option(help: "How many.") var limit = 20
+        @Flag(help: "Only releases not finished yet: running, or interrupted and waiting to be resumed.") var running = false
         @Flag(help: "Print as JSON.") var json = false
         @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            if let client = try server.client() { return try await RemoteRelease.history(client, service: service, limit: limit, json: json) }
-            let records = try await Workspace.store().listReleases(ReleaseQuery(service: service, limit: limit))
+            if let client = try server.client() { return try await RemoteRelease.history(client, service: service, limit: limit, running: running, json: json) }
+            let store = try Workspace.existingStore()
+            let records = running
+                ? Array((try await store?.unfinishedReleases() ?? []).filter { service == nil || $0.service == service }.reversed().prefix(limit))
+                : try await store?.listReleases(ReleaseQuery(service: service, limit: limit)) ?? []
             if json { try printJSON(records.map { StatusReport($0, routing: nil) }); return }
+            if records.isEmpty { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "")\(running ? "" : " yet")"); return }
             var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
             let format = ISO8601DateFormatter()
             for record in records {
@@ -176,14 +192,46 @@ struct Release: AsyncParsableCommand {
 
 /// Sends a promote or an abort to a running release through its journal, as a typed request.
 func control(_ id: String, _ request: ReleaseControl, json: Bool = false) async throws {
-    let store = try Workspace.store()
+    guard let store = try Workspace.existingStore() else {
+        throw CommandFailure("no release \(id) here: \(Workspace.noStateYet)", code: "not-found")
+    }
     do {
         try await ReleaseControlJournal.send(request, release: id, store: store, actor: AuditTrail.localActor)
     } catch let failure as ReleaseControlJournal.Failure {
-        throw ValidationError(failure.description)
+        switch failure {
+        case .unknownRelease: throw CommandFailure("\(failure); yard release history lists the releases here", code: "not-found")
+        case .over: throw CommandFailure("\(failure); there is nothing left to \(request.isAbort ? "abort" : "promote")", code: "release-over")
+        }
     }
     let status = request.requestedStatus
     if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
+}
+
+extension Release {
+    /// `yard release statuss` is a misspelt subcommand, not a release of a service named "statuss": a first
+    /// argument a typo away from a subcommand's name is refused unless a topology here has a service of that name
+    /// (`yard release run NAME VERSION` releases such a service in any case).
+    static func refuseMisspeltSubcommand(_ service: String) throws {
+        // Typed out (`yard release run statuss 1.0`), the service is what it says.
+        let arguments = CommandLine.arguments.dropFirst()
+        if let release = arguments.firstIndex(of: "release"), arguments.index(after: release) < arguments.endIndex,
+           arguments[arguments.index(after: release)] == "run" { return }
+        let names = CommandTree.names(of: Release.self).filter { $0 != "run" }
+        guard let suggestion = Suggestion.closest(to: service, in: names) else { return }
+        let paths = ManifestLoader.defaultPaths.filter { FileManager.default.fileExists(atPath: $0) }
+        let services = ManifestLoader.load(paths: paths).set.topologies.flatMap { $0.services.map(\.name) }
+        guard !services.contains(service) else { return }
+        throw ValidationError("Unknown command '\(service)'. Did you mean '\(suggestion)'? (To release a service named \(service): yard release run \(service) VERSION.)")
+    }
+}
+
+extension ReleaseControl {
+    var isAbort: Bool {
+        switch self {
+        case .promote: false
+        case .abort: true
+        }
+    }
 }
 
 func span(_ text: String, _ flag: String) throws -> TimeSpan {

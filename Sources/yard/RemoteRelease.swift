@@ -46,7 +46,7 @@ enum RemoteRelease {
             if let id { return try await client.release(id: id) }
             return try await client.releases(limit: 1).first
         }
-        guard let release else { throw ValidationError("no release yet on \(client.server)") }
+        guard let release else { throw CommandFailure("no release yet on \(client.server); start one with yard release SERVICE VERSION", code: "not-found") }
         if json { try printJSON(release); return }
         print("\(release.id)  \(release.service) \(release.version)  phase \(release.phase)\(release.outcome.map { "  outcome \($0)" } ?? "")")
         if let reason = release.reason { print("  reason: \(reason)") }
@@ -64,9 +64,10 @@ enum RemoteRelease {
         if json { try printJSON(accepted) } else { print("\(accepted.id): \(accepted.status)") }
     }
 
-    static func history(_ client: YarddClient, service: String?, limit: Int, json: Bool) async throws {
-        let releases = try await remote { () async throws(YarddClient.Failure) in try await client.releases(service: service, limit: limit) }
+    static func history(_ client: YarddClient, service: String?, limit: Int, running: Bool, json: Bool) async throws {
+        let releases = try await remote { () async throws(YarddClient.Failure) in try await client.releases(service: service, limit: limit, running: running) }
         if json { try printJSON(releases); return }
+        if releases.isEmpty { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "") on \(client.server)"); return }
         var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
         let format = ISO8601DateFormatter()
         for release in releases {

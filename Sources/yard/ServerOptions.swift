@@ -51,12 +51,11 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
-/// Runs a call to yardd; an error is printed as what to do about it and ends the command with status 1.
+/// Runs a call to yardd; its error ends the command with status 1, saying what to do about it (with the API's code).
 func remote<T>(_ body: () async throws(YarddClient.Failure) -> T) async throws -> T {
     do {
         return try await body()
     } catch {
-        printError("yard: \(error)")
-        throw ExitCode(1)
+        throw CommandFailure(error)
     }
 }

@@ -33,12 +33,13 @@ func loadTopology(_ nameOrPath: String) throws -> Topology {
     let isFile = nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.contains("/")
     let result = ManifestLoader.load(paths: isFile ? [nameOrPath] : ManifestLoader.defaultPaths.filter { FileManager.default.fileExists(atPath: $0) })
     if !result.isValid, isFile {
-        for diagnostic in result.diagnostics { printError(diagnostic.description) }
-        throw ExitCode(1)
+        throw CommandFailure("fix \(nameOrPath) (yard validate \(nameOrPath) shows the same)", code: "invalid-manifests",
+                             details: result.diagnostics.map(\.description))
     }
     let topologies = result.set.topologies
     if isFile, let only = topologies.first { return only }
     if let found = topologies.first(where: { $0.name == nameOrPath }) { return found }
     let known = topologies.map(\.name)
-    throw ValidationError("no topology named \"\(nameOrPath)\" in topologies/ (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+    let hint = Suggestion.closest(to: nameOrPath, in: known).map { "; did you mean \($0)?" } ?? ""
+    throw CommandFailure("no topology named \"\(nameOrPath)\" in topologies/ (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))\(hint)", code: "not-found")
 }

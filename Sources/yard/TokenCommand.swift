@@ -62,7 +62,7 @@ struct Token: AsyncParsableCommand {
             if let client = try server.client() {
                 try await remote { () async throws(YarddClient.Failure) in try await client.revokeToken(name: name) }
             } else {
-                let store = try Workspace.store()
+                guard let store = try Workspace.existingStore() else { throw CommandFailure("no token \(name) here: \(Workspace.noStateYet)", code: "not-found") }
                 try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.revoke(name: name, in: store, actor: AuditTrail.localActor) }
             }
             if json { try printJSON(["name": name, "status": "revoked"]) } else { print("revoked \(name)") }
@@ -79,10 +79,14 @@ struct Token: AsyncParsableCommand {
             if let client = try server.client() {
                 tokens = try await remote { () async throws(YarddClient.Failure) in try await client.tokens() }
             } else {
-                let store = try Workspace.store()
-                tokens = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.list(in: store) }
+                if let store = try Workspace.existingStore() {
+                    tokens = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.list(in: store) }
+                } else {
+                    tokens = []
+                }
             }
             if json { try printJSON(tokens); return }
+            if tokens.isEmpty { print("no tokens yet; create one with yard token create NAME --role admin"); return }
             var table = TextTable(headers: ["name", "role", "created"])
             table.rows = tokens.map { [$0.name, $0.role, ISO8601DateFormatter().string(from: $0.createdAt)] }
             print(table.rendered)
@@ -92,8 +96,7 @@ struct Token: AsyncParsableCommand {
     /// Runs a token operation on the local store; its error ends the command with status 1.
     static func local<T>(_ body: () async throws(TokenAdmin.Failure) -> T) async throws -> T {
         do { return try await body() } catch {
-            printError("yard: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)", code: "token")
         }
     }
 }

@@ -45,8 +45,7 @@ struct Down: AsyncParsableCommand {
         do {
             try await fleet.holdingTopology("yard down") { await fleet.down() }
         } catch {
-            printError("yard: \(error)")
-            throw ExitCode(1)
+            throw CommandFailure("\(error)")
         }
         print("\(service) down")
     }

@@ -14,9 +14,8 @@ enum Workspace {
         let paths = ManifestLoader.defaultPaths.filter { FileManager.default.fileExists(atPath: $0) }
         let result = ManifestLoader.load(paths: paths)
         if !result.isValid {
-            for diagnostic in result.diagnostics { printError(diagnostic.description) }
-            printError("fix the manifests above (yard validate shows them too)")
-            throw ExitCode(1)
+            throw CommandFailure("fix the manifests above (yard validate shows them too)", code: "invalid-manifests",
+                                 details: result.diagnostics.map(\.description))
         }
         return result.set
     }
@@ -27,8 +26,8 @@ enum Workspace {
         if let playbookPath {
             let result = ManifestLoader.load(paths: [playbookPath], context: ManifestLoader.defaultPaths)
             if !result.isValid {
-                for diagnostic in result.diagnostics { printError(diagnostic.description) }
-                throw ExitCode(1)
+                throw CommandFailure("fix \(playbookPath) (yard validate \(playbookPath) shows the same)", code: "invalid-manifests",
+                                     details: result.diagnostics.map(\.description))
             }
             set = result.set
         }
@@ -41,9 +40,32 @@ enum Workspace {
         return (topology, playbook)
     }
 
+    /// The state file here, created if it is missing: for commands that write (release, token create, drill run, up).
     static func store() throws -> SQLiteStateStore {
-        do { return try SQLiteStateStore(path: statePath) } catch { throw ValidationError("\(error)") }
+        do { return try SQLiteStateStore(path: statePath) } catch { throw stateFailure(error) }
     }
+
+    /// The state file here if there is one; nil in a folder with no state yet. Read-only commands use it, so that
+    /// looking (`release history`, `audit`, `token list`, `drill history`) never creates `.yard/state.sqlite`.
+    static func existingStore() throws -> SQLiteStateStore? {
+        guard FileManager.default.fileExists(atPath: statePath) else { return nil }
+        return try store()
+    }
+
+    /// The state store's error, with what to do about it.
+    static func stateFailure(_ error: StateStoreError) -> CommandFailure {
+        switch error {
+        case .notADatabase, .newerSchema, .cannotOpen:
+            CommandFailure("\(error); move that file away to start with no state, or point yardd and yard at the right one", code: "state-unreadable")
+        case .busy:
+            CommandFailure("\(error); another yard or yardd holds it, try again when it is done", code: "state-busy")
+        default:
+            CommandFailure("\(error)", code: "state")
+        }
+    }
+
+    /// The message for a folder with no state yet, naming what creates it.
+    static let noStateYet = "there is no state here yet (no \(statePath)): run yard in the folder that holds it, or use --server"
 
     static func context(topology: Topology, playbook: ReleasePlaybook, store: SQLiteStateStore, environment: [String: String] = [:]) throws -> ReleaseContext {
         try ReleaseContext.processes(topology: topology, playbook: playbook, store: store,

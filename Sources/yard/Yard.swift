@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SwitchyardBuildInfo
 
 @main
 struct Yard: AsyncParsableCommand {
@@ -6,6 +8,10 @@ struct Yard: AsyncParsableCommand {
         commandName: "yard",
         abstract: "Switchyard: blue-green releases, disaster drills and capacity forecasts for a fleet of SSE gateways.",
         discussion: """
+        Exit status: 0 success; 1 an error (one line on stderr says what to do; under --json a JSON document \
+        {"error": {"message", "code", "details"}} on stdout); 2 a job's negative verdict (a release rolled back \
+        or aborted, a drill failed); 64 arguments that cannot be parsed.
+
         Manifests live in topologies/ and playbooks/ (see docs/manifests.md); state in .yard/.
 
         Examples:
@@ -22,6 +28,42 @@ struct Yard: AsyncParsableCommand {
           yard token create ci --role operator   # an API token for yardd
           yard audit --server http://127.0.0.1:7780
         """,
+        version: BuildInfo.line("yard"),
         subcommands: [Demo.self, Validate.self, Show.self, Up.self, Down.self, Release.self, Audit.self, Token.self, Load.self, ForecastCommand.self, ForecastBenchCommand.self, Drill.self]
     )
+
+    /// Parses, runs, and maps every error to its exit status (see `ErrorReport`).
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let json = arguments.contains("--json")
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            let status = exitCode(for: error)
+            if status != .success, let unknown = CommandTree.unknownSubcommand(in: arguments, root: Yard.self) {
+                Foundation.exit(ErrorReport.unknownCommand(unknown, json: json))
+            }
+            // `yard release statuss`: the default subcommand's check named the misspelling; its usage would mislead.
+            if status != .success, message(for: error).hasPrefix("Unknown command '") {
+                ErrorReport.print(CommandFailure(message(for: error), code: "usage"), json: json)
+                Foundation.exit(status.rawValue)
+            }
+            // An ExitCode from validate() (yard load's usage check) printed its own message.
+            if status != .success, json, !(error is ExitCode) {
+                ErrorReport.print(CommandFailure(message(for: error), code: "usage"), json: true)
+                Foundation.exit(status.rawValue)
+            }
+            exit(withError: error)
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Foundation.exit(ErrorReport.runFailed(error, json: json))
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SwitchyardBuildInfo
 import SwitchyardRuntime
 import SwitchyardServer
 
@@ -9,6 +10,7 @@ struct Yardd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yardd",
         abstract: "The Switchyard daemon: runs releases and serves the HTTP API.",
+        version: BuildInfo.line("yardd"),
         subcommands: [Serve.self, TokenCommand.self],
         defaultSubcommand: Serve.self
     )

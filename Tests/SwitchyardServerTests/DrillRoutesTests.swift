@@ -31,12 +31,12 @@ import SwitchyardRuntime
             #expect(schedule["blackouts"] as? [String] == ["singles-day-freeze", "weekends"])
             let runs = try #require(drill["nextRuns"] as? [[String: Any]])
             #expect(runs.count == 8)
-            #expect(runs.first?["local"] as? String == "2026-04-01 03:00 +08:00")
-            #expect(runs.first?["utc"] as? String == "2026-03-31 19:00Z")
+            #expect(runs.first?["local"] as? String == "2026-04-01T03:00:00+08:00")
+            #expect(runs.first?["utc"] as? String == "2026-03-31T19:00:00Z")
             #expect(runs.first?["fire"] as? String == "2026-03-31T19:00:00Z")
             #expect(runs.first?["blackout"] == nil)
             // 2028-01-01 is a Saturday: listed, with the blackout that will skip it.
-            let saturday = try #require(runs.first { $0["local"] as? String == "2028-01-01 03:00 +08:00" })
+            let saturday = try #require(runs.first { $0["local"] as? String == "2028-01-01T03:00:00+08:00" })
             #expect(saturday["blackout"] as? String == "weekends")
 
             let bad = try await yardd.get("/v1/drills?count=500")

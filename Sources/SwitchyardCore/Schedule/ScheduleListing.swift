@@ -9,6 +9,10 @@ public struct UpcomingRun: Sendable, Hashable {
     public var utc: String
     /// The blackout the fire time falls in; such a run will be skipped.
     public var blackout: String?
+    /// `2026-03-08T03:00:00-04:00`: the fire time in ISO 8601 with the schedule's offset, for JSON.
+    public var localISO8601: String
+    /// `2026-03-08T07:00:00Z`, for JSON.
+    public var utcISO8601: String
 }
 
 extension CompiledSchedule {
@@ -31,7 +35,8 @@ extension CompiledSchedule {
             let blackout = blackout(containing: fire)?.name
             if blackout != nil, display == .skip { continue }
             runs.append(UpcomingRun(fire: fire, local: Self.format(fire, in: timeZone, zoneSuffix: true),
-                                    utc: Self.format(fire, in: TimeZone(identifier: "UTC")!, zoneSuffix: false) + "Z", blackout: blackout))
+                                    utc: Self.format(fire, in: TimeZone(identifier: "UTC")!, zoneSuffix: false) + "Z", blackout: blackout,
+                                    localISO8601: Self.iso8601(fire, in: timeZone), utcISO8601: Self.iso8601(fire, in: TimeZone(identifier: "UTC")!)))
         }
         return runs
     }
@@ -53,5 +58,16 @@ extension CompiledSchedule {
             text += (offset < 0 ? " -" : " +") + String(format: "%02d:%02d", magnitude / 60, magnitude % 60)
         }
         return text
+    }
+
+    /// ISO 8601 with the zone's offset at that instant (`Z` for UTC); cron fires on whole minutes, so seconds are 00.
+    public static func iso8601(_ date: Date, in timeZone: TimeZone) -> String {
+        let clock = ZoneClock(timeZone)
+        let local = ZoneClock.localDateTime(wallSeconds: clock.wallSeconds(of: date))
+        let text = String(format: "%04d-%02d-%02dT%02d:%02d:00", local.year, local.month, local.day, local.hour, local.minute)
+        let offset = timeZone.secondsFromGMT(for: date)
+        guard offset != 0 else { return text + "Z" }
+        let magnitude = abs(offset) / 60
+        return text + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", magnitude / 60, magnitude % 60)
     }
 }

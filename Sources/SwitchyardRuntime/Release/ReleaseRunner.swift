@@ -100,6 +100,7 @@ public actor ReleaseRunner {
         _ = try await store.createRelease(NewRelease(id: newID, startedBy: context.actor, machine: machine, now: Date()),
                                           journal: [.note("release of \(plan.service) \(version) started by \(context.actor)")], now: Date())
         onUpdate(.started(id: newID, plan: plan, resumed: false))
+        await notify(.releaseStarted, id: newID, plan: plan, text: "\(plan.service) \(plan.version) release started by \(context.actor)")
         try await ensureBalancer(routing.live)
         startActions = machine.start()
         self.machine = machine
@@ -190,6 +191,7 @@ public actor ReleaseRunner {
                 _ = try? await context.store.releaseLock(name: context.lockName, holder: id)
                 _ = try? await context.store.releaseLock(name: driverLock, holder: driver)
                 onUpdate(.finished(outcome, reason: reason))
+                await notifyFinished(outcome, reason: reason)
                 return ReleaseSummary(id: id, service: context.service.name, version: machine!.plan.version, outcome: outcome, reason: reason,
                                       switchMilliseconds: switchTime.map(Self.milliseconds), rollbackMilliseconds: rollbackTime.map(Self.milliseconds),
                                       resumed: resumed)

@@ -49,7 +49,7 @@ struct DrillView: Codable, Sendable, Hashable {
                                          blackouts: schedule.blackouts.map(\.name))
             let compiled = try? CompiledSchedule(schedule)
             nextRuns = compiled?.upcomingRuns(after: now, count: count).map {
-                NextRun(fire: $0.fire, local: $0.local, utc: $0.utc, blackout: $0.blackout)
+                NextRun(fire: $0.fire, local: $0.localISO8601, utc: $0.utcISO8601, blackout: $0.blackout)
             } ?? []
         } else {
             schedule = nil

@@ -12,8 +12,15 @@ enum ReleaseRoutes {
             let service = request.uri.queryParameters.get("service")
             let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 50
             guard (1...1000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 1000 (got \(limit))") }
+            let running = request.uri.queryParameters.get("running")
+            guard running == nil || running == "true" || running == "false" else {
+                throw APIError.badRequest("running must be true or false (got \(running ?? ""))")
+            }
             do {
-                let records = try await store.listReleases(ReleaseQuery(service: service, limit: limit))
+                // running=true: the releases not finished yet, newest first (the store lists them oldest first).
+                let records = running == "true"
+                    ? Array(try await store.unfinishedReleases().filter { service == nil || $0.service == service }.reversed().prefix(limit))
+                    : try await store.listReleases(ReleaseQuery(service: service, limit: limit))
                 return JSONResponse.make(["releases": records.map(ReleaseView.init)])
             } catch { throw APIError.store(error) }
         }

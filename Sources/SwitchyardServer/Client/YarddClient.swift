@@ -28,9 +28,11 @@ public struct YarddClient: Sendable {
 
     // MARK: releases
 
-    public func releases(service: String? = nil, limit: Int = 20) async throws(Failure) -> [ReleaseView] {
+    /// Releases newest first; `running` lists only those not finished yet.
+    public func releases(service: String? = nil, limit: Int = 20, running: Bool = false) async throws(Failure) -> [ReleaseView] {
         var query = "limit=\(limit)"
         if let service { query += "&service=\(Self.escape(service))" }
+        if running { query += "&running=true" }
         return try await call(.GET, "/v1/releases?\(query)", as: ReleaseList.self).releases
     }
 

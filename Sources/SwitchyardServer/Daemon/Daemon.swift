@@ -36,13 +36,14 @@ public struct Daemon: Sendable {
     public init(configuration: DaemonConfiguration, catalog: ManifestCatalog, store: any StateStore,
                 makeContext: ReleaseContextFactory? = nil, drillLauncher: (any DrillLauncher)? = nil,
                 makeDrillLauncher: (@Sendable (LiveCatalog) -> any DrillLauncher)? = nil,
-                clock: @escaping DrillScheduleService.Clock = { Date() }, logger: Logger = Logger(label: "yardd"), tls: TLSConfiguration? = nil) {
+                clock: @escaping DrillScheduleService.Clock = { Date() }, logger: Logger = Logger(label: "yardd"), tls: TLSConfiguration? = nil,
+                metrics: DaemonMetrics = DaemonMetrics()) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.tls = tls
         manifests = LiveCatalog(catalog)
-        metrics = DaemonMetrics()
+        self.metrics = metrics
         releases = ReleaseService(store: store, catalog: manifests, makeContext: makeContext ?? catalog.processContextFactory, logger: logger,
                                   metrics: metrics)
         reloader = ManifestReloader(catalog: manifests, metrics: metrics, logger: logger)
@@ -60,8 +61,10 @@ public struct Daemon: Sendable {
         let tls = try configuration.tls?.serverConfiguration()
         let catalog = try ManifestCatalog.load(directory: configuration.manifestsDirectory)
         let store = try SQLiteStateStore(path: configuration.statePath)
+        let metrics = DaemonMetrics()
         return Daemon(configuration: configuration, catalog: catalog, store: store,
-                      makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, logger: logger) }, logger: logger, tls: tls)
+                      makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, metrics: metrics, logger: logger) }, logger: logger, tls: tls,
+                      metrics: metrics)
     }
 
     /// The routes. Order matters and is the rule: `/healthz`, `/readyz`, `/metrics`, the dashboard's stylesheet and

@@ -10,11 +10,14 @@ public actor ProcessDrillLauncher: DrillLauncher {
     let store: any StateStore
     let logger: Logger
     let settleLimit: TimeSpan
+    /// Counts each finished run and keeps its RTO and requests lost (`yardd_drill_*`).
+    let metrics: DaemonMetrics?
     var running: [String: (runner: DrillRunner, task: Task<DrillReport, Never>)] = [:]
 
-    public init(catalog: LiveCatalog, store: any StateStore, settleLimit: TimeSpan = .seconds(30), logger: Logger) {
+    public init(catalog: LiveCatalog, store: any StateStore, settleLimit: TimeSpan = .seconds(30), metrics: DaemonMetrics? = nil, logger: Logger) {
         manifests = catalog
         self.store = store
+        self.metrics = metrics
         self.settleLimit = settleLimit
         self.logger = logger
     }
@@ -50,11 +53,13 @@ public actor ProcessDrillLauncher: DrillLauncher {
         }
         let context = try DrillContext.processes(playbook: playbook, topology: topology, store: store, workingDirectory: catalog.directory,
                                                  logDirectory: logDirectory, actor: actor, settleLimit: settleLimit)
-        let logger = self.logger
+        let logger = self.logger, metrics = self.metrics
         let runner = DrillRunner(context: context, executor: executor(context.instances)) { event in
             switch event {
             case .step(let step) where step.status != "started": logger.info("drill \(playbook.name): \(step.step) \(step.status) \(step.detail ?? "")")
-            case .finished(let report): logger.notice("drill \(report.id) \(report.outcome.rawValue): \(report.notes.last ?? "")")
+            case .finished(let report):
+                metrics?.drillFinished(report)
+                logger.notice("drill \(report.id) \(report.outcome.rawValue): \(report.notes.last ?? "")")
             default: break
             }
         }

@@ -1,59 +1,74 @@
-import CoreMetrics
-import Metrics
 import Prometheus
+import SwitchyardBuildInfo
+import SwitchyardCore
 
 /// The daemon's metrics, in a Prometheus registry the daemon owns (no process-global bootstrap), so several
-/// daemons in one process each count only their own. Served as text on `GET /metrics`.
+/// daemons in one process each count only their own. Served as text on `GET /metrics`, every metric with its
+/// `# HELP` and `# TYPE` lines (the help texts are in `DaemonMetrics+Help.swift`).
 ///
+/// - `yard_build_info{version,commit}`: 1, the build that serves
 /// - `yardd_releases_finished_total{outcome}`: promoted, rolled-back, failed
 /// - `yardd_gate_verdicts_total{gate,verdict}`: a gate's verdict once it is settled in a release (passed, failed)
 /// - `yardd_gate_measurements_total{gate,result}`: every measurement (pass, fail, inconclusive, error)
 /// - `yardd_releases_running`: releases this process drives now
 /// - `yardd_manifest_reloads_total{outcome}`: applied, refused
+/// - `yardd_drill_runs_total{outcome}`: drill runs this process finished: passed, failed, aborted, error
+/// - `yardd_drill_last_rto_seconds{playbook}`: the last finished run's RTO (NaN when traffic did not recover)
+/// - `yardd_drill_last_requests_lost{playbook}`: the last finished run's requests lost
 /// - `yardd_http_request_duration_seconds{route,method,status}`: API latency by route pattern, a histogram
+///
+/// Counters with a small known label set start at 0, so a rate over them has a series from the first scrape.
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
-    private let running: Meter
+    private let running: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
 
-    public init() {
+    public init(version: String = BuildInfo.version, commit: String = BuildInfo.commit) {
         let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets["yardd_http_request_duration_seconds"] = Self.latencyBuckets
         self.registry = registry
-        self.factory = factory
-        running = Meter(label: "yardd_releases_running", factory: factory)
-        running.set(0)
+        registry.makeGauge(descriptor: Self.describe(.buildInfo), labels: [("version", version), ("commit", commit)]).set(to: 1.0)
+        running = registry.makeGauge(descriptor: Self.describe(.releasesRunning))
+        running.set(to: 0.0)
+        for outcome in ["promoted", "rolled-back", "failed"] { _ = counter(.releasesFinished, [("outcome", outcome)]) }
+        for outcome in ["applied", "refused"] { _ = counter(.manifestReloads, [("outcome", outcome)]) }
+        for outcome in DrillOutcome.allCases { _ = counter(.drillRuns, [("outcome", outcome.rawValue)]) }
+    }
+
+    func counter(_ metric: Metric, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(descriptor: Self.describe(metric), labels: labels)
+    }
+
+    func gauge(_ metric: Metric, _ labels: [(String, String)]) -> Gauge {
+        registry.makeGauge(descriptor: Self.describe(metric), labels: labels)
     }
 
     /// One answered API request. `route` is the route's pattern (`/v1/releases/{id}`), never the raw path.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        CoreMetrics.Timer(label: "yardd_http_request_duration_seconds",
-                          dimensions: [("route", route), ("method", method), ("status", "\(status)")], factory: factory)
+        registry.makeDurationHistogram(descriptor: Self.describe(.requestDuration),
+                                       labels: [("route", route), ("method", method), ("status", "\(status)")], buckets: Self.latencyBuckets)
             .recordNanoseconds(duration.nanoseconds)
     }
 
-    public func releaseFinished(outcome: String) {
-        CoreMetrics.Counter(label: "yardd_releases_finished_total", dimensions: [("outcome", outcome)], factory: factory).increment()
-    }
+    public func releaseFinished(outcome: String) { counter(.releasesFinished, [("outcome", outcome)]).increment() }
 
-    public func gateSettled(gate: String, verdict: String) {
-        CoreMetrics.Counter(label: "yardd_gate_verdicts_total", dimensions: [("gate", gate), ("verdict", verdict)], factory: factory).increment()
-    }
+    public func gateSettled(gate: String, verdict: String) { counter(.gateVerdicts, [("gate", gate), ("verdict", verdict)]).increment() }
 
-    public func gateMeasured(gate: String, result: String) {
-        CoreMetrics.Counter(label: "yardd_gate_measurements_total", dimensions: [("gate", gate), ("result", result)], factory: factory).increment()
-    }
+    public func gateMeasured(gate: String, result: String) { counter(.gateMeasurements, [("gate", gate), ("result", result)]).increment() }
 
-    public func releasesRunning(_ count: Int) { running.set(Double(count)) }
+    public func releasesRunning(_ count: Int) { running.set(to: Double(count)) }
 
-    public func manifestReload(outcome: String) {
-        CoreMetrics.Counter(label: "yardd_manifest_reloads_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    public func manifestReload(outcome: String) { counter(.manifestReloads, [("outcome", outcome)]).increment() }
+
+    /// A drill run this process drove has its report.
+    public func drillFinished(_ report: DrillReport) {
+        counter(.drillRuns, [("outcome", report.outcome.rawValue)]).increment()
+        let playbook = [("playbook", report.playbook)]
+        gauge(.drillLastRTO, playbook).set(to: report.measurements?.rto ?? .nan)
+        gauge(.drillLastRequestsLost, playbook).set(to: Double(report.measurements?.requestsLost ?? 0))
     }
 
     /// The Prometheus text exposition of everything above.

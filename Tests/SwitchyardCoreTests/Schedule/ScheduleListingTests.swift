@@ -14,6 +14,17 @@ struct ScheduleListingTests {
         #expect(runs.map(\.blackout) == [nil, "march-freeze", nil])
     }
 
+    @Test func givesEachRunInISO8601WithItsZonesOffsetForJSON() {
+        let runs = Self.schedule.upcomingRuns(after: utc("2026-03-01T12:00Z"), count: 2)
+        // 2026-03-08 is the day New York moves to daylight time: the offset is the one at the fire time.
+        #expect(runs.map(\.localISO8601) == ["2026-03-08T03:00:00-04:00", "2026-03-15T02:30:00-04:00"])
+        #expect(runs.map(\.utcISO8601) == ["2026-03-08T07:00:00Z", "2026-03-15T06:30:00Z"])
+        let winter = Self.schedule.upcomingRuns(after: utc("2026-01-01T00:00Z"), count: 1)
+        #expect(winter.map(\.localISO8601) == ["2026-01-04T02:30:00-05:00"])
+        let kolkata = try! CompiledSchedule(DrillSchedule(cron: "0 9 * * *", timeZone: "Asia/Kolkata"))
+        #expect(kolkata.upcomingRuns(after: utc("2026-01-01T00:00Z"), count: 1).map(\.localISO8601) == ["2026-01-01T09:00:00+05:30"])
+    }
+
     @Test func skipsBlackedOutRunsWhenAsked() {
         let runs = Self.schedule.upcomingRuns(after: utc("2026-03-01T12:00Z"), count: 3, blackouts: .skip)
         #expect(runs.map(\.utc) == ["2026-03-08 07:00Z", "2026-03-22 06:30Z", "2026-03-29 06:30Z"])

@@ -1,0 +1,43 @@
+import Prometheus
+
+extension DaemonMetrics {
+    /// Every metric the daemon serves, with its name and its `# HELP` text: one list, so no metric goes without one.
+    enum Metric: CaseIterable {
+        case buildInfo, releasesFinished, gateVerdicts, gateMeasurements, releasesRunning, manifestReloads
+        case drillRuns, drillLastRTO, drillLastRequestsLost, requestDuration
+
+        var name: String {
+            switch self {
+            case .buildInfo: "yard_build_info"
+            case .releasesFinished: "yardd_releases_finished_total"
+            case .gateVerdicts: "yardd_gate_verdicts_total"
+            case .gateMeasurements: "yardd_gate_measurements_total"
+            case .releasesRunning: "yardd_releases_running"
+            case .manifestReloads: "yardd_manifest_reloads_total"
+            case .drillRuns: "yardd_drill_runs_total"
+            case .drillLastRTO: "yardd_drill_last_rto_seconds"
+            case .drillLastRequestsLost: "yardd_drill_last_requests_lost"
+            case .requestDuration: "yardd_http_request_duration_seconds"
+            }
+        }
+
+        var help: String {
+            switch self {
+            case .buildInfo: "The build of yardd that serves: always 1, with its version and git commit as labels."
+            case .releasesFinished: "Releases this yardd drove to their end, by outcome (promoted, rolled-back, failed)."
+            case .gateVerdicts: "Gate verdicts settled in releases, by gate and verdict (passed, failed)."
+            case .gateMeasurements: "Gate measurements taken in releases, by gate and result (pass, fail, inconclusive, error)."
+            case .releasesRunning: "Releases this yardd drives now."
+            case .manifestReloads: "Manifest reloads (SIGHUP or POST /v1/reload), by outcome (applied, refused)."
+            case .drillRuns: "Drill runs this yardd drove to their end, by outcome (passed, failed, aborted, error)."
+            case .drillLastRTO: "The recovery time of the last finished run of each drill playbook, in seconds; NaN when traffic did not recover."
+            case .drillLastRequestsLost: "Requests lost (failed or cut) in the last finished run of each drill playbook."
+            case .requestDuration: "Time to answer API requests, by route pattern, method and status."
+            }
+        }
+    }
+
+    static func describe(_ metric: Metric) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: metric.name, unitName: "", helpText: metric.help)
+    }
+}
