@@ -150,7 +150,8 @@ public struct CapacityForecast: Sendable {
             backtest = Backtest.run(series, events: events, options: request.options, folds: request.backtestFolds, progress: progress)
         }
         let gaps = series.gaps()
-        let report = ForecastReport(
+        let chartHistory = ReportChart.downsample(history: series)
+        var report = ForecastReport(
             name: request.name,
             history: .init(source: request.source, points: series.count, first: first, last: last, stepSeconds: model.step,
                            gaps: gaps.count, longestGapSeconds: gaps.map(\.length).max() ?? 0),
@@ -159,8 +160,17 @@ public struct CapacityForecast: Sendable {
                           eventStart: eventStart, eventEnd: eventEnd, basis: basis),
             peak: peak, peakUpper95: peakUpper, ordinaryPeak: ordinaryPeak, ordinaryUpper95: ordinaryUpper,
             capacity: capacity, backtest: backtest,
-            chartHistory: ReportChart.downsample(history: series.slice(from: max(first, last - 8 * 7 * CivilTime.secondsPerDay))),
+            chartHistory: chartHistory,
             chartForecast: ReportChart.downsample(forecast))
+        report.chartFit = chartHistory.map { point in
+            let c = model.components(at: point.time)
+            let fit = model.inverse(c.trend + c.daily + c.weekly + c.yearly + c.events)
+            return ForecastPoint(time: point.time, value: fit, lower80: fit, upper80: fit, lower95: fit, upper95: fit)
+        }
+        report.chartEvents = events.map {
+            ReportChart.chartEvent($0)
+        }
+        report.warnings = ReportChart.ordinaryDayWarning(capacity).map { [$0] } ?? []
         let points = exportPoints ? ExportedPoint.points(forecaster: forecaster, history: series, forecast: forecast, target: effect) : []
         return Outcome(report: report, points: points)
     }
