@@ -58,43 +58,76 @@ struct DrillView: Codable, Sendable, Hashable {
     }
 }
 
-/// A drill run as the API lists it. For a fire time the scheduler did not start (`skipped`, `missed`,
-/// `failed-to-start`), `fire` and `reason` come from its report.
-struct DrillRunView: Codable, Sendable, Hashable {
-    var id: String
-    var playbook: String
-    var status: String
-    var startedAt: Date
-    var updatedAt: Date
-    var finishedAt: Date?
-    var fire: Date?
-    var reason: String?
+/// A drill run as the API lists it, and as `yard drill history --json` prints it, locally and through `--server`. For a
+/// fire time the scheduler did not start (`skipped`, `missed`, `failed-to-start`), `fire` and `reason` come from its
+/// report; for a run, `outcome`, `rtoSeconds`, `recovered`, `verdict` and `failedObjectives` do.
+public struct DrillRunView: Codable, Sendable, Hashable {
+    public var id: String
+    public var playbook: String
+    public var status: String
+    public var startedAt: Date
+    public var updatedAt: Date
+    public var finishedAt: Date?
+    public var fire: Date?
+    public var reason: String?
+    /// Set once someone asked the run to stop (`yard drill abort`).
+    public var abortRequestedAt: Date?
+    public var outcome: String?
+    /// Seconds from the fault to recovery; nil when not measured yet or not recovered (then `recovered` is false).
+    public var rtoSeconds: Double?
+    public var recovered: Bool?
+    /// The outcome, with the missed objectives when it failed: `failed (rto, min-success-rate)`.
+    public var verdict: String?
+    public var failedObjectives: [String]?
 
-    init(_ record: DrillRunRecord) {
+    public init(_ record: DrillRunRecord) {
         id = record.id
         playbook = record.playbook
         status = record.status
         startedAt = record.startedAt
         updatedAt = record.updatedAt
         finishedAt = record.finishedAt
-        if let report = try? record.report?.decode(ScheduledFireRecord.Report.self) {
+        abortRequestedAt = record.abortRequest?.at
+        if let report = try? record.report?.decode(ScheduledFireRecord.Report.self), report.skipped != nil || report.failedToStart != nil {
             fire = report.skipped?.fire ?? report.failedToStart?.fire
             reason = report.skipped?.reason ?? report.failedToStart?.reason
+            return
         }
+        guard let stored = record.report else { return }
+        guard let report = try? stored.decode(DrillReport.self) else { verdict = "unreadable report"; return }
+        guard record.isFinished else { return }
+        outcome = report.outcome.rawValue
+        if let m = report.measurements {
+            rtoSeconds = m.rto
+            recovered = m.rto != nil
+        }
+        verdict = report.verdictSummary
+        failedObjectives = report.failedObjectives
     }
 }
 
 /// `GET /v1/drills/runs/{id}`: the run and its report, as stored.
-struct DrillRunDetailView: Encodable, Sendable, Hashable {
-    var run: DrillRunView
-    var report: JSONValue?
+public struct DrillRunDetailView: Codable, Sendable, Hashable {
+    public var run: DrillRunView
+    public var report: JSONValue?
 
-    init(_ record: DrillRunRecord) {
+    public init(_ record: DrillRunRecord) {
         run = DrillRunView(record)
         report = record.report.map { JSONValue(parsing: $0.text) ?? .string($0.text) }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    /// The report as a drill report (nil for a fire time the scheduler did not start, or a report this build cannot read).
+    public var drillReport: DrillReport? {
+        guard let report, let data = try? JSONResponse.encoder.encode(report) else { return nil }
+        return try? YarddClient.decoder.decode(DrillReport.self, from: data)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        run = try DrillRunView(from: decoder)
+        report = try decoder.container(keyedBy: Key.self).decodeIfPresent(JSONValue.self, forKey: .report)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
         try run.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encodeIfPresent(report, forKey: .report)
@@ -102,3 +135,6 @@ struct DrillRunDetailView: Encodable, Sendable, Hashable {
 
     private enum Key: String, CodingKey { case report }
 }
+
+/// The body of `POST /v1/drills/runs/{id}/abort`; optional.
+public typealias DrillAbortRequestBody = AbortRequest
