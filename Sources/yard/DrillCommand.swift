@@ -5,8 +5,14 @@ import SwitchyardRuntime
 
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Disaster drills: run one now, list their schedules, past runs and reports.",
-        subcommands: [Run.self, Schedule.self, History.self, Report.self]
+        abstract: "Disaster drills: run one now, watch or abort one, list their schedules, past runs and reports.",
+        discussion: """
+        With --server (or $YARD_SERVER) run, history, report, abort and watch go through yardd's API instead of \
+        the state in .yard/ here: the daemon runs the drill, and the CLI follows its event stream with the same \
+        live view and exit status as a local run. --token-file (or $YARD_TOKEN_FILE, $YARD_TOKEN) is the bearer \
+        token: viewer for history, report and watch, operator to run and abort.
+        """,
+        subcommands: [Run.self, Watch.self, Abort.self, Schedule.self, History.self, Report.self]
     )
 
     struct Schedule: AsyncParsableCommand {
