@@ -11,7 +11,8 @@ extension Drill {
             discussion: """
             The request is stored with the run; the runner driving it (a `yard drill run` here, or yardd) reads it \
             within half a second, restores what it broke, stops its traffic and writes its report (outcome aborted). \
-            Audited as drill.abort. `yard drill watch ID` follows it to its end.
+            Audited as drill.abort. `yard drill watch ID` follows it to its end. A run whose process was killed is \
+            restored here and now (status restored-after-crash), as the next `yard drill run` would.
 
             Examples:
               yard drill abort drill-20261125-131500-drill-zone-outage-x7k2
@@ -32,15 +33,32 @@ extension Drill {
             guard let store = try Workspace.existingStore() else {
                 throw CommandFailure("no drill run \(id) here: \(Workspace.noStateYet)", code: "not-found")
             }
+            let sent: DrillAbort.Sent
             do {
-                try await DrillAbort.send(run: id, reason: reason, store: store, actor: AuditTrail.localActor)
+                sent = try await DrillAbort.send(run: id, reason: reason, store: store, actor: AuditTrail.localActor)
             } catch let failure as DrillAbort.Failure {
                 switch failure {
                 case .unknownRun: throw CommandFailure("\(failure); yard drill history lists the runs here", code: "not-found")
                 case .over: throw CommandFailure("\(failure); there is nothing left to abort", code: "drill-over")
                 }
             }
-            if json { try printJSON(["id": id, "status": "abort-requested"]) } else { print("\(id): abort-requested") }
+            let status = sent.driven ? "abort-requested" : try await recoverOrphan(store)
+            if json { try printJSON(["id": id, "status": status]) } else { print("\(id): \(status)") }
+        }
+
+        /// No process drives the run any more (it was killed): nobody will read the request, so what it broke is
+        /// restored here and now, as the next `yard drill run` would.
+        func recoverOrphan(_ store: SQLiteStateStore) async throws -> String {
+            let set = try Workspace.manifests()
+            let driver = ProcessInstanceDriver(logDirectory: Workspace.logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared))
+            let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: driver)
+            for recovered in try await DrillRecovery.recover(store: store, executor: executor) {
+                printError("restored interrupted drill \(recovered.run): \((recovered.restored + recovered.failures.map { "failed: \($0)" }).joined(separator: "; "))")
+            }
+            guard let record = try await store.drillRun(id: id), record.isFinished else {
+                throw CommandFailure("drill run \(id) was not driven by any process and its restore failed; restore by hand, then run yard drill abort again", code: "restore-failed")
+            }
+            return record.status
         }
     }
 

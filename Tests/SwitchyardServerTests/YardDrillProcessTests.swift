@@ -241,6 +241,20 @@ import Glibc
         #expect(audit.map(\.outcome) == ["accepted", "requested"])
         #expect(audit.allSatisfy { $0.actor.hasSuffix("@cli") && $0.target == id })
 
+        // A run whose process was killed mid-fault: nobody would read the request, so the abort restores it there and then.
+        let orphan = try Spawner.spawn(["/bin/sh", "-c", "cd '\(workspace.folder.path)' && exec '\(yard)' drill run drill-long"], logPath: log.path,
+                                       environment: ["SWITCHYARD_BIN_DIR": try FleetWorkspace.binaries().path])
+        runner = orphan
+        let orphanID = try await Self.injected(store, playbook: "drill-long")
+        kill(orphan, SIGKILL)
+        _ = await Spawner.waitForExit(orphan, timeout: .seconds(10))
+        runner = nil
+        let rescue = try await ProcessRunner.run("yard", ["drill", "abort", orphanID], in: workspace.folder)
+        #expect(rescue.status == 0, "\(rescue.err)")
+        #expect(rescue.out.contains("\(orphanID): restored-after-crash"), "\(rescue.out)\n\(rescue.err)")
+        #expect(try await store.drillRun(id: orphanID)?.isFinished == true)
+        try await Self.expectRestored(workspace, run: orphanID, slot: .blue)
+
         // No run now: a watch without an id says so (exit 1); an unknown run is not found.
         let nothing = try await ProcessRunner.run("yard", ["drill", "watch"], in: workspace.folder)
         #expect(nothing.status == 1)

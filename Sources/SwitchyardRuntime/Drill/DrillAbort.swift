@@ -16,13 +16,22 @@ public enum DrillAbort {
         }
     }
 
-    /// Asks run `id` to stop, for `actor`, with `reason` for its report. Returns the run as stored with the request.
+    /// What an abort found.
+    public struct Sent: Sendable {
+        /// The run as stored with the request.
+        public var record: DrillRunRecord
+        /// False when no runner drives the run any more (its process died and its lock is free or expired): nobody
+        /// will read the request, so the caller runs `DrillRecovery` to restore what the run left broken.
+        public var driven: Bool
+    }
+
+    /// Asks run `id` to stop, for `actor`, with `reason` for its report.
     @discardableResult
-    public static func send(run id: String, reason: String, store: any StateStore, actor: String) async throws -> DrillRunRecord {
+    public static func send(run id: String, reason: String, store: any StateStore, actor: String) async throws -> Sent {
         try await AuditTrail(store: store).perform(actor: actor, action: "drill.abort", target: id, detail: reason) {
             guard let record = try await store.requestDrillAbort(id: id, reason: reason, now: Date()) else { throw Failure.unknownRun(id) }
             guard !record.isFinished else { throw Failure.over(id, status: record.status) }
-            return record
+            return Sent(record: record, driven: try await DrillRecovery.isDriven(record, store: store))
         }
     }
 }

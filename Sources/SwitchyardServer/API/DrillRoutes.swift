@@ -59,14 +59,21 @@ enum DrillRoutes {
             let id = try context.parameters.require("id")
             let buffer = try await request.body.collect(upTo: 1 << 16)
             let reason = buffer.readableBytes == 0 ? nil : (try? JSONDecoder().decode(AbortRequest.self, from: Data(buffer: buffer)))?.reason
+            let sent: DrillAbort.Sent
             do {
-                try await DrillAbort.send(run: id, reason: reason ?? "aborted through the API by \(actor)", store: store, actor: actor)
+                sent = try await DrillAbort.send(run: id, reason: reason ?? "aborted through the API by \(actor)", store: store, actor: actor)
             } catch DrillAbort.Failure.unknownRun {
                 throw APIError.notFound("run", id)
             } catch DrillAbort.Failure.over(_, let status) {
                 throw APIError(.conflict, code: "drill-over", message: "drill run \(id) is already over (\(status))", details: ["id": id, "status": status])
             } catch {
                 throw APIError.store(error)
+            }
+            guard sent.driven else {
+                // Its process died: nobody reads the request. What it broke is restored now, as at a start.
+                await drills.launcher.recoverInterrupted()
+                let after = try? await store.drillRun(id: id)
+                return JSONResponse.make(AcceptedView(id: id, status: after?.isFinished == true ? "restored-after-crash" : "restore-failed"), status: .accepted)
             }
             return JSONResponse.make(AcceptedView(id: id, status: "abort-requested"), status: .accepted)
         }
