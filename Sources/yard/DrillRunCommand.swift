@@ -67,6 +67,7 @@ extension Drill {
                 }
             } catch { throw CommandFailure("\(error)", code: "drill-refused") }
             let report = await runner.run()
+            await context.notifier?.flush(timeout: .seconds(5))
             try DrillEnd.finish(report, json: json)
         }
     }

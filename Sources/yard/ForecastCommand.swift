@@ -56,7 +56,18 @@ struct ForecastCommand: AsyncParsableCommand {
                 var resolved = try CapacityPlaybook.resolve(playbook)
                 progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
                 try applyOverrides(to: &resolved)
-                outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil, progress: progress)
+                let measured = resolved.plan.perInstanceQPS != nil || capacity.serviceCapacity != nil ? nil
+                    : try? await Workspace.existingStore()?.latestCapacityMeasurement(service: resolved.service.name)
+                if let measured { progress("per-instance QPS \(String(format: "%.1f", measured.qps)) \(measured.basis)") }
+                outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil,
+                                                             measured: measured, progress: progress)
+                if let notice = CapacityNotice.exceedsFleet(outcome.report, topology: resolved.topology.name, at: Date()),
+                   !resolved.topology.notify.isEmpty {
+                    let notifier = Notifier(store: try? Workspace.existingStore())
+                    await notifier.send(notice, to: resolved.topology.notify)
+                    await notifier.flush(timeout: .seconds(5))
+                    progress("told \(resolved.topology.notify.map(\.name).joined(separator: ", ")): the plan needs more than today's fleet")
+                }
             } else {
                 outcome = try await forecastFromFlags(options: options, progress: progress)
             }

@@ -86,11 +86,12 @@ struct Release: AsyncParsableCommand {
                     view.show(.note("release \(releaseID) of \(releaseVersion) was interrupted in phase \(record.phase.rawValue); resuming it first"))
                     let resumer = ReleaseRunner(context: context) { view.show($0) }
                     let summary = try await resumer.resume(releaseID: releaseID)
-                    if releaseVersion == version { try finish(summary, json: json); return }
+                    if releaseVersion == version { await Release.flushNotices(context); try finish(summary, json: json); return }
                     try? finish(summary, json: false)
                 }
                 let runner = ReleaseRunner(context: context) { view.show($0) }
                 let summary = try await runner.release(version: version, manual: manual ? true : nil)
+                await Release.flushNotices(context)
                 try finish(summary, json: json)
             } catch let error as ExitCode {
                 throw error
@@ -100,6 +101,12 @@ struct Release: AsyncParsableCommand {
                 throw CommandFailure("release failed to start: \(error)", code: "release-failed")
             }
         }
+    }
+
+    /// Gives the release's notices a few seconds to reach their targets before the process ends (the release
+    /// itself is over: a target that does not answer delays only the exit, by at most this long).
+    static func flushNotices(_ context: ReleaseContext) async {
+        await context.notifier?.flush(timeout: .seconds(5))
     }
 
     struct Status: AsyncParsableCommand {

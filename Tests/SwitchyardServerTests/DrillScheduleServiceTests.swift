@@ -3,6 +3,7 @@ import Logging
 import Testing
 import SwitchyardCore
 import SwitchyardRuntime
+import SwitchyardTesting
 @testable import SwitchyardServer
 
 /// The daemon's drill scheduler on a real state file, with a clock the tests set: what fires, what is
@@ -88,6 +89,27 @@ import SwitchyardRuntime
         fixture.clock.set(utc("11:00:01"))
         await service.evaluateAll()
         #expect(await launcher.launches.map(\.fire) == [utc("11:00:00")])
+    }
+
+    @Test func aSkippedRunIsToldToThePlaybooksTargetOnce() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.with { base in
+            let blackout = ["- name: march-maintenance", "  from: 2026-03-10T09:30", "  to: 2026-03-10T10:30"]
+            let fixture = try ScheduleFixture(schedule: Self.hourly(blackouts: blackout), at: utc("09:59:00"),
+                                              extra: ["notify:", "  - name: ops", "    url: \(base)/ops", "    events: [drill.skipped]"])
+            let service = fixture.service(launcher: fixture.launcher())
+            await service.evaluateAll()
+            fixture.clock.set(utc("10:00:02"))
+            await service.evaluateAll()
+            await service.evaluateAll()
+            for _ in 0..<100 where receiver.delivered("/ops").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            let bodies = receiver.delivered("/ops")
+            #expect(bodies.count == 1)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(bodies.first?.utf8 ?? "".utf8)) as? [String: Any])
+            #expect(json["event"] as? String == "drill.skipped")
+            #expect((json["text"] as? String)?.contains("in blackout march-maintenance") == true, "\(json)")
+            #expect((json["details"] as? [String: String])?["playbook"] == ScheduleFixture.playbook)
+        }
     }
 
     @Test func aHeldReleaseLockDefersTheDrillUntilTheReleaseEnds() async throws {

@@ -69,6 +69,9 @@ import SwitchyardRuntime
         Call(method: .POST, path: "/v1/tokens", body: #"{"name":"ci","role":"viewer"}"#, auth: .admin, status: 201),
         Call(method: .DELETE, path: "/v1/tokens/ci", auth: .admin, status: 204),
         Call(method: .DELETE, path: "/v1/tokens/ci", auth: .admin, status: 404),
+        Call(method: .POST, path: "/v1/ui/links", body: #"{"next":"/ui/releases"}"#, auth: .viewer, status: 201),
+        Call(method: .POST, path: "/v1/ui/links", auth: nil, status: 401),
+        Call(method: .POST, path: "/v1/ui/links", body: #"{"next":1}"#, auth: .viewer, status: 400),
     ]
 
     /// Routes this document describes that another part of the daemon serves; until it does, they answer

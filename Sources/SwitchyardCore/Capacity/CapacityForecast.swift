@@ -16,6 +16,8 @@ public struct CapacityForecast: Sendable {
         public var targetUtilisation: Ratio
         public var surviveZoneLoss: Bool
         public var perInstanceQPS: Double
+        /// Where `perInstanceQPS` comes from, for the report (the plan, the topology, a measurement).
+        public var perInstanceBasis: String?
         public var zones: [String]
         public var replicasNow: [Int]
         public var options: ForecastOptions
@@ -50,6 +52,8 @@ public struct CapacityForecast: Sendable {
                       headroom: plan.headroom, targetUtilisation: plan.targetUtilisation, surviveZoneLoss: plan.surviveZoneLoss,
                       perInstanceQPS: plan.perInstanceQPS ?? service.capacityQPS, zones: service.zones,
                       replicasNow: Array(repeating: service.replicasPerZone, count: service.zones.count), now: now)
+            perInstanceBasis = plan.perInstanceQPS != nil ? "perInstanceQPS of capacity plan \(plan.name)"
+                : "capacityQPS of service \(service.name) in its topology"
         }
     }
 
@@ -135,10 +139,11 @@ public struct CapacityForecast: Sendable {
         let ordinaryUpper = ordinary.map(\.upper95).max() ?? ordinaryPeak.upper95
         let capacity: ZoneCapacityPlan
         do {
-            capacity = try ZoneCapacityPlan.plan(.init(peakQPS: peakUpper, ordinaryQPS: ordinaryUpper, headroom: request.headroom,
-                                                       targetUtilisation: request.targetUtilisation, perInstanceQPS: request.perInstanceQPS,
-                                                       zones: request.zones, replicasNow: request.replicasNow,
-                                                       surviveZoneLoss: request.surviveZoneLoss))
+            var input = ZoneCapacityPlan.Input(peakQPS: peakUpper, ordinaryQPS: ordinaryUpper, headroom: request.headroom,
+                                               targetUtilisation: request.targetUtilisation, perInstanceQPS: request.perInstanceQPS,
+                                               zones: request.zones, replicasNow: request.replicasNow, surviveZoneLoss: request.surviveZoneLoss)
+            input.perInstanceBasis = request.perInstanceBasis
+            capacity = try ZoneCapacityPlan.plan(input)
         } catch { throw .capacity(error) }
         var backtest = Backtest(horizonSeconds: 0, folds: [], note: "not run")
         if request.backtestFolds > 0 {

@@ -14,9 +14,12 @@ extension DrillPlaybook {
         let duration = map.required("duration", hint: "how long the fault stays, e.g. 2m")?.timeSpan(min: .seconds(1), max: .hours(24))
         let guardrails = map.optional("guardrails")?.mapping().flatMap { Guardrails.decode($0) } ?? Guardrails()
         let objectives = map.required("objectives", hint: "rto and minSuccessRate at least")?.mapping().flatMap { Objectives.decode($0) }
-        guard let name, let topology, let load, let fault, let duration, let objectives else { return nil }
-        return DrillPlaybook(name: name, description: description, topology: topology, schedule: schedule, steadyState: steadyState,
-                             load: load, fault: fault, duration: duration, guardrails: guardrails, objectives: objectives)
+        let notify = NotifyTarget.decodeList(map.optional("notify"))
+        guard let name, let topology, let load, let fault, let duration, let objectives, let notify else { return nil }
+        var playbook = DrillPlaybook(name: name, description: description, topology: topology, schedule: schedule, steadyState: steadyState,
+                                     load: load, fault: fault, duration: duration, guardrails: guardrails, objectives: objectives)
+        playbook.notify = notify
+        return playbook
     }
 }
 

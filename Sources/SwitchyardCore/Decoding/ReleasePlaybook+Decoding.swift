@@ -44,10 +44,13 @@ extension ReleasePlaybook {
         let scaleDownDelay = map.optional("scaleDownDelay")?.timeSpan(min: .ms(0)) ?? .seconds(30)
         let keepWarm = map.optional("keepWarm")?.bool() ?? false
         let promotion = map.optional("promotion")?.oneOf(Promotion.self) ?? .auto
-        guard let name, let topology, let service, let gates, let bake else { return nil }
-        return ReleasePlaybook(name: name, description: description, topology: topology, service: service, waves: waves,
-                               preGates: preGates, bake: bake, gates: gates, scaleDownDelay: scaleDownDelay,
-                               keepWarm: keepWarm, promotion: promotion)
+        let notify = NotifyTarget.decodeList(map.optional("notify"))
+        guard let name, let topology, let service, let gates, let bake, let notify else { return nil }
+        var playbook = ReleasePlaybook(name: name, description: description, topology: topology, service: service, waves: waves,
+                                       preGates: preGates, bake: bake, gates: gates, scaleDownDelay: scaleDownDelay,
+                                       keepWarm: keepWarm, promotion: promotion)
+        playbook.notify = notify
+        return playbook
     }
 }
 

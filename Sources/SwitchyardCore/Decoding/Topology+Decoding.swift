@@ -23,8 +23,12 @@ extension Topology {
         let datastores = map.optional("datastores")?.list { Datastore.decode($0, zones: zoneNames) } ?? []
         if let field = map.optional("datastores") { checkUnique(field, names: datastores.map(\.name), what: "datastore") }
 
-        guard let name, let zones, let services else { return nil }
-        return Topology(name: name, description: description, zones: zones, loadBalancers: loadBalancers, services: services, datastores: datastores)
+        let notify = NotifyTarget.decodeList(map.optional("notify"))
+        guard let name, let zones, let services, let notify else { return nil }
+        var topology = Topology(name: name, description: description, zones: zones, loadBalancers: loadBalancers, services: services,
+                                datastores: datastores)
+        topology.notify = notify
+        return topology
     }
 
     /// Reports the second and later items of a list that reuse a name.

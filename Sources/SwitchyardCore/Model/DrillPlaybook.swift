@@ -12,6 +12,8 @@ public struct DrillPlaybook: Sendable, Hashable, Encodable {
     public var duration: TimeSpan
     public var guardrails: Guardrails
     public var objectives: Objectives
+    /// Targets told about this drill's runs and skips, besides the topology's.
+    public var notify: [NotifyTarget] = []
 
     public init(name: String, description: String? = nil, topology: String, schedule: DrillSchedule?, steadyState: [SteadyStateProbe],
                 load: LoadProfile, fault: FaultSpec, duration: TimeSpan, guardrails: Guardrails, objectives: Objectives) {

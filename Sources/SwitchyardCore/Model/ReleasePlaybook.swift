@@ -18,6 +18,8 @@ public struct ReleasePlaybook: Sendable, Hashable, Encodable {
     /// Keep the old slot running after promotion, for an instant rollback.
     public var keepWarm: Bool
     public var promotion: Promotion
+    /// Targets told about this playbook's releases, besides the topology's.
+    public var notify: [NotifyTarget] = []
 
     public struct Bake: Sendable, Hashable, Encodable {
         public var duration: TimeSpan

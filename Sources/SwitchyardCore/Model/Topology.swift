@@ -7,6 +7,8 @@ public struct Topology: Sendable, Hashable, Encodable {
     public var loadBalancers: [LoadBalancer]
     public var services: [Service]
     public var datastores: [Datastore]
+    /// Where releases, drills and capacity plans of this topology are told about.
+    public var notify: [NotifyTarget] = []
 
     public init(name: String, description: String? = nil, zones: [Zone], loadBalancers: [LoadBalancer], services: [Service], datastores: [Datastore] = []) {
         self.name = name

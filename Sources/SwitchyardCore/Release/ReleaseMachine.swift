@@ -40,6 +40,8 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
     public private(set) var gates: [String: GateTracker] = [:]
     public private(set) var reason: String?
     public private(set) var outcome: Outcome?
+    /// Why a person aborted it, when one did: its rollback is an abort, not a failed gate.
+    public private(set) var abortReason: String?
     /// Set while rolling back: have the zones been routed back yet?
     public private(set) var routedBack = false
 
@@ -151,6 +153,7 @@ public struct ReleaseMachine: Sendable, Hashable, Codable {
     /// A person aborts: traffic goes back and the new slot is retired.
     public mutating func abort(reason why: String) -> [Action] {
         guard !phase.isTerminal, phase != .rollingBack, phase != .scalingDown else { return [] }
+        abortReason = why
         return rollBack("aborted: \(why)")
     }
 

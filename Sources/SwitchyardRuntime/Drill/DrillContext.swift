@@ -16,6 +16,11 @@ public struct DrillContext: Sendable {
     public var restoreTimeout: Duration
     /// After the restore, how long traffic is still watched for the recovery.
     public var settleLimit: TimeSpan
+    /// Tells the topology's and the playbook's `notify` targets how the drill ended (nil: nobody).
+    public var notifier: Notifier?
+
+    /// The targets told about this drill.
+    public var notifyTargets: [NotifyTarget] { topology.notify + playbook.notify }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case noLoadBalancer(String)
@@ -61,7 +66,9 @@ extension DrillContext {
     public static func processes(playbook: DrillPlaybook, topology: Topology, store: any StateStore, workingDirectory: String,
                                  logDirectory: String, actor: String, settleLimit: TimeSpan = .seconds(30)) throws -> DrillContext {
         let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared))
-        return try DrillContext(playbook: playbook, topology: topology, store: store, instances: driver, workingDirectory: workingDirectory,
-                                actor: actor, settleLimit: settleLimit)
+        var context = try DrillContext(playbook: playbook, topology: topology, store: store, instances: driver,
+                                       workingDirectory: workingDirectory, actor: actor, settleLimit: settleLimit)
+        if !context.notifyTargets.isEmpty { context.notifier = Notifier(store: store) }
+        return context
     }
 }

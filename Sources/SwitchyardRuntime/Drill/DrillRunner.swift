@@ -270,6 +270,7 @@ public actor DrillRunner {
             await step("finish", outcome == .passed ? "done" : "failed", "\(outcome.rawValue): \(reason)")
             await save(status: outcome.rawValue, finished: true)
             progress(.finished(report))
+            await notifyFinished(reason: reason)
             return []
         }
     }

@@ -20,6 +20,11 @@ public struct ReleaseContext: Sendable {
     /// new slot that dies or refuses costs no request that had not started its answer. True but in benchmarks
     /// that show what it is worth.
     public var oldSlotBacksNewSlot = true
+    /// Tells the topology's and the playbook's `notify` targets when a release starts and ends (nil: nobody).
+    public var notifier: Notifier?
+
+    /// The targets told about this release.
+    var notifyTargets: [NotifyTarget] { topology.notify + playbook.notify }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case noLoadBalancer(String)
@@ -66,7 +71,9 @@ extension ReleaseContext {
                                  deployTimeout: Duration = .seconds(30)) throws -> ReleaseContext {
         let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared),
                                            environment: environment)
-        return try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
-                                  workingDirectory: workingDirectory, actor: actor, deployTimeout: deployTimeout)
+        var context = try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
+                                         workingDirectory: workingDirectory, actor: actor, deployTimeout: deployTimeout)
+        if !context.notifyTargets.isEmpty { context.notifier = Notifier(store: store) }
+        return context
     }
 }

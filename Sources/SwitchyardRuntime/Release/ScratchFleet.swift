@@ -11,7 +11,7 @@ import Glibc
 /// names its metrics). `forceDown()` kills everything it started.
 public struct ScratchFleet: Sendable {
     public let folder: URL
-    public let topology: Topology
+    public var topology: Topology
     public var playbook: ReleasePlaybook
     public let store: SQLiteStateStore
 

@@ -115,6 +115,13 @@ public protocol StateStore: Sendable {
     /// Newest first.
     func listAudit(limit: Int) async throws(StateStoreError) -> [AuditEntry]
 
+    // MARK: capacity
+
+    /// Keeps what a capacity search found.
+    func recordCapacityMeasurement(_ measurement: CapacityMeasurement) async throws(StateStoreError)
+    /// The newest measurement of `service`, if any.
+    func latestCapacityMeasurement(service: String) async throws(StateStoreError) -> CapacityMeasurement?
+
     // MARK: drill runs
 
     func createDrillRun(id: String, playbook: String, status: String, now: Date) async throws(StateStoreError) -> DrillRunRecord

@@ -49,6 +49,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     let timing: Timing
     let logger: Logger
     private var recorder: ScheduledFireRecord { ScheduledFireRecord(store: store) }
+    /// Tells the topology's and the playbook's targets about skipped and missed runs.
+    lazy var notifier = Notifier(store: store)
     private var facts: ScheduleFactsReader { ScheduleFactsReader(store: store) }
     /// Evaluations and runs asked for by hand take turns, so two of them never start the same drill.
     private var busy = false
@@ -120,7 +122,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
                 do {
                     let compiled = try CompiledSchedule(schedule)
                     let reading = try await facts.read(for: playbook, in: set, snapshot)
-                    let (evaluation, started) = try await evaluate(playbook, compiled, reading: reading, now: now)
+                    let targets = (set.topology(named: playbook.topology)?.notify ?? []) + playbook.notify
+                    let (evaluation, started) = try await evaluate(playbook, compiled, reading: reading, targets: targets, now: now)
                     if !evaluation.actions.isEmpty { pass.actions[playbook.name] = evaluation.actions }
                     if !started.isEmpty { pass.started[playbook.name] = started }
                     if evaluation.state.deferredFire != nil { pass.deferred = true }
@@ -135,7 +138,7 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
 
     /// Journal, then act: records the skips, saves the state, then starts what is to start.
     private func evaluate(_ playbook: DrillPlaybook, _ schedule: CompiledSchedule, reading: ScheduleFactsReader.Reading,
-                          now: Date) async throws -> (ScheduleEvaluation, [String]) {
+                          targets: [NotifyTarget], now: Date) async throws -> (ScheduleEvaluation, [String]) {
         let name = playbook.name
         let stored = try await store.scheduleState(playbook: name) ?? ScheduleState()
         let evaluation = DrillScheduler(schedule: schedule).evaluate(state: stored, now: now, facts: reading.facts)
@@ -144,6 +147,12 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
         for case .skip(let fire, let reason) in evaluation.actions {
             if try await recorder.recordSkip(playbook: name, fire: fire, reason: reason, now: now) {
                 logger.notice("drill \(name): \(ScheduledFireRecord.status(reason)) the run of \(Self.format(fire, schedule)): \(reason)")
+                if !targets.isEmpty {
+                    let notice = Notice(event: .drillSkipped, at: now, topology: playbook.topology, subject: name,
+                                        text: "drill \(name): \(ScheduledFireRecord.status(reason)) the run of \(Self.format(fire, schedule)): \(reason)",
+                                        details: ["playbook": name, "fire": Self.format(fire, schedule), "reason": "\(reason)"])
+                    await notifier.send(notice, to: targets)
+                }
             }
         }
         try await store.saveScheduleState(playbook: name, evaluation.state, now: now)

@@ -136,6 +136,7 @@ struct ReleaseMachineTests {
         _ = machine.start(); _ = machine.deployed(ok: true, detail: ""); _ = machine.measured(gate: "ready", .pass("ok")); _ = machine.routed(ok: true, detail: "")
         #expect(machine.abort(reason: "by alice") == [.route(["a": .blue, "b": .blue])])
         #expect(machine.reason == "aborted: by alice")
+        #expect(machine.abortReason == "by alice")
         // A second abort does nothing.
         #expect(machine.abort(reason: "again") == [])
     }

@@ -15,7 +15,8 @@ final class ScheduleFixture: Sendable {
     let store: SQLiteStateStore
 
     /// `schedule`: the lines under `schedule:`, without their indentation.
-    init(schedule: [String], at start: Date) throws {
+    /// `extra`: more top-level lines of the playbook (such as a `notify:` list).
+    init(schedule: [String], at start: Date, extra: [String] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-schedule-\(UUID().uuidString.prefix(8))")
         let topologies = folder.appendingPathComponent("topologies"), playbooks = folder.appendingPathComponent("playbooks")
         try FileManager.default.createDirectory(at: topologies, withIntermediateDirectories: true)
@@ -40,6 +41,7 @@ final class ScheduleFixture: Sendable {
             objectives:
               rto: 30s
               minSuccessRate: 99%
+            \(extra.joined(separator: "\n"))
 
             """
         try yaml.write(to: playbooks.appendingPathComponent("\(Self.playbook).yaml"), atomically: true, encoding: .utf8)

@@ -144,9 +144,22 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // What one instance of a service was measured to serve (`yard load --find-capacity`).
+        migrator.registerMigration("v5-capacity-measurements") { db in
+            try db.execute(sql: """
+                CREATE TABLE capacity_measurements (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    measured_at DATETIME NOT NULL,
+                    qps DOUBLE NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX capacity_measurements_service ON capacity_measurements (service, measured_at);
+                """)
+        }
         // A drill abort asked for by a person (`yard drill abort`, the API): the runner driving the run, in this process or
         // another, reads it and stops, restoring its fault.
-        migrator.registerMigration("v5-drill-abort-requests") { db in
+        migrator.registerMigration("v6-drill-abort-requests") { db in
             try db.execute(sql: """
                 ALTER TABLE drill_runs ADD COLUMN abort_requested_at DATETIME;
                 ALTER TABLE drill_runs ADD COLUMN abort_reason TEXT;
