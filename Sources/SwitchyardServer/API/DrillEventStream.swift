@@ -41,10 +41,19 @@ struct DrillEventStream: Sendable {
         }
     }
 
-    func response() -> Response {
+    /// The stream's response; `done` runs once it ends, however it ends (the client gone included).
+    func response(done: @escaping @Sendable () async -> Void = {}) -> Response {
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .yardAccelBuffering: "no"]
         let stream = self
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await stream.write(&writer) })
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            do {
+                try await stream.write(&writer)
+            } catch {
+                await done()
+                throw error
+            }
+            await done()
+        })
     }
 
     private func write(_ writer: inout any ResponseBodyWriter) async throws {

@@ -7,7 +7,7 @@ import SwitchyardRuntime
 /// one run with its report, its event stream, starting a run by hand and aborting one (audited before they act).
 enum DrillRoutes {
     static func add(to routes: GuardedRoutes, drills: DrillScheduleService, manifests: @escaping @Sendable () async -> ManifestSet,
-                    store: any StateStore) {
+                    store: any StateStore, streams: StreamAllowance = StreamAllowance(limit: 256)) {
 
         routes.viewer.get("/v1/drills") { request, _ in
             let count = request.uri.queryParameters.get("count", as: Int.self) ?? 5
@@ -49,7 +49,13 @@ enum DrillRoutes {
             let record: DrillRunRecord?
             do { record = try await store.drillRun(id: id) } catch { throw APIError.store(error) }
             guard record != nil else { throw APIError.notFound("run", id) }
-            return DrillEventStream(run: id, store: store, after: after).response()
+            let token = context.actor
+            do throws(ReleaseJournalFeed.TooMany) { try await streams.take(token) } catch {
+                throw APIError(.tooManyRequests, code: "too-many-streams",
+                               message: "token \(error.token) already follows \(error.limit) drill event streams; close one first",
+                               details: ["token": error.token, "limit": String(error.limit)])
+            }
+            return DrillEventStream(run: id, store: store, after: after).response { await streams.give(token) }
         }
 
         // The request is stored with the run; the runner driving it (this daemon's, or a `yard drill run` elsewhere) reads
