@@ -4,40 +4,40 @@ import SwitchyardRuntime
 
 /// A drill playbook as `GET /v1/drills` shows it: its schedule, what the scheduler has decided so far, the run
 /// still running and the next fire times (those inside a blackout carry its name: they will be skipped).
-struct DrillView: Codable, Sendable, Hashable {
-    struct ScheduleView: Codable, Sendable, Hashable {
-        var cron: String
-        var timeZone: String
-        var concurrency: String
-        var startingDeadline: String
-        var deferDeadline: String
-        var blackouts: [String]
+public struct DrillView: Codable, Sendable, Hashable {
+    public struct ScheduleView: Codable, Sendable, Hashable {
+        public var cron: String
+        public var timeZone: String
+        public var concurrency: String
+        public var startingDeadline: String
+        public var deferDeadline: String
+        public var blackouts: [String]
     }
 
-    struct StateView: Codable, Sendable, Hashable {
-        var handledThrough: Date?
-        var deferredFire: Date?
+    public struct StateView: Codable, Sendable, Hashable {
+        public var handledThrough: Date?
+        public var deferredFire: Date?
     }
 
-    struct NextRun: Codable, Sendable, Hashable {
-        var fire: Date
-        /// `2026-04-01 03:00 +08:00`, in the schedule's time zone.
-        var local: String
-        /// `2026-03-31 19:00Z`.
-        var utc: String
-        var blackout: String?
+    public struct NextRun: Codable, Sendable, Hashable {
+        public var fire: Date
+        /// `2026-04-01T03:00:00+08:00`: ISO 8601 with the schedule's offset.
+        public var local: String
+        /// `2026-03-31T19:00:00Z`.
+        public var utc: String
+        public var blackout: String?
     }
 
-    var name: String
-    var description: String?
-    var topology: String
+    public var name: String
+    public var description: String?
+    public var topology: String
     /// Nil for a drill that runs only when asked.
-    var schedule: ScheduleView?
-    var state: StateView?
-    var runningRun: String?
-    var nextRuns: [NextRun]
+    public var schedule: ScheduleView?
+    public var state: StateView?
+    public var runningRun: String?
+    public var nextRuns: [NextRun]
 
-    init(_ playbook: DrillPlaybook, state: ScheduleState?, runningRun: String?, now: Date, count: Int) {
+    public init(_ playbook: DrillPlaybook, state: ScheduleState?, runningRun: String?, now: Date, count: Int) {
         name = playbook.name
         description = playbook.description
         topology = playbook.topology

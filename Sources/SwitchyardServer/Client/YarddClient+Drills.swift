@@ -13,6 +13,15 @@ public enum DrillStreamEvent: Sendable {
 }
 
 extension YarddClient {
+    // MARK: drills
+
+    /// The drill playbooks with their schedules and next `count` runs.
+    public func drills(count: Int = 5) async throws(Failure) -> [DrillView] {
+        try await call(.GET, "/v1/drills?count=\(count)", as: DrillList.self).drills
+    }
+
+    struct DrillList: Decodable { var drills: [DrillView] }
+
     // MARK: drill runs
 
     /// Runs newest first, of one playbook when given.
