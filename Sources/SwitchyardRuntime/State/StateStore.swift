@@ -136,6 +136,11 @@ public protocol StateStore: Sendable {
     /// Newest first, of one playbook when given.
     func listDrillRuns(playbook: String?, limit: Int) async throws(StateStoreError) -> [DrillRunRecord]
 
+    /// Records that someone asks run `id` to stop early (the first request's time and reason are kept); nil when there is
+    /// no such run. A finished run is returned as it is, without the request.
+    @discardableResult
+    func requestDrillAbort(id: String, reason: String, now: Date) async throws(StateStoreError) -> DrillRunRecord?
+
     /// Runs without `finishedAt`, oldest first.
     func unfinishedDrillRuns() async throws(StateStoreError) -> [DrillRunRecord]
 

@@ -86,7 +86,8 @@ public struct Daemon: Sendable {
         ReleaseRoutes.add(to: routes, releases: releases, store: store, feed: journalFeed)
         ReloadRoutes.add(to: routes, reloader: reloader, auditor: Auditor(store: store))
         let live = manifests
-        DrillRoutes.add(to: routes, drills: drills, manifests: { live.current.set }, store: store)
+        DrillRoutes.add(to: routes, drills: drills, manifests: { live.current.set }, store: store,
+                        streams: StreamAllowance(limit: configuration.maxStreamsPerToken))
         AuditRoutes.add(to: routes, store: store)
         TokenRoutes.add(to: routes, store: store)
         LoginLinkRoutes.add(to: routes, sessions: sessions)

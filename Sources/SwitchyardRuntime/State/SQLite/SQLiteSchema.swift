@@ -157,6 +157,14 @@ enum SQLiteSchema {
                 CREATE INDEX capacity_measurements_service ON capacity_measurements (service, measured_at);
                 """)
         }
+        // A drill abort asked for by a person (`yard drill abort`, the API): the runner driving the run, in this process or
+        // another, reads it and stops, restoring its fault.
+        migrator.registerMigration("v6-drill-abort-requests") { db in
+            try db.execute(sql: """
+                ALTER TABLE drill_runs ADD COLUMN abort_requested_at DATETIME;
+                ALTER TABLE drill_runs ADD COLUMN abort_reason TEXT;
+                """)
+        }
         return migrator
     }
 }
