@@ -22,7 +22,8 @@ struct ChartPanel {
 
     func render() -> String {
         let (left, top, right, bottom) = frame
-        let id = "clip\(Int(left))"
+        // Unique per chart and panel: a page may hold several charts.
+        let id = "clip-" + String(report.name.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }) + "-\(Int(left))"
         var svg = "<defs><clipPath id=\"\(id)\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath></defs>\n"
         svg += "<text x=\"\(f(left))\" y=\"\(f(top - 8))\" font-weight=\"bold\" fill=\"#111827\">\(ReportChart.escape(title))</text>\n"
         svg += "<g clip-path=\"url(#\(id))\">\n" + shaded() + curves() + "</g>\n"

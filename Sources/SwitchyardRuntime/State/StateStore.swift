@@ -121,6 +121,10 @@ public protocol StateStore: Sendable {
     func recordCapacityMeasurement(_ measurement: CapacityMeasurement) async throws(StateStoreError)
     /// The newest measurement of `service`, if any.
     func latestCapacityMeasurement(service: String) async throws(StateStoreError) -> CapacityMeasurement?
+    /// Keeps a capacity plan's forecast report (the last few per plan are kept).
+    func recordCapacityReport(plan: String, report: ForecastReport, at: Date) async throws(StateStoreError)
+    /// The newest report of `plan`, with when it was computed.
+    func latestCapacityReport(plan: String) async throws(StateStoreError) -> (at: Date, report: ForecastReport)?
 
     // MARK: drill runs
 

@@ -45,7 +45,8 @@ enum DashboardRoutes {
         }
 
         routes.viewer.get("/ui/capacity") { request, _ in
-            respond(request, "Capacity plans", section: .capacity, live: CapacityPage.body(catalog.current.set.capacityPlans), refresh: "/ui/capacity", poll: 0)
+            let live = try await CapacityPage.live(plans: catalog.current.set.capacityPlans, store: store)
+            return respond(request, "Capacity plans", section: .capacity, live: live, refresh: "/ui/capacity", poll: 0)
         }
     }
 

@@ -12,7 +12,7 @@ enum DashboardStylesheet {
     table{border-collapse:collapse;margin:.6em 0;background:#fff}
     th,td{border:1px solid #e5e7eb;padding:.3em .6em;text-align:left;vertical-align:top;font-size:.92em}
     th{background:#f3f4f6}
-    .hint{color:#6b7280;font-size:.88em}.empty{color:#6b7280}.refused{color:#b91c1c;font-weight:bold}
+    .hint{color:#6b7280;font-size:.88em}.empty{color:#6b7280}.refused{color:#b91c1c;font-weight:bold}.warning{color:#b91c1c;font-weight:bold}.chart{overflow-x:auto}
     .badge{display:inline-block;padding:0 .4em;border-radius:.3em;font-size:.8em}
     .badge.live{background:#dcfce7;color:#166534}.badge.idle{background:#f3f4f6;color:#6b7280}
     td.slot.live{background:#f0fdf4}

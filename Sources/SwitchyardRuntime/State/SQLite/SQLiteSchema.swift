@@ -165,6 +165,18 @@ enum SQLiteSchema {
                 ALTER TABLE drill_runs ADD COLUMN abort_reason TEXT;
                 """)
         }
+        // The latest forecast reports of capacity plans (`yard forecast PLAYBOOK`), for the dashboard.
+        migrator.registerMigration("v7-capacity-reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE capacity_reports (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    plan TEXT NOT NULL,
+                    computed_at DATETIME NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX capacity_reports_plan ON capacity_reports (plan, computed_at);
+                """)
+        }
         return migrator
     }
 }
