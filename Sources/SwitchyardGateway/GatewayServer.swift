@@ -32,7 +32,8 @@ public struct GatewayServer: Sendable {
             forwarder: configuration.upstream.map {
                 UpstreamForwarder(configuration: $0, metrics: metrics, seed: configuration.faults.seed, logger: logger, now: now)
             },
-            logger: logger
+            logger: logger,
+            completions: configuration.maxConcurrent.map(ConcurrencyLimit.init(limit:))
         )
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 
 /// A real local HTTP server that takes webhook POSTs and keeps their bodies: it answers 500 to the first
@@ -39,23 +38,6 @@ public final class WebhookReceiver: @unchecked Sendable {
             let path = "/" + (context.parameters.get("name") ?? "")
             return Response(status: take(path, String(buffer: buffer)) ? .ok : .internalServerError)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { tasks.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw TestFailure("the webhook receiver never reported a port") }
-            return try await body("http://127.0.0.1:\(port)")
-        }
+        return try await LocalHTTPServer.with(router, name: "the webhook receiver", body)
     }
 }

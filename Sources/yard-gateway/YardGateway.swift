@@ -55,6 +55,8 @@ struct YardGateway: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File holding the key sent upstream; without it the client's Authorization goes upstream as it is.", valueName: "file"))
     var upstreamKeyFile: String?
     @Option(help: "Upstream connect and read timeout.", transform: Self.span) var upstreamTimeout = TimeSpan.seconds(30)
+    @Option(help: "At most this many non-stream completions at once; the rest wait in order (a model server's batch size). Default: no limit.")
+    var maxConcurrent: Int?
     @Option(help: "Upstream tries in all (retries only on connect errors, timeouts, 5xx).") var upstreamAttempts = 3
     @Option(help: "Base of the exponential retry backoff (full jitter).", transform: Self.span) var upstreamBackoff = TimeSpan.ms(50)
     @Option(help: "Circuit breaker: failure share over the window that opens it.") var breakerFailureRate = 0.5
@@ -115,6 +117,10 @@ struct YardGateway: AsyncParsableCommand {
             configuration.upstream = upstreamConfiguration
         }
         configuration.faults = try faults(environment)
+        if let maxConcurrent {
+            guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be at least 1, got \(maxConcurrent)") }
+            configuration.maxConcurrent = maxConcurrent
+        }
 
         for fault in configuration.faults.enabledDescriptions {
             Self.say("fault on: \(fault)")

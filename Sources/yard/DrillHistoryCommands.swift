@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchyardCore
 import SwitchyardRuntime
+import SwitchyardServer
 
 extension Drill {
     struct History: AsyncParsableCommand {
@@ -16,20 +17,29 @@ extension Drill {
 
         @Argument(help: "Only runs of this drill playbook.") var playbook: String?
         @Option(help: "How many runs.") var limit = 20
-        @Flag(help: "Print as JSON.") var json = false
+        @Flag(help: "Print as JSON (the API's drill runs, the same locally and through --server).") var json = false
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let records = try await Workspace.existingStore()?.listDrillRuns(playbook: playbook, limit: limit) ?? []
-            let lines = records.map(HistoryLine.init)
-            if json { try printDrillJSON(lines); return }
-            if lines.isEmpty {
-                print(playbook.map { "no runs of drill \($0) yet" } ?? "no drill runs yet")
+            let runs: [DrillRunView]
+            let place: String
+            if let client = try server.client() {
+                runs = try await remote { () async throws(YarddClient.Failure) in try await client.drillRuns(playbook: playbook, limit: limit) }
+                place = " on \(client.server)"
+            } else {
+                runs = (try await Workspace.existingStore()?.listDrillRuns(playbook: playbook, limit: limit) ?? []).map(DrillRunView.init)
+                place = ""
+            }
+            if json { try printJSON(runs); return }
+            if runs.isEmpty {
+                print((playbook.map { "no runs of drill \($0) yet" } ?? "no drill runs yet") + place)
                 return
             }
             var table = TextTable(headers: ["id", "playbook", "status", "started", "finished", "RTO", "verdict"])
-            table.rows = lines.map { line in
-                [line.id, line.playbook, line.status, DrillFormat.instant(line.startedAt), line.finishedAt.map(DrillFormat.instant) ?? "-",
-                 line.rto ?? "-", line.verdict ?? "-"]
+            table.rows = runs.map { run in
+                let rto = run.rtoSeconds.map(DrillFormat.seconds) ?? (run.recovered == false ? "not recovered" : "-")
+                return [run.id, run.playbook, run.status, DrillFormat.instant(run.startedAt), run.finishedAt.map(DrillFormat.instant) ?? "-",
+                        rto, run.verdict ?? run.reason ?? "-"]
             }
             print(table.rendered)
         }
@@ -50,17 +60,10 @@ extension Drill {
         @Option(name: .customLong("html"), help: ArgumentHelp("Write the report as an HTML page to this file.", valueName: "file")) var htmlFile: String?
         @Flag(help: "Print the report as JSON.") var json = false
 
+        @OptionGroup var server: ServerOptions
+
         func run() async throws {
-            guard let record = try await Workspace.existingStore()?.drillRun(id: id) else {
-                throw CommandFailure("no drill run \(id) here; yard drill history lists them", code: "not-found")
-            }
-            guard let stored = record.report else {
-                throw CommandFailure("drill run \(id) has no report yet (status \(record.status)); wait for it to finish", code: "no-report")
-            }
-            let report: DrillReport
-            do { report = try stored.decode(DrillReport.self) } catch {
-                throw CommandFailure("drill run \(id): the stored report cannot be read (\(error)); a newer yard may have written it", code: "unreadable-report")
-            }
+            let report = if let client = try server.client() { try await remoteReport(client) } else { try await localReport() }
             if json { try printDrillJSON(report) }
             if let htmlFile {
                 let url = URL(fileURLWithPath: htmlFile)
@@ -71,26 +74,28 @@ extension Drill {
             }
             if !json, htmlFile == nil { print(report.text, terminator: "") }
         }
-    }
 
-    /// A run as `yard drill history` lists it; the RTO and verdict come from the stored report.
-    struct HistoryLine: Encodable {
-        var id: String, playbook: String, status: String
-        var startedAt: Date, finishedAt: Date?
-        var outcome: String?
-        var rto: String?
-        var verdict: String?
-        var failedObjectives: [String]?
+        func localReport() async throws -> DrillReport {
+            guard let record = try await Workspace.existingStore()?.drillRun(id: id) else {
+                throw CommandFailure("no drill run \(id) here; yard drill history lists them", code: "not-found")
+            }
+            guard let stored = record.report else {
+                throw CommandFailure("drill run \(id) has no report yet (status \(record.status)); wait for it to finish", code: "no-report")
+            }
+            do { return try stored.decode(DrillReport.self) } catch {
+                throw CommandFailure("drill run \(id): the stored report cannot be read (\(error)); a newer yard may have written it", code: "unreadable-report")
+            }
+        }
 
-        init(_ record: DrillRunRecord) {
-            id = record.id; playbook = record.playbook; status = record.status
-            startedAt = record.startedAt; finishedAt = record.finishedAt
-            guard let stored = record.report else { return }
-            guard let report = try? stored.decode(DrillReport.self) else { verdict = "unreadable report"; return }
-            outcome = report.outcome.rawValue
-            if let m = report.measurements { rto = m.rto.map(DrillFormat.seconds) ?? "not recovered" }
-            verdict = report.verdictSummary
-            failedObjectives = report.failedObjectives
+        func remoteReport(_ client: YarddClient) async throws -> DrillReport {
+            let detail = try await remote { () async throws(YarddClient.Failure) in try await client.drillRun(id: id) }
+            guard detail.report != nil else {
+                throw CommandFailure("drill run \(id) has no report yet (status \(detail.run.status)); wait for it to finish", code: "no-report")
+            }
+            guard let report = detail.drillReport else {
+                throw CommandFailure("drill run \(id): the report yardd sent cannot be read; a newer yardd may have written it", code: "unreadable-report")
+            }
+            return report
         }
     }
 }

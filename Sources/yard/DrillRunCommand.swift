@@ -30,8 +30,16 @@ extension Drill {
         @Option(help: "Override how long the fault stays (e.g. 20s).") var duration: String?
         @Option(help: "Longest wait for traffic to recover after the restore (default 30s).") var settle: String?
         @Flag(help: "Print the report as JSON on stdout; progress goes to stderr.") var json = false
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
+            if let client = try server.client() {
+                let local = [("--dry-run", dryRun ? "" : nil), ("--duration", duration), ("--settle", settle)].filter { $0.1 != nil }.map(\.0)
+                guard local.isEmpty else {
+                    throw ValidationError("\(local.joined(separator: ", ")) apply to a local run only; yardd runs the playbook in its manifests folder as written")
+                }
+                return try await RemoteDrill.run(client, playbook: playbook, json: json)
+            }
             let set = try Workspace.manifests()
             guard var drill = set.drillPlaybooks.first(where: { $0.name == playbook }) else {
                 let known = set.drillPlaybooks.map(\.name).joined(separator: ", ")
@@ -60,12 +68,7 @@ extension Drill {
             } catch { throw CommandFailure("\(error)", code: "drill-refused") }
             let report = await runner.run()
             await context.notifier?.flush(timeout: .seconds(5))
-            if json { try printJSON(report) } else { print(""); print(report.text) }
-            switch report.outcome {
-            case .passed: return
-            case .failed, .aborted: throw ExitCode(2)
-            case .error: throw ExitCode(1)
-            }
+            try DrillEnd.finish(report, json: json)
         }
     }
 }
@@ -85,6 +88,11 @@ enum DrillLiveView {
         case .finished: return
         }
         if toStandardError { printError(line) } else { print(line) }
+    }
+
+    /// A line about the view itself (following a daemon's run, a reconnect).
+    static func note(_ text: String, toStandardError: Bool) {
+        if toStandardError { printError("  \(text)") } else { print("  \(text)") }
     }
 
     static func time(_ date: Date) -> String { clock.string(from: date) }

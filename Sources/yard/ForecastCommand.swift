@@ -56,7 +56,15 @@ struct ForecastCommand: AsyncParsableCommand {
                 var resolved = try CapacityPlaybook.resolve(playbook)
                 progress("playbook \(resolved.plan.name) (\(resolved.file)): topology \(resolved.topology.name), service \(resolved.service.name)")
                 try applyOverrides(to: &resolved)
-                outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil, progress: progress)
+                let measured = resolved.plan.perInstanceQPS != nil || capacity.serviceCapacity != nil ? nil
+                    : try? await Workspace.existingStore()?.latestCapacityMeasurement(service: resolved.service.name)
+                if let measured { progress("per-instance QPS \(String(format: "%.1f", measured.qps)) \(measured.basis)") }
+                outcome = try await CapacityPlaybook.compute(resolved, options: options, backtestFolds: backtestFolds, exportPoints: points != nil,
+                                                             measured: measured, progress: progress)
+                // Kept for the dashboard (yardd's capacity page shows each plan's latest report and chart).
+                do { try await Workspace.store().recordCapacityReport(plan: resolved.plan.name, report: outcome.report, at: Date()) } catch {
+                    progress("the report was not kept in \(Workspace.statePath): \(error)")
+                }
                 if let notice = CapacityNotice.exceedsFleet(outcome.report, topology: resolved.topology.name, at: Date()),
                    !resolved.topology.notify.isEmpty {
                     let notifier = Notifier(store: try? Workspace.existingStore())

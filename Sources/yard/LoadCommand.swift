@@ -24,6 +24,15 @@ struct Load: AsyncParsableCommand {
         Examples:
           yard load --target 127.0.0.1:7800 --rps 100 --streams 50 --stream-tokens 40 --token-delay 250ms --duration 30s
           yard load --target http://127.0.0.1:7800 --rps 0 --streams 200 --duration 2m --json > load.json
+          yard load --target 127.0.0.1:7810 --find-capacity --p99 500ms --service gateway   # one instance's capacity
+
+        With --find-capacity, the load goes up in steps (--from, times --growth while each step holds, then \
+        halving the gap to the first step that broke) until the p99 latency (--p99) or time-to-first-token \
+        (--ttft, judged on --streams streams beside) objective breaks or over 1% of requests fail; the highest \
+        QPS that held is printed with the ramp as a table, and stored in .yard/state.sqlite for --service: \
+        `yard forecast PLAYBOOK` uses the latest one when the plan gives no perInstanceQPS, and says so. \
+        Aim it at one instance (or a slot through the preview listener) with answers as long as real ones \
+        (--request-tokens). Exit status: 0 found, 2 not even the first step held, 1 error.
         """
     )
 
@@ -60,6 +69,8 @@ struct Load: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON on standard output.")
     var json = false
 
+    @OptionGroup(title: "Capacity search (--find-capacity)") var capacity: CapacitySearchOptions
+
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
@@ -81,7 +92,7 @@ struct Load: AsyncParsableCommand {
     private func check() throws {
         guard rps >= 0, rps.isFinite else { throw ValidationError("--rps must be 0 or more (got \(rps))") }
         guard streams >= 0 else { throw ValidationError("--streams must be 0 or more (got \(streams))") }
-        guard rps > 0 || streams > 0 else { throw ValidationError("nothing to send: give --rps or --streams a value above 0") }
+        guard capacity.findCapacity || rps > 0 || streams > 0 else { throw ValidationError("nothing to send: give --rps or --streams a value above 0") }
         guard streamTokens >= 1 else { throw ValidationError("--stream-tokens must be 1 or more (got \(streamTokens))") }
         guard duration.milliseconds > 0 else { throw ValidationError("--duration must be above 0") }
         guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be 1 or more") }
@@ -94,6 +105,7 @@ struct Load: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if capacity.findCapacity { return try await findCapacity() }
         var configuration = LoadConfiguration(target: target)
         configuration.requestsPerSecond = rps
         configuration.maxConcurrentRequests = maxInFlight

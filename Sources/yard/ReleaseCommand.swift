@@ -124,17 +124,7 @@ struct Release: AsyncParsableCommand {
                 throw CommandFailure(id.map { "no release \($0) here; yard release history lists them" }
                                      ?? "no release yet here; start one with yard release SERVICE VERSION", code: "not-found")
             }
-            let routing = try await store.routing(service: record.service)
-            if json {
-                try printJSON(StatusReport(record, routing: routing))
-                return
-            }
-            print("\(record.id)  \(record.service) \(record.version)  phase \(record.phase.rawValue)\(record.outcome.map { "  outcome \($0.rawValue)" } ?? "")")
-            if let reason = record.reason { print("  reason: \(reason)") }
-            for (name, tracker) in record.machine.gates.sorted(by: { $0.key < $1.key }) {
-                print("  gate \(name): \(tracker.verdict)  (\(tracker.passes) pass, \(tracker.failures) fail, \(tracker.errors) error)\(tracker.last.map { "  last: \($0)" } ?? "")")
-            }
-            if let routing { print("  routing: \(routing.live.label); versions: \(routing.versions.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ", "))") }
+            try RemoteRelease.printStatus(SwitchyardServer.ReleaseView(record, routing: try await store.routing(service: record.service)), json: json)
         }
     }
 
@@ -177,15 +167,8 @@ struct Release: AsyncParsableCommand {
             let records = running
                 ? Array((try await store?.unfinishedReleases() ?? []).filter { service == nil || $0.service == service }.reversed().prefix(limit))
                 : try await store?.listReleases(ReleaseQuery(service: service, limit: limit)) ?? []
-            if json { try printJSON(records.map { StatusReport($0, routing: nil) }); return }
-            if records.isEmpty { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "")\(running ? "" : " yet")"); return }
-            var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
-            let format = ISO8601DateFormatter()
-            for record in records {
-                table.rows.append([record.id, record.service, record.version, record.phase.rawValue, record.outcome?.rawValue ?? "-",
-                                   format.string(from: record.createdAt), record.reason ?? ""])
-            }
-            print(table.rendered)
+            if records.isEmpty, !json { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "")\(running ? "" : " yet")"); return }
+            try RemoteRelease.printHistory(records.map { SwitchyardServer.ReleaseView($0) }, json: json)
         }
     }
 }
@@ -252,16 +235,3 @@ func finish(_ summary: ReleaseSummary, json: Bool) throws {
     }
 }
 
-struct StatusReport: Encodable {
-    var id: String, service: String, version: String, phase: String, outcome: String?, reason: String?
-    var startedBy: String, createdAt: Date, finishedAt: Date?
-    var gates: [String: String]
-    var routing: [String: String]?
-    init(_ record: ReleaseRecord, routing: ServiceRouting?) {
-        id = record.id; service = record.service; version = record.version; phase = record.phase.rawValue
-        outcome = record.outcome?.rawValue; reason = record.reason; startedBy = record.startedBy
-        createdAt = record.createdAt; finishedAt = record.finishedAt
-        gates = record.machine.gates.mapValues { "\($0.verdict)" }
-        self.routing = routing.map { $0.live.mapValues(\.rawValue) }
-    }
-}

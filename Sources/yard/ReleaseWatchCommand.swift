@@ -81,7 +81,7 @@ enum LocalWatch {
                 last = entry.sequence
             }
             if record.isFinished {
-                try RemoteRelease.finish(SwitchyardServer.ReleaseView(record), json: json)
+                try RemoteRelease.finish(SwitchyardServer.ReleaseView(record, routing: try await store.routing(service: record.service)), json: json)
                 return
             }
             try await Task.sleep(for: interval)

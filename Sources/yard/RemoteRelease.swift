@@ -44,14 +44,24 @@ enum RemoteRelease {
     static func status(_ client: YarddClient, id: String?, json: Bool) async throws {
         let release = try await remote { () async throws(YarddClient.Failure) -> SwitchyardServer.ReleaseView? in
             if let id { return try await client.release(id: id) }
-            return try await client.releases(limit: 1).first
+            // The list leaves the routing out; the release itself has it.
+            guard let newest = try await client.releases(limit: 1).first else { return nil }
+            return try await client.release(id: newest.id)
         }
         guard let release else { throw CommandFailure("no release yet on \(client.server); start one with yard release SERVICE VERSION", code: "not-found") }
+        try printStatus(release, json: json)
+    }
+
+    /// `yard release status`, the same locally and through yardd.
+    static func printStatus(_ release: SwitchyardServer.ReleaseView, json: Bool) throws {
         if json { try printJSON(release); return }
         print("\(release.id)  \(release.service) \(release.version)  phase \(release.phase)\(release.outcome.map { "  outcome \($0)" } ?? "")")
         if let reason = release.reason { print("  reason: \(reason)") }
         for gate in release.gates {
-            print("  gate \(gate.name): \(gate.verdict)  (\(gate.passes) pass, \(gate.failures) fail, \(gate.errors) error)")
+            print("  gate \(gate.name): \(gate.verdict)  (\(gate.passes) pass, \(gate.failures) fail, \(gate.errors) error)\(gate.last.map { "  last: \($0)" } ?? "")")
+        }
+        if let routing = release.routing {
+            print("  routing: \(routing.label); versions: \(routing.versions.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ", "))")
         }
         print("  started by \(release.startedBy) at \(ISO8601DateFormatter().string(from: release.createdAt))")
     }
@@ -66,8 +76,13 @@ enum RemoteRelease {
 
     static func history(_ client: YarddClient, service: String?, limit: Int, running: Bool, json: Bool) async throws {
         let releases = try await remote { () async throws(YarddClient.Failure) in try await client.releases(service: service, limit: limit, running: running) }
+        if releases.isEmpty, !json { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "") on \(client.server)"); return }
+        try printHistory(releases, json: json)
+    }
+
+    /// `yard release history`, the same locally and through yardd.
+    static func printHistory(_ releases: [SwitchyardServer.ReleaseView], json: Bool) throws {
         if json { try printJSON(releases); return }
-        if releases.isEmpty { print("no \(running ? "running " : "")releases\(service.map { " of \($0)" } ?? "") on \(client.server)"); return }
         var table = TextTable(headers: ["id", "service", "version", "phase", "outcome", "started", "reason"])
         let format = ISO8601DateFormatter()
         for release in releases {

@@ -63,6 +63,9 @@ struct Yard: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // `--help`, or a command group run without its subcommand, surfaces here as the parser's help request:
+            // printed as the parser prints it, status 0.
+            if exitCode(for: error) == .success { exit(withError: error) }
             Foundation.exit(ErrorReport.runFailed(error, json: json))
         }
     }

@@ -51,6 +51,13 @@ import SwitchyardRuntime
         Call(method: .GET, path: "/v1/drills/runs", auth: .viewer, status: 200),
         Call(method: .GET, path: "/v1/drills/runs/drill-run-1", auth: .viewer, status: 200),
         Call(method: .GET, path: "/v1/drills/runs/drill-missing", auth: .viewer, status: 404),
+        Call(method: .GET, path: "/v1/drills/runs/drill-run-1/events", auth: .viewer, status: 200),
+        Call(method: .GET, path: "/v1/drills/runs/drill-missing/events", auth: .viewer, status: 404),
+        Call(method: .POST, path: "/v1/drills/runs/drill-run-1/abort", auth: .viewer, status: 403),
+        Call(method: .POST, path: "/v1/drills/runs/drill-missing/abort", auth: .operator, status: 404),
+        Call(method: .POST, path: "/v1/drills/runs/drill-run-done/abort", auth: .operator, status: 409),
+        Call(method: .POST, path: "/v1/drills/runs/drill-run-1/abort", body: #"{"reason":"conformance"}"#, auth: .operator, status: 202),
+        Call(method: .GET, path: "/v1/drills/runs/drill-run-1", auth: .viewer, status: 200),
         Call(method: .POST, path: "/v1/drills/drill-zone-outage/run", auth: .viewer, status: 403),
         Call(method: .POST, path: "/v1/drills/nope/run", auth: .operator, status: 404),
         // rel-1 is a release of the drill's topology: the run is refused.
@@ -62,6 +69,9 @@ import SwitchyardRuntime
         Call(method: .POST, path: "/v1/tokens", body: #"{"name":"ci","role":"viewer"}"#, auth: .admin, status: 201),
         Call(method: .DELETE, path: "/v1/tokens/ci", auth: .admin, status: 204),
         Call(method: .DELETE, path: "/v1/tokens/ci", auth: .admin, status: 404),
+        Call(method: .POST, path: "/v1/ui/links", body: #"{"next":"/ui/releases"}"#, auth: .viewer, status: 201),
+        Call(method: .POST, path: "/v1/ui/links", auth: nil, status: 401),
+        Call(method: .POST, path: "/v1/ui/links", body: #"{"next":1}"#, auth: .viewer, status: 400),
     ]
 
     /// Routes this document describes that another part of the daemon serves; until it does, they answer
@@ -76,6 +86,8 @@ import SwitchyardRuntime
     @Sendable static func seed(_ store: any StateStore) async throws {
         try await Seed.release(store, id: "rel-1")
         _ = try await store.createDrillRun(id: "drill-run-1", playbook: "drill-db-primary-loss", status: "running", now: Date())
+        _ = try await store.createDrillRun(id: "drill-run-done", playbook: "drill-db-primary-loss", status: "running", now: Date())
+        try await store.updateDrillRun(id: "drill-run-done", status: "passed", report: nil, finished: true, fences: [], now: Date())
         _ = try await store.acquireLock(name: "release/local/gateway", holder: "rel-other", lease: .seconds(600), now: Date())
         try await store.commitRouting(service: "gateway", live: ["zone-a": .blue, "zone-b": .blue], versions: [.blue: "1.0.0"], now: Date())
         try await store.recordInstanceStarted(InstanceRecord(id: InstanceID(service: "gateway", zone: "zone-a", slot: .blue, index: 0, port: 7810),
@@ -154,6 +166,27 @@ import SwitchyardRuntime
         let missing = Set(document.operations).subtracting(exercised).subtracting(skipped)
         #expect(missing.isEmpty, "documented but never exercised: \(missing.sorted())")
         #expect(skipped.isSubset(of: Self.servedElsewhere))
+    }
+
+    /// Every operation has an `operationId`, unique in the document: what a generated client names its calls by.
+    @Test func everyOperationHasAUniqueOperationID() throws {
+        let document = try OpenAPIDocument.load()
+        var owners: [String: [String]] = [:]
+        for operation in document.operations {
+            let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+            let item = try #require(document.paths[parts[1]] as? [String: Any])
+            let body = try #require(item[parts[0].lowercased()] as? [String: Any])
+            guard let id = body["operationId"] as? String, !id.isEmpty else {
+                Issue.record("\(operation) has no operationId")
+                continue
+            }
+            #expect(id.first?.isLowercase == true && id.allSatisfy { $0.isLetter || $0.isNumber }, "\(operation): operationId \(id) is not lowerCamelCase")
+            owners[id, default: []].append(operation)
+        }
+        let duplicates = owners.filter { $0.value.count > 1 }
+        #expect(duplicates.isEmpty, "operationIds used more than once: \(duplicates)")
+        #expect(owners.count == document.operations.count)
+        #expect(owners["abortDrillRun"] == ["POST /v1/drills/runs/{id}/abort"])
     }
 
     @Test func aRenamedOrUndocumentedFieldIsCaught() async throws {

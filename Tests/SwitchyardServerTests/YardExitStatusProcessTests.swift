@@ -36,6 +36,18 @@ import SwitchyardBuildInfo
         }
     }
 
+    /// `--help` at every level, and a command group run without its subcommand, print the help on stdout and exit 0.
+    @Test(arguments: [["--help"], ["release", "--help"], ["drill", "--help"], ["drill", "abort", "--help"], ["drill", "watch", "--help"], ["drill"]])
+    func helpIsPrintedAndExits0(_ arguments: [String]) async throws {
+        let folder = try Self.emptyFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await yard(arguments, in: folder)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.hasPrefix("OVERVIEW: "), "\(result.out)\n\(result.err)")
+        #expect(result.out.contains("USAGE: yard"), "\(result.out)")
+        #expect(!result.err.contains("CommandError"), "\(result.err)")
+    }
+
     @Test(arguments: [
         (["show", "nosuch"], "no topology named \"nosuch\""),
         (["release", "status"], "no release yet here; start one with yard release SERVICE VERSION"),
@@ -45,6 +57,8 @@ import SwitchyardBuildInfo
         (["release", "watch"], "no release to watch"),
         (["drill", "run", "nosuch"], "no DrillPlaybook named nosuch"),
         (["drill", "report", "dr-nope"], "no drill run dr-nope here"),
+        (["drill", "abort", "dr-nope"], "no drill run dr-nope here"),
+        (["drill", "watch"], "no drill run to watch"),
     ])
     func aUserErrorExits1WithOneLineSayingWhatToDo(arguments: [String], message: String) async throws {
         let folder = try Self.emptyFolder()

@@ -35,15 +35,15 @@ import Glibc
         var outText: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
         var errText: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
 
-        init(_ arguments: [String], _ workspace: FleetWorkspace, children: inout [Process]) throws {
-            try self.init(arguments, in: workspace.folder, children: &children)
+        init(_ arguments: [String], _ workspace: FleetWorkspace, environment: [String: String] = [:], children: inout [Process]) throws {
+            try self.init(arguments, in: workspace.folder, environment: environment, children: &children)
         }
 
-        init(_ arguments: [String], in folder: URL, children: inout [Process]) throws {
+        init(_ arguments: [String], in folder: URL, environment: [String: String] = [:], children: inout [Process]) throws {
             let id = UUID().uuidString.prefix(6)
             out = folder.appendingPathComponent("bg-\(id).out")
             err = folder.appendingPathComponent("bg-\(id).err")
-            process = try ProcessRunner.launch("yard", arguments, in: folder, stdout: out, stderr: err)
+            process = try ProcessRunner.launch("yard", arguments, in: folder, environment: environment, stdout: out, stderr: err)
             children.append(process)
         }
 

@@ -16,6 +16,8 @@ public struct CapacityForecast: Sendable {
         public var targetUtilisation: Ratio
         public var surviveZoneLoss: Bool
         public var perInstanceQPS: Double
+        /// Where `perInstanceQPS` comes from, for the report (the plan, the topology, a measurement).
+        public var perInstanceBasis: String?
         public var zones: [String]
         public var replicasNow: [Int]
         public var options: ForecastOptions
@@ -50,6 +52,8 @@ public struct CapacityForecast: Sendable {
                       headroom: plan.headroom, targetUtilisation: plan.targetUtilisation, surviveZoneLoss: plan.surviveZoneLoss,
                       perInstanceQPS: plan.perInstanceQPS ?? service.capacityQPS, zones: service.zones,
                       replicasNow: Array(repeating: service.replicasPerZone, count: service.zones.count), now: now)
+            perInstanceBasis = plan.perInstanceQPS != nil ? "perInstanceQPS of capacity plan \(plan.name)"
+                : "capacityQPS of service \(service.name) in its topology"
         }
     }
 
@@ -135,17 +139,19 @@ public struct CapacityForecast: Sendable {
         let ordinaryUpper = ordinary.map(\.upper95).max() ?? ordinaryPeak.upper95
         let capacity: ZoneCapacityPlan
         do {
-            capacity = try ZoneCapacityPlan.plan(.init(peakQPS: peakUpper, ordinaryQPS: ordinaryUpper, headroom: request.headroom,
-                                                       targetUtilisation: request.targetUtilisation, perInstanceQPS: request.perInstanceQPS,
-                                                       zones: request.zones, replicasNow: request.replicasNow,
-                                                       surviveZoneLoss: request.surviveZoneLoss))
+            var input = ZoneCapacityPlan.Input(peakQPS: peakUpper, ordinaryQPS: ordinaryUpper, headroom: request.headroom,
+                                               targetUtilisation: request.targetUtilisation, perInstanceQPS: request.perInstanceQPS,
+                                               zones: request.zones, replicasNow: request.replicasNow, surviveZoneLoss: request.surviveZoneLoss)
+            input.perInstanceBasis = request.perInstanceBasis
+            capacity = try ZoneCapacityPlan.plan(input)
         } catch { throw .capacity(error) }
         var backtest = Backtest(horizonSeconds: 0, folds: [], note: "not run")
         if request.backtestFolds > 0 {
             backtest = Backtest.run(series, events: events, options: request.options, folds: request.backtestFolds, progress: progress)
         }
         let gaps = series.gaps()
-        let report = ForecastReport(
+        let chartHistory = ReportChart.downsample(history: series)
+        var report = ForecastReport(
             name: request.name,
             history: .init(source: request.source, points: series.count, first: first, last: last, stepSeconds: model.step,
                            gaps: gaps.count, longestGapSeconds: gaps.map(\.length).max() ?? 0),
@@ -154,8 +160,17 @@ public struct CapacityForecast: Sendable {
                           eventStart: eventStart, eventEnd: eventEnd, basis: basis),
             peak: peak, peakUpper95: peakUpper, ordinaryPeak: ordinaryPeak, ordinaryUpper95: ordinaryUpper,
             capacity: capacity, backtest: backtest,
-            chartHistory: ReportChart.downsample(history: series.slice(from: max(first, last - 8 * 7 * CivilTime.secondsPerDay))),
+            chartHistory: chartHistory,
             chartForecast: ReportChart.downsample(forecast))
+        report.chartFit = chartHistory.map { point in
+            let c = model.components(at: point.time)
+            let fit = model.inverse(c.trend + c.daily + c.weekly + c.yearly + c.events)
+            return ForecastPoint(time: point.time, value: fit, lower80: fit, upper80: fit, lower95: fit, upper95: fit)
+        }
+        report.chartEvents = events.map {
+            ReportChart.chartEvent($0)
+        }
+        report.warnings = ReportChart.ordinaryDayWarning(capacity).map { [$0] } ?? []
         let points = exportPoints ? ExportedPoint.points(forecaster: forecaster, history: series, forecast: forecast, target: effect) : []
         return Outcome(report: report, points: points)
     }

@@ -19,6 +19,8 @@ extension ForecastReport {
         let per = capacity.input
         lines.append(String(format: "capacity     %.0f QPS per instance at %@ utilisation, %@ headroom, %@", per.perInstanceQPS, per.targetUtilisation.description,
                             per.headroom.description, per.surviveZoneLoss ? "survives the loss of any one zone (\(capacity.survivors == 1 ? "the 1 zone left carries" : "the \(capacity.survivors) zones left carry") the peak)" : "no zone-loss margin"))
+        if let basis = per.perInstanceBasis { lines.append("             per-instance QPS from \(basis)") }
+        for warning in warnings { lines.append("WARNING      \(warning)") }
         let zoneWidth = max(5, capacity.lines.map(\.zone.count).max() ?? 4)
         lines.append("zone".padding(toLength: zoneWidth, withPad: " ", startingAt: 0) + "   now → event   ordinary day")
         for line in capacity.lines {

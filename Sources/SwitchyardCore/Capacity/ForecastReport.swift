@@ -71,4 +71,22 @@ public struct ForecastReport: Sendable, Hashable, Codable {
     /// At most ~1,500 points each, bucket maxima (peaks survive), for the chart.
     public var chartHistory: [ForecastPoint]
     public var chartForecast: [ForecastPoint]
+    /// The model's fit at the chart's history times.
+    public var chartFit: [ForecastPoint] = []
+    /// The past events the model learned from, for the chart.
+    public var chartEvents: [ChartEvent] = []
+    /// Things a planner must not miss (today's fleet short of an ordinary day).
+    public var warnings: [String] = []
+
+    public struct ChartEvent: Sendable, Hashable, Codable {
+        public var name: String
+        @ISO8601Time public var start: Int64
+        @ISO8601Time public var end: Int64
+
+        public init(name: String, start: Int64, end: Int64) {
+            self.name = name
+            self.start = start
+            self.end = end
+        }
+    }
 }

@@ -71,94 +71,84 @@ public enum ReportChart {
         return lines
     }
 
-    public static func svg(_ report: ForecastReport, width: Double = 1100, height: Double = 520) -> String {
-        let left = 78.0, right = 24.0, top = 34.0, bottom = 96.0
-        let history = report.chartHistory, forecast = report.chartForecast
+    /// The whole picture: the full history and forecast on the left (past events marked, the model's fit
+    /// over the history), the event window zoomed on the right, the capacity lines on both, and a warning
+    /// when today's fleet cannot carry an ordinary day.
+    public static func svg(_ report: ForecastReport, width: Double = 1400, height: Double = 560) -> String {
         let capacity = capacityLines(report.capacity)
-        let t0 = Double(history.first?.time ?? report.history.first)
-        // A day of margin after the window, so the event is not flush against the edge.
-        let t1 = Double(max(forecast.last?.time ?? report.target.windowEnd, report.target.windowEnd) + CivilTime.secondsPerDay)
-        let yMax = niceCeiling(max(([history.map(\.value).max() ?? 0, forecast.map(\.upper95).max() ?? 0] + capacity.map(\.qps)).max()! * 1.05, 1))
-        let plotBottom = height - bottom
-        func x(_ t: Int64) -> Double { left + (Double(t) - t0) / max(1, t1 - t0) * (width - left - right) }
-        func y(_ v: Double) -> Double { top + (1 - v / yMax) * (plotBottom - top) }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func path(_ points: [ForecastPoint], _ value: (ForecastPoint) -> Double) -> String {
-            points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(x($0.element.time))),\(f(y(value($0.element))))" }.joined(separator: " ")
-        }
-        func band(_ lower: (ForecastPoint) -> Double, _ upper: (ForecastPoint) -> Double) -> String {
-            guard !forecast.isEmpty else { return "" }
-            let up = forecast.map { "\(f(x($0.time))),\(f(y(upper($0))))" }
-            let down = forecast.reversed().map { "\(f(x($0.time))),\(f(y(lower($0))))" }
-            return "M" + (up + down).joined(separator: " L") + " Z"
-        }
-        let windowX = x(report.target.windowStart), windowW = max(2, x(report.target.windowEnd) - windowX)
-        let eventX = x(report.target.eventStart), eventW = max(2, x(report.target.eventEnd) - eventX)
+        let warning = ordinaryDayWarning(report.capacity)
+        let top = warning == nil ? 34.0 : 58.0, bottom = 100.0
+        let split = (width * 0.62).rounded()
+        let yMax = niceCeiling(max(([report.chartHistory.map(\.value).max() ?? 0, report.chartForecast.map(\.upper95).max() ?? 0]
+            + capacity.map(\.qps)).max()! * 1.05, 1))
+        let full = ChartPanel(report: report, capacity: capacity, frame: (78, top, split - 20, height - bottom), yMax: yMax,
+                              range: (Double(report.chartHistory.first?.time ?? report.history.first),
+                                      Double(max(report.chartForecast.last?.time ?? report.target.windowEnd, report.target.windowEnd) + CivilTime.secondsPerDay)),
+                              title: "history and forecast", labels: true)
+        let zoomStart = min(report.target.windowStart, report.target.eventStart) - 3 * CivilTime.secondsPerDay
+        let zoomEnd = max(report.target.windowEnd, report.target.eventEnd) + CivilTime.secondsPerDay
+        let zoom = ChartPanel(report: report, capacity: capacity, frame: (split + 46, top, width - 24, height - bottom), yMax: yMax,
+                              range: (Double(zoomStart), Double(zoomEnd)), title: "\(report.target.name), zoomed", labels: false)
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
         <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="#fff"/>
-        <rect x="\(f(windowX))" y="\(f(top))" width="\(f(windowW))" height="\(f(plotBottom - top))" fill="#fef3c7"><title>\(escape(report.target.name)) window (with the days before and after)</title></rect>
-        <rect x="\(f(eventX))" y="\(f(top))" width="\(f(eventW))" height="\(f(plotBottom - top))" fill="#fde68a"><title>\(escape(report.target.name))</title></rect>
-        <text x="\(f(windowX + windowW))" y="\(f(top - 8))" text-anchor="end" font-weight="bold">\(escape(report.target.name)) \(CivilTime.formatDate(seconds: report.target.eventStart))</text>
 
         """
-        // Value axis: round steps, a title.
-        let ticks = 5
-        for k in 0...ticks {
-            let v = yMax * Double(k) / Double(ticks)
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(v)))\" y2=\"\(f(y(v)))\" stroke=\"#e5e7eb\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(formatQPS(v))</text>\n"
+        if let warning {
+            svg += "<text x=\"78\" y=\"20\" fill=\"#b91c1c\" font-weight=\"bold\">⚠ \(escape(warning))</text>\n"
         }
-        svg += "<text transform=\"translate(18 \(f((top + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">requests per second (QPS)</text>\n"
-        // Time axis: the 1st and the 15th of each month.
-        var day = CivilTime.localDateTime(seconds: Int64(t0))
-        day = LocalDateTime(year: day.year, month: day.month, day: day.day)
-        var t = CivilTime.seconds(day)
-        while Double(t) <= t1 {
-            let d = CivilTime.localDateTime(seconds: t)
-            if Double(t) >= t0, d.day == 1 || d.day == 15 {
-                svg += "<line x1=\"\(f(x(t)))\" x2=\"\(f(x(t)))\" y1=\"\(f(plotBottom))\" y2=\"\(f(plotBottom + 5))\" stroke=\"#6b7280\"/>"
-                svg += "<text x=\"\(f(x(t)))\" y=\"\(f(plotBottom + 18))\" text-anchor=\"middle\">\(CivilTime.formatDate(seconds: t))</text>\n"
-            }
-            t += CivilTime.secondsPerDay
-        }
-        svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(plotBottom))\" y2=\"\(f(plotBottom))\" stroke=\"#6b7280\"/>"
-        svg += "<line x1=\"\(f(left))\" x2=\"\(f(left))\" y1=\"\(f(top))\" y2=\"\(f(plotBottom))\" stroke=\"#6b7280\"/>\n"
-        // Where the history ends and the forecast begins.
-        let historyEnd = x(report.history.last)
-        svg += "<line x1=\"\(f(historyEnd))\" x2=\"\(f(historyEnd))\" y1=\"\(f(top))\" y2=\"\(f(plotBottom))\" stroke=\"#6b7280\" stroke-dasharray=\"2 3\"/>"
-        svg += "<text x=\"\(f(historyEnd - 4))\" y=\"\(f(top + 12))\" text-anchor=\"end\" fill=\"#4b5563\">history</text>"
-        svg += "<text x=\"\(f(historyEnd + 4))\" y=\"\(f(top + 12))\" fill=\"#4b5563\">forecast</text>\n"
-        svg += "<path d=\"\(band(\.lower95, \.upper95))\" fill=\"#bfdbfe\"><title>95 % interval</title></path>\n"
-        svg += "<path d=\"\(band(\.lower80, \.upper80))\" fill=\"#60a5fa\" opacity=\"0.6\"><title>80 % interval</title></path>\n"
-        svg += "<path d=\"\(path(history, \.value))\" fill=\"none\" stroke=\"#374151\" stroke-width=\"1\"><title>history (hourly maxima)</title></path>\n"
-        svg += "<path d=\"\(path(forecast, \.value))\" fill=\"none\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"><title>forecast (median)</title></path>\n"
-        // Capacity lines, labelled at the left where the history is low; labels kept 14 px apart.
-        var lastLabelY = Double.infinity
-        for line in capacity.sorted(by: { $0.qps < $1.qps }) {
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(line.qps)))\" y2=\"\(f(y(line.qps)))\" stroke=\"\(line.colour)\" stroke-width=\"\(line.dashed ? "1.5" : "2")\"\(line.dashed ? " stroke-dasharray=\"7 4\"" : "")/>"
-            let labelY = min(y(line.qps) - 4, lastLabelY - 14)
-            lastLabelY = labelY
-            svg += "<text x=\"\(f(left + 6))\" y=\"\(f(labelY))\" fill=\"\(line.colour)\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(escape(line.label))</text>\n"
-        }
-        // The peak the plan is for.
-        let peak = report.peak
-        svg += "<circle cx=\"\(f(x(peak.time)))\" cy=\"\(f(y(peak.value)))\" r=\"3.5\" fill=\"#1d4ed8\"/>"
-        svg += "<line x1=\"\(f(x(peak.time) - 10))\" x2=\"\(f(x(peak.time) + 10))\" y1=\"\(f(y(report.peakUpper95)))\" y2=\"\(f(y(report.peakUpper95)))\" stroke=\"#1d4ed8\" stroke-width=\"2\"/>"
-        svg += "<text x=\"\(f(x(peak.time) - 14))\" y=\"\(f(y(report.peakUpper95) + 4))\" text-anchor=\"end\" fill=\"#1d4ed8\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">peak \(exactQPS(peak.value)) QPS \(CivilTime.format(seconds: peak.time)), 95 % upper bound \(exactQPS(report.peakUpper95))</text>\n"
-        // Legend, inside the picture so that a screenshot of the chart alone still reads.
-        var legend: [(String, String)] = [("#374151", "history"), ("#1d4ed8", "forecast (median)"), ("#60a5fa", "80 % interval"), ("#bfdbfe", "95 % interval"),
-                                          ("#fde68a", "event day(s)"), ("#fef3c7", "event window")]
-        legend += capacity.map { ($0.colour, $0.dashed ? "capacity today" + ($0.label.contains("lost") ? ", one zone lost" : "") : "capacity planned") }
-        var lx = left, ly = plotBottom + 44
-        for (colour, label) in legend {
-            let w = 26 + Double(label.count) * 6.6
-            if lx + w > width - right { lx = left; ly += 20 }
-            svg += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(f(lx + 19))\" y=\"\(f(ly))\">\(escape(label))</text>"
-            lx += w + 12
-        }
+        svg += full.render() + zoom.render()
+        svg += "<text transform=\"translate(18 \(ChartPanel.f((top + height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">requests per second (QPS)</text>\n"
+        svg += legend(capacity, left: 78, y: height - bottom + 48, right: width - 24)
         svg += "\n</svg>"
         return svg
+    }
+
+    /// A past event's days, for the chart (its last day included).
+    public static func chartEvent(_ event: EventWindow) -> ForecastReport.ChartEvent {
+        .init(name: event.name, start: event.firstDay * CivilTime.secondsPerDay, end: (event.firstDay + Int64(event.days)) * CivilTime.secondsPerDay)
+    }
+
+    /// "Today's fleet cannot carry an ordinary day" when some zone has fewer replicas than an ordinary day needs.
+    public static func ordinaryDayWarning(_ plan: ZoneCapacityPlan) -> String? {
+        let short = plan.lines.filter { $0.ordinary > $0.now }
+        guard !short.isEmpty else { return nil }
+        return "today's fleet cannot carry an ordinary day: " + short.map { "\($0.zone) has \($0.now), needs \($0.ordinary)" }.joined(separator: "; ")
+    }
+
+    static func legend(_ capacity: [CapacityLine], left: Double, y: Double, right: Double) -> String {
+        var items: [(String, String)] = [("#374151", "history"), ("#9333ea", "model fit"), ("#1d4ed8", "forecast (median)"), ("#60a5fa", "80 % interval"),
+                                         ("#bfdbfe", "95 % interval"), ("#fde68a", "event day(s)"), ("#fef3c7", "event window"), ("#e9d5ff", "past events")]
+        items += capacity.map { ($0.colour, $0.dashed ? "capacity today" + ($0.label.contains("lost") ? ", one zone lost" : "") : "capacity planned") }
+        var out = "", lx = left, ly = y
+        for (colour, label) in items {
+            let w = 26 + Double(label.count) * 6.6
+            if lx + w > right { lx = left; ly += 20 }
+            out += "<rect x=\"\(ChartPanel.f(lx))\" y=\"\(ChartPanel.f(ly - 9))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/><text x=\"\(ChartPanel.f(lx + 19))\" y=\"\(ChartPanel.f(ly))\">\(escape(label))</text>"
+            lx += w + 12
+        }
+        return out
+    }
+
+    /// Label positions: each as near its wanted y as it can be, no two closer than `gap`, all within `[low, high]`.
+    public static func spread(_ wanted: [Double], gap: Double, low: Double, high: Double) -> [Double] {
+        let order = wanted.indices.sorted { wanted[$0] < wanted[$1] }
+        var placed = Array(repeating: 0.0, count: wanted.count)
+        var previous = -Double.infinity
+        for index in order {
+            let y = max(wanted[index], previous + gap, low)
+            placed[index] = y
+            previous = y
+        }
+        // Pushed past the bottom: shift the stack up as a whole, keeping the gaps.
+        if let last = order.last, placed[last] > high {
+            var next = high
+            for index in order.reversed() {
+                placed[index] = min(placed[index], next)
+                next = placed[index] - gap
+            }
+        }
+        return placed
     }
 
     /// 1, 2, 2.5 or 5 times a power of ten, at or above `v`, so the axis steps are round.

@@ -26,6 +26,8 @@ public struct ZoneCapacityPlan: Sendable, Hashable, Codable {
         public var headroom: Ratio
         public var targetUtilisation: Ratio
         public var perInstanceQPS: Double
+        /// Where the per-instance figure comes from (nil: given as it is).
+        public var perInstanceBasis: String?
         public var zones: [String]
         /// Replicas in each zone today (same order as `zones`).
         public var replicasNow: [Int]

@@ -47,6 +47,8 @@ public struct DrillMachine: Sendable, Hashable, Codable {
     private var endAfterTraffic = false
     /// True once the undo actions are in the journal: from then on the fault must be restored.
     public private(set) var restoresJournaled = false
+    /// Stopped while restoring: no wait for the recovery after the restore.
+    private var skipSettle = false
 
     private struct Pending: Sendable, Hashable, Codable { var outcome: DrillOutcome, reason: String }
 
@@ -124,7 +126,10 @@ public struct DrillMachine: Sendable, Hashable, Codable {
         return enterRestoring("guardrail: \(why)")
     }
 
-    /// Someone stopped the drill (a newer run replacing it, or the daemon shutting down).
+    /// Someone stopped the drill (a person's abort, a newer run replacing it, or the daemon shutting down). The run
+    /// ends `aborted` (unless something worse already decided it): before the fault, traffic stops and nothing is
+    /// injected; with the fault in place, it is restored at once; once restored, the wait for recovery is cut short.
+    /// The actions returned replace those not performed yet (they are for the phase the machine has just left).
     public mutating func cancelled(_ why: String) -> [Action] {
         switch phase {
         case .planned, .checkingBefore, .startingTraffic, .journalingRestores:
@@ -135,7 +140,19 @@ public struct DrillMachine: Sendable, Hashable, Codable {
         case .injecting, .observing:
             pending = Pending(outcome: .aborted, reason: why)
             return enterRestoring(why)
-        default:
+        case .restoring:
+            // The restore runs to its end; then traffic stops without waiting for the recovery.
+            if pending == nil { pending = Pending(outcome: .aborted, reason: why) }
+            skipSettle = true
+            return []
+        case .settling:
+            if pending == nil { pending = Pending(outcome: .aborted, reason: why) }
+            phase = .stoppingTraffic
+            return [.stopTraffic]
+        case .stoppingTraffic, .checkingAfter, .analysing:
+            if pending == nil { pending = Pending(outcome: .aborted, reason: why) }
+            return []
+        case .finished:
             return []
         }
     }
@@ -145,6 +162,10 @@ public struct DrillMachine: Sendable, Hashable, Codable {
         guard ok else {
             pending = Pending(outcome: .error, reason: "the restore failed (its actions stay pending for the next start): \(detail)")
             endAfterTraffic = true
+            phase = .stoppingTraffic
+            return [.stopTraffic]
+        }
+        guard !skipSettle else {
             phase = .stoppingTraffic
             return [.stopTraffic]
         }

@@ -48,6 +48,12 @@ public struct DrillReport: Sendable, Hashable, Codable {
     /// The fault's restores were still pending when the runner stopped, and were run at a later start.
     public var restoredAfterCrash: Bool
     public var notes: [String]
+    /// The seconds of traffic (`DrillSecond.second`) watched while the fault was in place, first and last (JSON
+    /// `[first, last]`); nil before the fault. Lets a viewer in another process mark them as a live view does.
+    public var faultedSeconds: ClosedRange<Int>?
+
+    /// Whether second `second` was watched with the fault in place.
+    public func faulted(_ second: Int) -> Bool { faultedSeconds?.contains(second) ?? false }
 
     public init(id: String, playbook: String, topology: String, faultKind: String, faultDescription: String,
                 startedAt: Date, finishedAt: Date? = nil, outcome: DrillOutcome, steps: [DrillStep] = [], seconds: [DrillSecond] = [],

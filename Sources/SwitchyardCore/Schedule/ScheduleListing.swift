@@ -13,6 +13,17 @@ public struct UpcomingRun: Sendable, Hashable {
     public var localISO8601: String
     /// `2026-03-08T07:00:00Z`, for JSON.
     public var utcISO8601: String
+
+    /// The run at `fire` as shown in `timeZone` (the schedule's); also what a client shows of a fire time the daemon sent.
+    public init(_ fire: Date, timeZone: TimeZone, blackout: String?) {
+        let utc = TimeZone(identifier: "UTC")!
+        self.fire = fire
+        local = CompiledSchedule.format(fire, in: timeZone, zoneSuffix: true)
+        self.utc = CompiledSchedule.format(fire, in: utc, zoneSuffix: false) + "Z"
+        self.blackout = blackout
+        localISO8601 = CompiledSchedule.iso8601(fire, in: timeZone)
+        utcISO8601 = CompiledSchedule.iso8601(fire, in: utc)
+    }
 }
 
 extension CompiledSchedule {
@@ -34,9 +45,7 @@ extension CompiledSchedule {
             cursor = fire
             let blackout = blackout(containing: fire)?.name
             if blackout != nil, display == .skip { continue }
-            runs.append(UpcomingRun(fire: fire, local: Self.format(fire, in: timeZone, zoneSuffix: true),
-                                    utc: Self.format(fire, in: TimeZone(identifier: "UTC")!, zoneSuffix: false) + "Z", blackout: blackout,
-                                    localISO8601: Self.iso8601(fire, in: timeZone), utcISO8601: Self.iso8601(fire, in: TimeZone(identifier: "UTC")!)))
+            runs.append(UpcomingRun(fire, timeZone: timeZone, blackout: blackout))
         }
         return runs
     }

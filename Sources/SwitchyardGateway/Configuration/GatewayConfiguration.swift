@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Sendable {
     public var models: [String] = ["yard-local"]
     public var upstream: UpstreamConfiguration?
     public var faults = FaultConfiguration()
+    /// At most this many non-stream completions of the local model at once; the rest wait in order (nil: no limit).
+    public var maxConcurrent: Int?
     /// Listen backlog; raise it for thousands of connections at once.
     public var backlog: Int = 4096
 

@@ -67,6 +67,21 @@ struct ChatRoute: Sendable {
     /// A whole completion, after the time its tokens would have taken.
     private func completion(_ plan: StreamPlan) async throws -> Response {
         let start = ContinuousClock.now
+        if let limit = gateway.completions {
+            await limit.acquire()
+            do {
+                let response = try await answer(plan, start: start)
+                await limit.release()
+                return response
+            } catch {
+                await limit.release()
+                throw error
+            }
+        }
+        return try await answer(plan, start: start)
+    }
+
+    private func answer(_ plan: StreamPlan, start: ContinuousClock.Instant) async throws -> Response {
         if let latency = gateway.configuration.faults.firstTokenLatency {
             try await Task.sleep(for: latency.duration)
         }

@@ -12,6 +12,8 @@ public struct GatewayContext: Sendable {
     public let dice: FaultDice
     let forwarder: UpstreamForwarder?
     public let logger: Logger
+    /// `maxConcurrent`, for the local model's non-stream completions.
+    let completions: ConcurrencyLimit?
 
     var identity: GatewayIdentity { configuration.identity }
 }

@@ -10,6 +10,13 @@ public enum DrillRecovery {
         public var failures: [String]
     }
 
+    /// Whether a runner still drives `run`: it holds the playbook's drill lock, unexpired, from a process that may be alive.
+    public static func isDriven(_ run: DrillRunRecord, store: any StateStore, now: Date = Date()) async throws(StateStoreError) -> Bool {
+        guard let lock = try await store.lock(name: DrillRunner.lockName(run.playbook)), !lock.isExpired(at: now),
+              let holder = LockHolder(parsing: lock.holder) else { return false }
+        return holder.name == run.id && holder.mayBeAlive
+    }
+
     /// Every unfinished run whose runner is gone (its lock free or expired): pending restores run newest
     /// first, the run marked finished. A run whose restore fails stays unfinished, its steps pending.
     public static func recover(store: any StateStore, executor: RestoreExecutor, now: @Sendable () -> Date = { Date() }) async throws -> [Recovered] {
@@ -17,9 +24,7 @@ public enum DrillRecovery {
         for run in try await store.unfinishedDrillRuns() {
             let lock = try await store.lock(name: DrillRunner.lockName(run.playbook))
             let holder = lock.flatMap { LockHolder(parsing: $0.holder) }
-            if let lock, !lock.isExpired(at: now()), let holder, holder.name == run.id, holder.mayBeAlive {
-                continue  // alive in another process
-            }
+            if try await isDriven(run, store: store, now: now()) { continue }  // alive in another process
             let outcome = try await executor.runPending(run: run.id)
             let restored = outcome.done
             let failures = outcome.failure.map { [$0] } ?? []

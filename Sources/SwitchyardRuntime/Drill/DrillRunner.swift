@@ -111,14 +111,24 @@ public actor DrillRunner {
             }
         }
         defer { renewing.cancel() }
+        let aborting = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.abortPollEvery)
+                guard let self, await self.readAbortRequest() else { return }
+            }
+        }
+        defer { aborting.cancel() }
         var queue = machine.start()
-        while !queue.isEmpty, deposed == nil {
-            let action = queue.removeFirst()
-            queue += await perform(action)
+        while deposed == nil {
             if let reason = cancelReason {
                 cancelReason = nil
-                queue += machine.cancelled(reason)
+                // What the machine asks for now replaces the actions queued for the phase it left (an `inject` not performed yet).
+                let next = machine.cancelled(reason)
+                if !next.isEmpty { queue = next }
             }
+            guard !queue.isEmpty else { break }
+            let action = queue.removeFirst()
+            queue += await perform(action)
         }
         if let deposed {
             progress(.step(DrillStep(at: Date(), step: "deposed", status: "failed", detail: deposed)))
@@ -130,6 +140,17 @@ public actor DrillRunner {
     }
 
     static let renewEvery: Duration = .seconds(2)
+    /// How often the run looks for an abort asked for from another process (`DrillAbort`).
+    static let abortPollEvery: Duration = .milliseconds(500)
+
+    /// Reads the run's record for an abort request; cancels the run when there is one. False once there is nothing
+    /// more to look for (the request was seen, or the run is over).
+    func readAbortRequest() async -> Bool {
+        guard machine.phase != .finished, deposed == nil else { return false }
+        guard let request = (try? await context.store.drillRun(id: id))?.abortRequest else { return true }
+        if cancelReason == nil { cancelReason = request.reason }
+        return false
+    }
 
     /// Renews every lease; false (and `deposed` set) once one was taken over.
     func renewLeases() async -> Bool {
@@ -216,11 +237,12 @@ public actor DrillRunner {
             await step("settle", "started", "watching traffic until it has recovered, at most \(limit)")
             let clock = ContinuousClock()
             let start = clock.now
-            while clock.now - start < limit.duration {
+            while clock.now - start < limit.duration, cancelReason == nil {
                 await watch(for: .seconds(1), faulted: false)
                 if recovered() { break }
             }
-            await step("settle", "done", recovered() ? "traffic recovered" : "traffic not recovered after \(limit)")
+            let outcome = recovered() ? "traffic recovered" : cancelReason.map { "stopped before traffic recovered: \($0)" } ?? "traffic not recovered after \(limit)"
+            await step("settle", "done", outcome)
             return machine.settled()
         case .stopTraffic:
             if let traffic {
@@ -285,7 +307,11 @@ public actor DrillRunner {
             guard let snapshot = await traffic?.snapshot(), let last = snapshot.lastSecond, seen[last.second] == nil else { continue }
             let second = Self.second(last)
             seen[last.second] = second
+            // Kept in the stored report as it comes, for viewers in other processes (`yard drill watch`, the event stream).
+            report.seconds.append(second)
+            if faulted { report.faultedSeconds = (report.faultedSeconds?.lowerBound ?? second.second)...second.second }
             progress(.second(second, faulted: faulted))
+            await save(status: machine.phase.rawValue, finished: false)
             if checkGuardrails, let injectedAt, Double(second.second) >= injectedAt.rounded(.down), let trip = guardrails.observe(second) {
                 return trip
             }

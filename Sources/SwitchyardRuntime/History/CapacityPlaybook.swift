@@ -105,8 +105,11 @@ public enum CapacityPlaybook {
     }
 
     /// `forecast`, with every step of the fitted history and of the forecast when `exportPoints`.
+    /// `measured`: the latest `yard load --find-capacity` of the service, used when the plan gives no perInstanceQPS
+    /// (before the topology's capacityQPS).
     public static func compute(_ resolved: Resolved, options: ForecastOptions = ForecastOptions(), backtestFolds: Int = 3, exportPoints: Bool,
-                               now: Date = Date(), progress: (String) -> Void = { _ in }) async throws(Failure) -> CapacityForecast.Outcome {
+                               measured: CapacityMeasurement? = nil, now: Date = Date(),
+                               progress: (String) -> Void = { _ in }) async throws(Failure) -> CapacityForecast.Outcome {
         let plan = resolved.plan
         let loaded: (series: QPSSeries, source: String)
         do {
@@ -126,6 +129,10 @@ public enum CapacityPlaybook {
             nowSeconds = Int64(now.timeIntervalSince1970) + 14 * 3_600
         }
         var request = CapacityForecast.Request(plan: plan, service: resolved.service, series: loaded.series, source: loaded.source, now: nowSeconds)
+        if plan.perInstanceQPS == nil, let measured {
+            request.perInstanceQPS = measured.qps
+            request.perInstanceBasis = measured.basis
+        }
         request.events = events
         request.options = options
         request.backtestFolds = backtestFolds

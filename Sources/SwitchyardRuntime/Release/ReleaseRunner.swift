@@ -269,6 +269,7 @@ public actor ReleaseRunner {
             let measurement = await context.prober.measure(definition, target: target)
             let next = mutate { $0.measured(gate: gate, measurement) }
             let verdict = machine!.gates[gate]?.verdict ?? .pending
+            try await journalSample(gate: gate, stage: "pre-promotion", measurement, verdict)
             onUpdate(.measured(gate: gate, measurement, verdict, stage: "pre-promotion"))
             return (next, "\(gate): \(measurement)", measurement.phase != .pass)
 
@@ -449,7 +450,9 @@ public actor ReleaseRunner {
             for gate in definitions {
                 let measurement = await context.prober.measure(gate, target: target)
                 let next = mutate { $0.sampled(gate: gate.name, measurement) }
-                onUpdate(.measured(gate: gate.name, measurement, machine!.gates[gate.name]?.verdict ?? .pending, stage: "bake"))
+                let verdict = machine!.gates[gate.name]?.verdict ?? .pending
+                try await journalSample(gate: gate.name, stage: "bake", measurement, verdict)
+                onUpdate(.measured(gate: gate.name, measurement, verdict, stage: "bake"))
                 if !next.isEmpty {
                     failingVerdictAt = clock.now
                     return (next, "\(gate.name): \(measurement)", true)
@@ -459,6 +462,13 @@ public actor ReleaseRunner {
         let next = mutate { $0.bakeElapsed() }
         if machine!.phase == .rollingBack { failingVerdictAt = clock.now }
         return (next, "bake of \(duration) over", false)
+    }
+
+    /// Keeps one measurement in the journal (`GateSampleJournal`), under the release's fences: what the gates
+    /// measured over time stays on record, beside the verdict the machine keeps.
+    func journalSample(gate: String, stage: String, _ measurement: GateMeasurement, _ verdict: GateVerdict) async throws {
+        let sample = GateSampleJournal.Sample(gate: gate, stage: stage, measurement: measurement, verdict: verdict)
+        try await context.store.appendJournal(release: id, [try GateSampleJournal.draft(sample)], fences: fences, now: Date())
     }
 
     // MARK: control requests

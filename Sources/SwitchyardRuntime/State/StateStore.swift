@@ -115,6 +115,17 @@ public protocol StateStore: Sendable {
     /// Newest first.
     func listAudit(limit: Int) async throws(StateStoreError) -> [AuditEntry]
 
+    // MARK: capacity
+
+    /// Keeps what a capacity search found.
+    func recordCapacityMeasurement(_ measurement: CapacityMeasurement) async throws(StateStoreError)
+    /// The newest measurement of `service`, if any.
+    func latestCapacityMeasurement(service: String) async throws(StateStoreError) -> CapacityMeasurement?
+    /// Keeps a capacity plan's forecast report (the last few per plan are kept).
+    func recordCapacityReport(plan: String, report: ForecastReport, at: Date) async throws(StateStoreError)
+    /// The newest report of `plan`, with when it was computed.
+    func latestCapacityReport(plan: String) async throws(StateStoreError) -> (at: Date, report: ForecastReport)?
+
     // MARK: drill runs
 
     func createDrillRun(id: String, playbook: String, status: String, now: Date) async throws(StateStoreError) -> DrillRunRecord
@@ -128,6 +139,11 @@ public protocol StateStore: Sendable {
 
     /// Newest first, of one playbook when given.
     func listDrillRuns(playbook: String?, limit: Int) async throws(StateStoreError) -> [DrillRunRecord]
+
+    /// Records that someone asks run `id` to stop early (the first request's time and reason are kept); nil when there is
+    /// no such run. A finished run is returned as it is, without the request.
+    @discardableResult
+    func requestDrillAbort(id: String, reason: String, now: Date) async throws(StateStoreError) -> DrillRunRecord?
 
     /// Runs without `finishedAt`, oldest first.
     func unfinishedDrillRuns() async throws(StateStoreError) -> [DrillRunRecord]

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Any JSON document, to pass a stored one (a drill report) through a response as it is.
-indirect enum JSONValue: Codable, Sendable, Hashable {
+public indirect enum JSONValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -11,12 +11,12 @@ indirect enum JSONValue: Codable, Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Nil when `text` is not JSON.
-    init?(parsing text: String) {
+    public init?(parsing text: String) {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
         self = value
     }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -27,7 +27,7 @@ indirect enum JSONValue: Codable, Sendable, Hashable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()

@@ -8,7 +8,7 @@ import SwitchyardRuntime
 /// `GET /v1/releases/{id}/events`: a release's journal as Server-Sent Events.
 ///
 /// Each journal entry after `after` is one `event: journal` with `id: <sequence>` and the entry's JSON (as in
-/// `/journal`); once the release is over, one `event: end` with the release's JSON, and the stream closes.
+/// `/journal`); once the release is over, one `event: end` with the release's JSON (as `GET /v1/releases/{id}`, routing included), and the stream closes.
 /// Entries come from the daemon's `ReleaseJournalFeed`, which polls the store once for all viewers of a release, so
 /// entries written by a runner in this process or another show up alike; a `: ping` comment goes out whenever the
 /// stream has been quiet for `pingInterval`. A client that lost the stream reconnects with `Last-Event-ID` and gets
@@ -47,8 +47,8 @@ struct ReleaseEventStream: Sendable {
                 }
                 try await writer.write(ByteBuffer(string: frames))
                 lastWrite = clock.now
-            case .end(let record):
-                try await writer.write(ByteBuffer(string: SSEEncoder.encode(SSEEvent(event: Self.endEvent, data: Self.json(ReleaseView(record))))))
+            case .end(let release):
+                try await writer.write(ByteBuffer(string: SSEEncoder.encode(SSEEvent(event: Self.endEvent, data: Self.json(release)))))
             case .tick:
                 guard clock.now - lastWrite >= pingInterval else { continue }
                 try await writer.write(ByteBuffer(string: SSEEncoder.comment("ping")))

@@ -11,8 +11,8 @@ actor ReleaseJournalFeed {
     enum Item: Sendable {
         /// Entries the viewer has not had, by sequence.
         case entries([JournalEntry])
-        /// The release is over: its final record. Nothing follows.
-        case end(ReleaseRecord)
+        /// The release is over: its final state, with the service's routing (as `GET /v1/releases/{id}`). Nothing follows.
+        case end(ReleaseView)
         /// One poll went by with nothing new (viewers time their keep-alive pings on it).
         case tick
     }
@@ -94,7 +94,10 @@ actor ReleaseJournalFeed {
             }
             guard let record else { close(release, with: nil); return }
             publish(release, fresh)
-            if record.isFinished { close(release, with: record); return }
+            if record.isFinished {
+                close(release, with: ReleaseView(record, routing: try? await store.routing(service: record.service)))
+                return
+            }
             try? await Task.sleep(for: pollInterval)
         }
     }
@@ -110,7 +113,7 @@ actor ReleaseJournalFeed {
     }
 
     /// Ends every viewer of `release`, with the final record when it is over (nil: the release is gone or the store failed).
-    private func close(_ release: String, with record: ReleaseRecord?) {
+    private func close(_ release: String, with record: ReleaseView?) {
         guard let follow = follows.removeValue(forKey: release) else { return }
         for viewer in follow.viewers.values {
             if let record { viewer.continuation.yield(.end(record)) }

@@ -21,13 +21,15 @@ enum ReleaseRoutes {
                 let records = running == "true"
                     ? Array(try await store.unfinishedReleases().filter { service == nil || $0.service == service }.reversed().prefix(limit))
                     : try await store.listReleases(ReleaseQuery(service: service, limit: limit))
-                return JSONResponse.make(["releases": records.map(ReleaseView.init)])
+                return JSONResponse.make(["releases": records.map { ReleaseView($0) }])
             } catch { throw APIError.store(error) }
         }
 
         routes.viewer.get("/v1/releases/:id") { _, context in
             let record = try await existing(try context.parameters.require("id"), store)
-            return JSONResponse.make(ReleaseView(record))
+            let routing: ServiceRouting?
+            do { routing = try await store.routing(service: record.service) } catch { throw APIError.store(error) }
+            return JSONResponse.make(ReleaseView(record, routing: routing))
         }
 
         routes.viewer.get("/v1/releases/:id/journal") { _, context in

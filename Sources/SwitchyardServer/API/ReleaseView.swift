@@ -2,7 +2,8 @@ import Foundation
 import SwitchyardCore
 import SwitchyardRuntime
 
-/// A release as the API shows it.
+/// A release as the API shows it, and as `yard release status|history|list --json` print it, locally and through
+/// `--server` (the contract: `Release` in docs/openapi.yaml).
 public struct ReleaseView: Codable, Sendable, Hashable {
     public struct GateView: Codable, Sendable, Hashable {
         public var name: String
@@ -10,6 +11,24 @@ public struct ReleaseView: Codable, Sendable, Hashable {
         public var passes: Int
         public var failures: Int
         public var errors: Int
+        /// The last measurement, `pass: error rate 0.2 % < 5 %`.
+        public var last: String?
+    }
+
+    /// What the load balancer routes for the release's service now: the live slot per zone, the version per slot.
+    public struct RoutingView: Codable, Sendable, Hashable {
+        public var live: [String: String]
+        public var versions: [String: String]
+        public var updatedAt: Date
+
+        public init(_ routing: ServiceRouting) {
+            live = routing.live.mapValues(\.rawValue)
+            versions = Dictionary(uniqueKeysWithValues: routing.versions.map { ($0.key.rawValue, $0.value) })
+            updatedAt = routing.updatedAt
+        }
+
+        /// `zone-a=green,zone-b=green`, as the live view writes a routing.
+        public var label: String { live.keys.sorted().map { "\($0)=\(live[$0]!)" }.joined(separator: ",") }
     }
 
     public var id: String
@@ -25,8 +44,11 @@ public struct ReleaseView: Codable, Sendable, Hashable {
     public var updatedAt: Date
     public var finishedAt: Date?
     public var gates: [GateView]
+    /// Only for one release (`GET /v1/releases/{id}`, `yard release status`); absent in lists.
+    public var routing: RoutingView?
 
-    public init(_ record: ReleaseRecord) {
+    /// `routing`: the service's routing now, for a view of one release.
+    public init(_ record: ReleaseRecord, routing: ServiceRouting? = nil) {
         id = record.id
         service = record.service
         topology = record.topology
@@ -40,8 +62,10 @@ public struct ReleaseView: Codable, Sendable, Hashable {
         updatedAt = record.updatedAt
         finishedAt = record.finishedAt
         gates = record.machine.gates.sorted { $0.key < $1.key }.map { name, tracker in
-            GateView(name: name, verdict: Self.verdict(tracker.verdict), passes: tracker.passes, failures: tracker.failures, errors: tracker.errors)
+            GateView(name: name, verdict: Self.verdict(tracker.verdict), passes: tracker.passes, failures: tracker.failures, errors: tracker.errors,
+                     last: tracker.last?.description)
         }
+        self.routing = routing.map(RoutingView.init)
     }
 
     static func verdict(_ verdict: GateVerdict) -> String {

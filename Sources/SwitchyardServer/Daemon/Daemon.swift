@@ -24,6 +24,8 @@ public struct Daemon: Sendable {
     public let reloader: ManifestReloader
     /// One journal poller per followed release, shared by every viewer of its event stream.
     let journalFeed: ReleaseJournalFeed
+    /// The dashboard's sessions and login links, in memory: a restart logs everyone out.
+    let sessions: DashboardSessions
     /// Nil serves plain HTTP.
     let tls: TLSConfiguration?
     let logger: Logger
@@ -46,6 +48,7 @@ public struct Daemon: Sendable {
                                   metrics: metrics)
         reloader = ManifestReloader(catalog: manifests, metrics: metrics, logger: logger)
         journalFeed = ReleaseJournalFeed(store: store, maxPerToken: configuration.maxStreamsPerToken)
+        sessions = DashboardSessions()
         let live = manifests
         drills = DrillScheduleService(store: store, manifests: { live.current.set }, launcher: drillLauncher ?? makeDrillLauncher?(live) ?? UnavailableDrillLauncher(),
                                       clock: clock, logger: logger)
@@ -64,25 +67,31 @@ public struct Daemon: Sendable {
                       metrics: metrics)
     }
 
-    /// The routes. Order matters and is the rule: `/healthz`, `/readyz` and `/metrics` are registered before
-    /// `AuthMiddleware` and stay open; everything after it, and every unknown path, needs a token, and each guarded route
-    /// sits in the group of the role it needs.
+    /// The routes. Order matters and is the rule: `/healthz`, `/readyz`, `/metrics`, the dashboard's stylesheet and
+    /// script and its login routes are registered before `AuthMiddleware` and stay open; everything after it, and every
+    /// unknown path, needs a token (or, for a read, a dashboard session made from one), and each guarded route sits in
+    /// the group of the role it needs.
     public func makeRouter() -> Router<YarddRequestContext> {
         let router = Router(context: YarddRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         HealthRoutes.add(to: router, releases: releases)
         MetricsRoutes.add(to: router, metrics: metrics)
-        router.add(middleware: AuthMiddleware(store: store))
+        DashboardAssetRoutes.add(to: router)
+        LoginRoutes.add(to: router, store: store, sessions: sessions, secure: tls != nil)
+        router.add(middleware: AuthMiddleware(store: store, sessions: sessions))
         let routes = GuardedRoutes(router)
         TopologyRoutes.add(to: routes, catalog: manifests, store: store)
         ServiceRoutes.add(to: routes, catalog: manifests, store: store)
         ReleaseRoutes.add(to: routes, releases: releases, store: store, feed: journalFeed)
         ReloadRoutes.add(to: routes, reloader: reloader, auditor: Auditor(store: store))
         let live = manifests
-        DrillRoutes.add(to: routes, drills: drills, manifests: { live.current.set }, store: store)
+        DrillRoutes.add(to: routes, drills: drills, manifests: { live.current.set }, store: store,
+                        streams: StreamAllowance(limit: configuration.maxStreamsPerToken))
         AuditRoutes.add(to: routes, store: store)
         TokenRoutes.add(to: routes, store: store)
+        LoginLinkRoutes.add(to: routes, sessions: sessions)
+        DashboardRoutes.add(to: routes, catalog: manifests, store: store, drills: drills)
         return router
     }
 
@@ -107,7 +116,7 @@ public struct Daemon: Sendable {
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 logger.notice("yardd listening on \(host):\(bound)")
-                logger.info("API at \(scheme)://\(host):\(bound)/v1, metrics at /metrics")
+                logger.info("API at \(scheme)://\(host):\(bound)/v1, dashboard at /ui, metrics at /metrics")
                 // Before anything else: what an interrupted drill broke is restored.
                 await drills.launcher.recoverInterrupted()
                 do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }

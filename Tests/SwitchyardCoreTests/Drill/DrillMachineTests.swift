@@ -129,6 +129,47 @@ struct DrillMachineTests {
         #expect(late.cancelled("daemon stopping") == [.restore(reason: "daemon stopping")])
     }
 
+    /// An abort once the fault is restored: no wait for the recovery, and the run ends aborted, not judged.
+    @Test func cancellingWhileRestoringOrSettlingEndsAbortedWithoutTheWait() {
+        func restoring() -> DrillMachine {
+            var machine = DrillMachine(duration: .seconds(5))
+            _ = machine.start()
+            _ = machine.steadyState(ok: true, detail: "")
+            _ = machine.trafficStarted(ok: true, detail: "")
+            _ = machine.restoresWritten(ok: true, detail: "")
+            _ = machine.injected(ok: true, detail: "")
+            _ = machine.faultWindowEnded()
+            return machine
+        }
+        var whileRestoring = restoring()
+        #expect(whileRestoring.cancelled("aborted by ops").isEmpty, "the restore in progress runs to its end")
+        #expect(Self.names(whileRestoring.restored(ok: true, detail: "")) == ["stop"])
+        #expect(Self.names(whileRestoring.trafficStopped()) == ["check-after"])
+        _ = whileRestoring.steadyState(ok: true, detail: "")
+        #expect(Self.names(whileRestoring.analysed(objectivesMet: true, detail: "")) == ["finish-aborted"])
+        #expect(whileRestoring.reason == "aborted by ops")
+
+        var whileSettling = restoring()
+        _ = whileSettling.restored(ok: true, detail: "")
+        #expect(whileSettling.phase == .settling)
+        #expect(Self.names(whileSettling.cancelled("aborted by ops")) == ["stop"])
+        #expect(whileSettling.settled().isEmpty, "the settle cut short reports nothing more")
+        #expect(Self.names(whileSettling.trafficStopped()) == ["check-after"])
+        _ = whileSettling.steadyState(ok: true, detail: "")
+        #expect(Self.names(whileSettling.analysed(objectivesMet: true, detail: "")) == ["finish-aborted"])
+
+        // A failed restore decides the outcome; an abort does not hide it.
+        var failedRestore = restoring()
+        _ = failedRestore.cancelled("aborted by ops")
+        _ = failedRestore.restored(ok: false, detail: "nginx would not start")
+        #expect(Self.names(failedRestore.trafficStopped()) == ["finish-error"])
+
+        var finished = DrillMachine(duration: .seconds(5))
+        _ = Self.walk(&finished)
+        #expect(finished.cancelled("too late").isEmpty)
+        #expect(finished.outcome == .passed)
+    }
+
     @Test func eventsOutOfPhaseAreIgnored() {
         var machine = DrillMachine(duration: .seconds(5))
         #expect(machine.injected(ok: true, detail: "").isEmpty)

@@ -4,7 +4,8 @@ import Foundation
 
 /// The gate and metric-name fields of the manifests: presets, overrides, and located errors for what cannot work.
 struct GateManifestTests {
-    static func playbook(gates: String) -> String {
+    /// `extra`: top-level fields after the gates (such as a `notify:` list).
+    static func playbook(gates: String, extra: String = "") -> String {
         """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook
@@ -17,6 +18,7 @@ struct GateManifestTests {
           interval: 10s
         gates:
         \(gates)
+        \(extra)
         """
     }
 

@@ -5,20 +5,7 @@ import Foundation
 /// `notify:` targets on a playbook: read as written, located errors for what cannot be sent to.
 struct NotifyManifestTests {
     static func playbook(notify: String) -> String {
-        """
-        apiVersion: switchyard/v1
-        kind: ReleasePlaybook
-        name: r1
-        topology: local
-        service: gateway
-        preGates: []
-        bake:
-          duration: 1m
-          interval: 10s
-        gates: []
-        notify:
-        \(notify)
-        """
+        GateManifestTests.playbook(gates: "  []", extra: "notify:\n" + notify)
     }
 
     @Test func targetsAreReadWithTheirAddressSourceAndEvents() throws {
@@ -62,13 +49,13 @@ struct NotifyManifestTests {
             url: https://x.test
         """))
         #expect(got == [
-            "inline.yaml:13:10: notify[0].url: must be an http:// or https:// URL, got \"hooks.example.test\"",
-            "inline.yaml:16:17: notify[1].urlFromEnv: give one of url, urlFromEnv and urlFile, not url and urlFromEnv",
-            "inline.yaml:18:17: notify[2].urlFromEnv: must be an environment variable's name (letters, digits, _), got \"my hook\"",
-            "inline.yaml:20:14: notify[3].urlFile: must be an absolute path, got \"secrets/hook\"",
-            "inline.yaml:21:5: notify[4].url: is required; or urlFromEnv (an environment variable) or urlFile (a file), for an address that is a secret",
-            "inline.yaml:22:14: notify[4].events[0]: expected one of \(NotificationEvent.allCases.map(\.rawValue).joined(separator: ", ")), got \"release.rolledback\" (did you mean 'release.rolled-back'?)",
-            "inline.yaml:24:13: notify[5].format: expected one of webhook, slack, got \"teams\"",
+            "inline.yaml:14:10: notify[0].url: must be an http:// or https:// URL, got \"hooks.example.test\"",
+            "inline.yaml:17:17: notify[1].urlFromEnv: give one of url, urlFromEnv and urlFile, not url and urlFromEnv",
+            "inline.yaml:19:17: notify[2].urlFromEnv: must be an environment variable's name (letters, digits, _), got \"my hook\"",
+            "inline.yaml:21:14: notify[3].urlFile: must be an absolute path, got \"secrets/hook\"",
+            "inline.yaml:22:5: notify[4].url: is required; or urlFromEnv (an environment variable) or urlFile (a file), for an address that is a secret",
+            "inline.yaml:23:14: notify[4].events[0]: expected one of \(NotificationEvent.allCases.map(\.rawValue).joined(separator: ", ")), got \"release.rolledback\" (did you mean 'release.rolled-back'?)",
+            "inline.yaml:25:13: notify[5].format: expected one of webhook, slack, got \"teams\"",
         ])
     }
 

@@ -39,6 +39,36 @@ struct AuditAndDrillTests {
         }
     }
 
+    /// An abort request is stored with the run (the first one's time and reason kept), and read back by any process;
+    /// a finished run is left as it was; `DrillAbort` audits it and refuses an unknown or finished run.
+    @Test func anAbortRequestIsStoredWithTheRunAndAudited() async throws {
+        let store = try StateFolder().store()
+        _ = try await store.createDrillRun(id: "drill-1", playbook: "zone-loss", status: "running", now: Fixtures.t0)
+        #expect(try await store.drillRun(id: "drill-1")?.abortRequest == nil)
+        let asked = try await store.requestDrillAbort(id: "drill-1", reason: "traffic spike", now: Fixtures.t(5))
+        #expect(asked?.abortRequest == DrillAbortRequest(at: Fixtures.t(5), reason: "traffic spike"))
+        _ = try await store.requestDrillAbort(id: "drill-1", reason: "second thoughts", now: Fixtures.t(6))
+        #expect(try await store.drillRun(id: "drill-1")?.abortRequest == DrillAbortRequest(at: Fixtures.t(5), reason: "traffic spike"))
+        #expect(try await store.requestDrillAbort(id: "drill-9", reason: "x", now: Fixtures.t0) == nil)
+
+        _ = try await store.createDrillRun(id: "drill-2", playbook: "zone-loss", status: "running", now: Fixtures.t0)
+        try await store.updateDrillRun(id: "drill-2", status: "passed", report: nil, finished: true, now: Fixtures.t(9))
+        #expect(try await store.requestDrillAbort(id: "drill-2", reason: "late", now: Fixtures.t(10))?.abortRequest == nil)
+
+        await #expect(throws: DrillAbort.Failure.over("drill-2", status: "passed")) {
+            try await DrillAbort.send(run: "drill-2", reason: "late", store: store, actor: "alice")
+        }
+        await #expect(throws: DrillAbort.Failure.unknownRun("drill-9")) {
+            try await DrillAbort.send(run: "drill-9", reason: "x", store: store, actor: "alice")
+        }
+        _ = try await store.createDrillRun(id: "drill-3", playbook: "zone-loss", status: "running", now: Fixtures.t0)
+        try await DrillAbort.send(run: "drill-3", reason: "stop it", store: store, actor: "alice")
+        let audit = try await store.listAudit(limit: 10).filter { $0.target == "drill-3" }
+        #expect(audit.map(\.outcome) == ["accepted", "requested"])
+        #expect(audit.allSatisfy { $0.action == "drill.abort" && $0.actor == "alice" })
+        #expect(try await store.listAudit(limit: 10).filter { $0.target == "drill-2" }.map(\.outcome) == ["refused", "requested"])
+    }
+
     @Test func pendingRestoreActionsSurviveARestart() async throws {
         let folder = StateFolder()
         do {

@@ -106,6 +106,6 @@ struct OpeningTests {
         }
         let error = #expect(throws: StateStoreError.self) { try folder.store() }
         guard case .newerSchema(_, let applied, let known)? = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(applied == ["v1", "v2", "v3-drill-schedules", "v4-lock-generations", "v99"] && known == ["v1", "v2", "v3-drill-schedules", "v4-lock-generations"])
+        #expect(applied == ["v1", "v2", "v3-drill-schedules", "v4-lock-generations", "v5-capacity-measurements", "v6-drill-abort-requests", "v7-capacity-reports", "v99"] && known == ["v1", "v2", "v3-drill-schedules", "v4-lock-generations", "v5-capacity-measurements", "v6-drill-abort-requests", "v7-capacity-reports"])
     }
 }

@@ -42,24 +42,6 @@ enum FakePrometheus {
             let (status, text) = await answer(for: query)
             return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        // Stopped by cancellation, which the server logs as errors: keep it quiet.
-        var logger = Logger(label: "fake-prometheus")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            defer { tasks.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw TestFailure("the fake Prometheus never reported a port") }
-            return try await body("http://127.0.0.1:\(port)")
-        }
+        return try await LocalHTTPServer.with(router, name: "the fake Prometheus", body)
     }
 }

@@ -144,6 +144,39 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        // What one instance of a service was measured to serve (`yard load --find-capacity`).
+        migrator.registerMigration("v5-capacity-measurements") { db in
+            try db.execute(sql: """
+                CREATE TABLE capacity_measurements (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    measured_at DATETIME NOT NULL,
+                    qps DOUBLE NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX capacity_measurements_service ON capacity_measurements (service, measured_at);
+                """)
+        }
+        // A drill abort asked for by a person (`yard drill abort`, the API): the runner driving the run, in this process or
+        // another, reads it and stops, restoring its fault.
+        migrator.registerMigration("v6-drill-abort-requests") { db in
+            try db.execute(sql: """
+                ALTER TABLE drill_runs ADD COLUMN abort_requested_at DATETIME;
+                ALTER TABLE drill_runs ADD COLUMN abort_reason TEXT;
+                """)
+        }
+        // The latest forecast reports of capacity plans (`yard forecast PLAYBOOK`), for the dashboard.
+        migrator.registerMigration("v7-capacity-reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE capacity_reports (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    plan TEXT NOT NULL,
+                    computed_at DATETIME NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX capacity_reports_plan ON capacity_reports (plan, computed_at);
+                """)
+        }
         return migrator
     }
 }

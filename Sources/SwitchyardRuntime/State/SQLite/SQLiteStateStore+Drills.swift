@@ -48,6 +48,17 @@ extension SQLiteStateStore {
         }
     }
 
+    @discardableResult
+    public func requestDrillAbort(id: String, reason: String, now: Date) async throws(StateStoreError) -> DrillRunRecord? {
+        try await write("asking drill run \(id) to stop") { db in
+            try db.execute(sql: """
+                UPDATE drill_runs SET abort_requested_at = COALESCE(abort_requested_at, ?), abort_reason = COALESCE(abort_reason, ?)
+                WHERE id = ? AND finished_at IS NULL
+                """, arguments: [now, reason, id])
+            return try Row.fetchOne(db, sql: "SELECT * FROM drill_runs WHERE id = ?", arguments: [id]).map(Self.drillRun(from:))
+        }
+    }
+
     public func unfinishedDrillRuns() async throws(StateStoreError) -> [DrillRunRecord] {
         try await read("listing unfinished drill runs") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM drill_runs WHERE finished_at IS NULL ORDER BY started_at, rowid").map(Self.drillRun(from:))
@@ -100,7 +111,14 @@ extension SQLiteStateStore {
         let t = "drill_runs"
         return DrillRunRecord(id: try row.value("id", in: t), playbook: try row.value("playbook", in: t), status: try row.value("status", in: t),
                               startedAt: try row.value("started_at", in: t), updatedAt: try row.value("updated_at", in: t),
-                              finishedAt: try row.optional("finished_at", in: t), report: try row.optionalJSON("report", in: t))
+                              finishedAt: try row.optional("finished_at", in: t), report: try row.optionalJSON("report", in: t),
+                              abortRequest: try Self.abortRequest(row))
+    }
+
+    static func abortRequest(_ row: Row) throws(StateStoreError) -> DrillAbortRequest? {
+        let t = "drill_runs"
+        guard let at: Date = try row.optional("abort_requested_at", in: t) else { return nil }
+        return DrillAbortRequest(at: at, reason: try row.optional("abort_reason", in: t, as: String.self) ?? "aborted")
     }
 
     static func restoreAction(from row: Row) throws(StateStoreError) -> RestoreAction {
