@@ -20,13 +20,19 @@ extension SeasonalNaive {
     /// seasonal profile that one odd week (a spike, an outage, a holiday) does not move.
     public static func median(history: QPSSeries, origin: Int64, at time: Int64, weeks: Int = 4) -> Double? {
         let weeksBack = time >= origin ? (time - origin) / week + 1 : 1
-        var values: [Double] = []
-        for extra in 0..<weeks {
-            if let value = history.value(at: time - (weeksBack + Int64(extra)) * week) { values.append(value) }
+        // A few values, sorted by insertion in a buffer on the stack (this runs for every point of a
+        // horizon: no array per point).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, weeks)) { values in
+            var n = 0
+            for extra in 0..<weeks {
+                guard let value = history.value(at: time - (weeksBack + Int64(extra)) * week) else { continue }
+                var i = n
+                while i > 0, values[i - 1] > value { values[i] = values[i - 1]; i -= 1 }
+                values[i] = value
+                n += 1
+            }
+            guard n > 0 else { return nil }
+            return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
         }
-        guard !values.isEmpty else { return nil }
-        values.sort()
-        let n = values.count
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
     }
 }
