@@ -56,7 +56,7 @@ struct ForecastBenchCommand: ParsableCommand {
                 guard let m = bt.model, let n = bt.seasonalNaive else { rows.append([name, "no fold: \(bt.note ?? "?")"]); continue }
                 tuneScores.append(m.smape); tuneNaive.append(n.smape)
                 tuneCoverageGap.append(abs((m.coverage80 ?? 0) - 80))
-                let weights = bt.folds.map { String(format: "%.2f+%.2f", $0.blendWeight, $0.medianWeight) }.joined(separator: "/")
+                let weights = bt.folds.map { String(format: "%.2f+%.2f", $0.blendWeight, $0.medianWeight ?? 0) }.joined(separator: "/")
                 rows.append([name, "\(bt.folds.count)", f(m.smape), f(n.smape), f(m.medianAPE), f(n.medianAPE), c(m.coverage80), weights])
                 continue
             }
@@ -70,7 +70,7 @@ struct ForecastBenchCommand: ParsableCommand {
             if below(m.smape, n.smape) && (p.map { below(m.smape, $0.smape) } ?? true) { wins += 1 }
             if let cov = m.coverage80, cov >= 70, cov <= 90 { covered += 1 }
             rows.append([name, "\(m.points)", f(m.smape), f(n.smape), f(p?.smape), f(m.medianAPE), f(n.medianAPE), f(p?.medianAPE),
-                         c(m.coverage80), c(p?.coverage80), c(fold.expectedCoverage80), String(format: "%.2f+%.2f", fold.blendWeight, fold.medianWeight),
+                         c(m.coverage80), c(p?.coverage80), c(fold.expectedCoverage80), String(format: "%.2f+%.2f", fold.blendWeight, fold.medianWeight ?? 0),
                          String(format: "%.2f", seconds)])
         }
         if tune {

@@ -22,6 +22,8 @@ public struct ForecastReport: Sendable, Hashable, Codable {
         /// How the forecast was made: the blend with seasonal naive and the intervals' source.
         public var method: String
         public var blendWeight: Double
+        /// The weight of the seasonal median of the last four weeks (nil in reports written before it existed).
+        public var medianWeight: Double?
         public var calibrationFolds: [Forecaster.Fold]
         /// The 80 % interval should cover this share of what happens (%)...
         public var expectedCoverage80: Double
@@ -33,6 +35,7 @@ public struct ForecastReport: Sendable, Hashable, Codable {
             let model = forecaster.model
             method = forecaster.summary
             blendWeight = forecaster.blendWeight
+            medianWeight = forecaster.medianWeight
             calibrationFolds = forecaster.folds
             expectedCoverage80 = 80
             foldCoverage80 = forecaster.foldCoverage80

@@ -12,8 +12,8 @@ public struct Backtest: Sendable, Hashable, Codable {
         public var seasonalNaive: AccuracyMetrics
         /// The weight of seasonal naive the forecaster chose on its own calibration folds.
         public var blendWeight: Double
-        /// The weight of the seasonal median it chose beside it.
-        public var medianWeight: Double = 0
+        /// The weight of the seasonal median it chose beside it (nil in reports written before it existed).
+        public var medianWeight: Double?
         /// The coverage of the 80 % interval the forecaster expected from its calibration folds (%).
         public var expectedCoverage80: Double?
     }

@@ -63,4 +63,21 @@ struct ForecastExportTests {
         let decoded = try JSONDecoder().decode(ForecastReport.self, from: Data(text.utf8))
         #expect(decoded.peak.time == report.peak.time && decoded.history.first == report.history.first)
     }
+    @Test func aReportStoredBeforeTheMedianWeightStillDecodes() throws {
+        let report = try CapacityForecast.run(request(target: nil, horizon: 7 * 86_400))
+        #expect(report.model.medianWeight != nil)
+        // The JSON of a report written before the seasonal median existed: no medianWeight anywhere.
+        func strip(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                return object.filter { $0.key != "medianWeight" }.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report))
+        let old = try JSONSerialization.data(withJSONObject: strip(json))
+        #expect(!String(decoding: old, as: UTF8.self).contains("medianWeight"))
+        let decoded = try JSONDecoder().decode(ForecastReport.self, from: old)
+        #expect(decoded.model.medianWeight == nil && decoded.peak.time == report.peak.time)
+    }
 }
