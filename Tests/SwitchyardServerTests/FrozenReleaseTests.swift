@@ -52,7 +52,22 @@ import SwitchyardServer
             else { try await Task.sleep(for: .milliseconds(50)) }
         }
         let frozen = try #require(frozenRelease, "the first release never baked")
-        kill(first, SIGSTOP)
+        // Frozen outside a write: a process stopped inside a SQLite write transaction keeps the file's write lock, and no
+        // process can take it from a stopped one (docs/state.md). What this test shows is the lease takeover and the
+        // fencing, so it freezes the first release again until the file is free.
+        let probe = try SQLiteStateStore(path: workspace.statePath, busyTimeout: .milliseconds(300))
+        var frozenOutsideAWrite = false
+        for _ in 0..<40 where !frozenOutsideAWrite {
+            kill(first, SIGSTOP)
+            if (try? await probe.acquireLock(name: "test-probe", holder: "frozen-release-test", lease: .seconds(1), now: Date())) != nil {
+                _ = try? await probe.releaseLock(name: "test-probe", holder: "frozen-release-test")
+                frozenOutsideAWrite = true
+            } else {
+                kill(first, SIGCONT)
+                try await Task.sleep(for: .milliseconds(37))
+            }
+        }
+        try #require(frozenOutsideAWrite, "the first release was inside a write each time it was frozen")
         let journalAtFreeze = try await store.journal(release: frozen.id).count
 
         // Past the driver's lease, a second release of the service starts: it takes the frozen one over first.
