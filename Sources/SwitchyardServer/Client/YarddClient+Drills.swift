@@ -90,17 +90,8 @@ extension YarddClient {
     /// Reads `GET /v1/drills/runs/{id}/events` once; the end event's run, or why the stream closed before it.
     func streamEvents(drillRun id: String, after: DrillRunFeed.Cursor,
                       onEvent: (DrillStreamEvent, DrillRunFeed.Cursor?) async -> Void) async throws(Failure) -> DrillStreamOutcome {
-        var request = makeRequest("/v1/drills/runs/\(Self.escape(id))/events")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        if after != DrillRunFeed.Cursor() { request.headers.add(name: "Last-Event-ID", value: after.description) }
-        let response: HTTPClientResponse
-        do { response = try await http.execute(request, deadline: .distantFuture) } catch {
-            throw .unreachable(server: server, reason: Self.reason(error))
-        }
-        guard response.status.code == 200 else {
-            let data = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
-            throw failure(status: Int(response.status.code), data: data)
-        }
+        let response = try await openEventStream("/v1/drills/runs/\(Self.escape(id))/events",
+                                                 lastEventID: after != DrillRunFeed.Cursor() ? after.description : nil)
         var parser = SSEParser()
         do {
             for try await chunk in Self.watched(response.body, idle: eventIdleTimeout) {

@@ -22,13 +22,11 @@ extension YarddClient {
         case stopped
     }
 
-    /// Reads `GET /v1/releases/{id}/events` once, sending `Last-Event-ID: after` when it is above 0; calls
-    /// `onEvent` for each event until `end`, the connection closing, or `onEvent` returning false.
-    public func streamEvents(release id: String, after: Int,
-                             onEvent: (ReleaseStreamEvent) async -> Bool) async throws(Failure) -> StreamOutcome {
-        var request = makeRequest("/v1/releases/\(Self.escape(id))/events")
+    /// Opens `path` as an event stream, resuming after `lastEventID` when given: the response, once it answered 200.
+    func openEventStream(_ path: String, lastEventID: String?) async throws(Failure) -> HTTPClientResponse {
+        var request = makeRequest(path)
         request.headers.add(name: "Accept", value: "text/event-stream")
-        if after > 0 { request.headers.add(name: "Last-Event-ID", value: String(after)) }
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response: HTTPClientResponse
         do { response = try await http.execute(request, deadline: .distantFuture) } catch {
             throw .unreachable(server: server, reason: Self.reason(error))
@@ -37,6 +35,14 @@ extension YarddClient {
             let data = (try? await response.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
             throw failure(status: Int(response.status.code), data: data)
         }
+        return response
+    }
+
+    /// Reads `GET /v1/releases/{id}/events` once, sending `Last-Event-ID: after` when it is above 0; calls
+    /// `onEvent` for each event until `end`, the connection closing, or `onEvent` returning false.
+    public func streamEvents(release id: String, after: Int,
+                             onEvent: (ReleaseStreamEvent) async -> Bool) async throws(Failure) -> StreamOutcome {
+        let response = try await openEventStream("/v1/releases/\(Self.escape(id))/events", lastEventID: after > 0 ? String(after) : nil)
         var parser = SSEParser()
         do {
             for try await chunk in Self.watched(response.body, idle: eventIdleTimeout) {
