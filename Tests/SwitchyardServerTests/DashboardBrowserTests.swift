@@ -100,7 +100,9 @@ import SwitchyardTesting
                 try await Self.shoot(list, "drill-report", shots)
 
                 try await list.navigate(base + "/ui/capacity")
-                #expect(try await list.dom().contains("yardd stores no forecast results"))
+                // What each loaded plan's kept report shows is DashboardCapacityTests'; here the page renders its plans.
+                let capacity = try await list.dom()
+                #expect(capacity.contains("no report yet") || capacity.contains("No capacity plan is loaded"), "\(capacity.suffix(1500))")
                 try await Self.shoot(list, "capacity", shots)
             }
         }
