@@ -88,12 +88,18 @@ extension LoadBalancer {
         if let listen, let preview, listen == preview {
             map.optional("previewListen")?.error("must differ from listen (\(listen)): the preview listener serves the idle slot")
         }
-        let directory = map.optional("directory")?.filePath() ?? ".yard/nginx/\(name ?? "lb")"
         let managed = map.optional("managed")?.bool() ?? true
-        let reload = map.optional("reloadCommand")?.list { $0.nonEmptyString() }
-        if managed == false, reload == nil, map.optional("reloadCommand") == nil {
-            map.required("reloadCommand", hint: "a site-managed nginx (managed: false) needs the command that reloads it, e.g. [systemctl, reload, nginx]")
+        let directory = map.optional("directory")?.filePath() ?? (managed ? ".yard/nginx/\(name ?? "lb")" : "/etc/nginx")
+        let reloadField = map.optional("reloadCommand")
+        if managed, let reloadField { reloadField.error("applies to a site-managed nginx (managed: false); Switchyard signals the nginx it runs itself") }
+        let reload = managed ? nil : reloadField?.list { $0.nonEmptyString() }
+        // The files of a site-managed nginx: only with managed: false (Switchyard writes the whole configuration of its own).
+        func siteOnly(_ key: String) -> String? {
+            guard let field = map.optional(key) else { return nil }
+            if managed { field.error("applies to a site-managed nginx (managed: false); Switchyard writes the whole configuration of the nginx it runs"); return nil }
+            return field.filePath()
         }
+        let site = SiteNginxFiles(include: siteOnly("include"), config: siteOnly("config"), pidFile: siteOnly("pidFile"))
         let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .seconds(1)) ?? .minutes(10)
         let maxFails = map.optional("maxFails")?.int(min: 0, max: 100) ?? 1
         let failTimeout = map.optional("failTimeout")?.timeSpan(min: .seconds(1)) ?? .seconds(10)
@@ -106,8 +112,16 @@ extension LoadBalancer {
             let zone = node.required("zone")?.name()
             if let zone, !zones.contains(zone) { node.optional("zone")?.error(unknownName(zone, "zone", zones)) }
             let address = node.required("address")?.host()
+            func siteOnly(_ key: String) -> Field? {
+                guard let field = node.optional(key) else { return nil }
+                if managed { field.error("applies to a node of a site-managed nginx (managed: false)"); return nil }
+                return field
+            }
+            let nodeDirectory = siteOnly("directory")?.filePath()
+            let nodePid = siteOnly("pidFile")?.filePath()
+            let nodeReload = siteOnly("reloadCommand")?.list { $0.nonEmptyString() }
             guard let nodeName, let zone, let address else { return nil }
-            return Node(name: nodeName, zone: zone, address: address)
+            return Node(name: nodeName, zone: zone, address: address, directory: nodeDirectory, pidFile: nodePid, reloadCommand: nodeReload)
         } ?? []
         let virtualAddress = map.optional("virtualAddress")?.host()
         if !nodes.isEmpty, virtualAddress == nil {
@@ -117,7 +131,13 @@ extension LoadBalancer {
         return LoadBalancer(name: name, driver: driver, listen: listen, previewListen: preview, directory: directory, managed: managed,
                             reloadCommand: reload, drainTimeout: drainTimeout, maxFails: maxFails, failTimeout: failTimeout,
                             clientKeepalive: clientKeepalive, nodes: nodes, virtualAddress: virtualAddress,
-                            passiveHealth: passiveHealth)
+                            passiveHealth: passiveHealth).with(site: site)
+    }
+
+    fileprivate func with(site: SiteNginxFiles) -> LoadBalancer {
+        var copy = self
+        copy.site = site
+        return copy
     }
 }
 

@@ -48,53 +48,9 @@ public struct NginxConfig: Sendable, Hashable {
     }
 
     public func render() throws(RenderError) -> String {
-        guard !live.isEmpty else { throw .noLiveInstance(service) }
         guard let prefix = Self.quoted(prefix) else { throw .unsafePrefix(self.prefix) }
-        if let bad = (live + preview + [balancer.listen, balancer.previewListen]).first(where: { !HostPort.isSafeHost($0.host) }) {
-            throw .unsafeHost(bad.host)
-        }
-        let upstreamLive = "\(identifier(service))_live"
-        let upstreamPreview = "\(identifier(service))_preview"
-        let passive = passiveHealth && balancer.passiveHealth
-        let health = passive ? " max_fails=\(balancer.maxFails) fail_timeout=\(seconds(balancer.failTimeout))" : " max_fails=0"
-        func servers(_ list: [HostPort]) -> String {
-            if list.isEmpty { return "        server 127.0.0.1:9 down;  # no idle slot deployed\n" }
-            return list.map { "        server \($0)\(health);\n" }.joined()
-        }
-        // Streams may last as long as the drain timeout; reads wait at least that long.
-        let readTimeout = max(balancer.drainTimeout.milliseconds / 1000, 3600)
-        // A request not yet answered is retried on the next server (`non_idempotent`: completions are POSTs).
-        // With backup servers, enough tries to pass every dead live server and reach one.
-        let backups = live.isEmpty ? [] : backup.filter { !live.contains($0) }
-        let tries = backups.isEmpty ? 3 : max(3, live.count + 2)
-        let retry = passive
-            ? ["proxy_next_upstream error timeout http_502 http_503 non_idempotent;", "proxy_next_upstream_tries \(tries);", "proxy_next_upstream_timeout 5s;"]
-            : ["proxy_next_upstream off;"]
-        let retryLines = retry.joined(separator: "\n" + String(repeating: " ", count: 12))
-        func server(_ listen: HostPort, _ upstream: String, _ role: String) -> String {
-            """
-                server {
-                    listen \(listen);
-                    access_log \(prefix(Self.accessLogPath)) yard_json;
-                    location / {
-                        proxy_pass http://\(upstream);
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_set_header Host $host;
-                        proxy_buffering off;
-                        proxy_cache off;
-                        proxy_request_buffering on;
-                        proxy_connect_timeout 2s;
-                        proxy_read_timeout \(readTimeout)s;
-                        proxy_send_timeout \(readTimeout)s;
-                        \(retryLines)
-                        add_header X-Yard-Routing "\(routingLabel)" always;
-                        add_header X-Yard-Listener \(role) always;
-                    }
-                }
-
-            """
-        }
+        try check([balancer.listen, balancer.previewListen])
+        let accessLog = "access_log \(prefix(Self.accessLogPath)) yard_json;"
         return """
         # Written by Switchyard for load balancer \(balancer.name), service \(service). Routing: \(routingLabel).
         # Do not edit: the next switch rewrites it.
@@ -114,13 +70,83 @@ public struct NginxConfig: Sendable, Hashable {
             fastcgi_temp_path \(prefix("temp/fastcgi"));
             uwsgi_temp_path \(prefix("temp/uwsgi"));
             scgi_temp_path \(prefix("temp/scgi"));
+        \(upstreams())\(server(balancer.listen, upstreamLive, "live", accessLog))\(server(balancer.previewListen, upstreamPreview, "preview", accessLog))}
+
+        """
+    }
+
+    /// The upstream blocks alone, and the preview server on `preview`: the include file Switchyard owns in a
+    /// site-managed nginx, whose own `server` proxies to `upstreamLive` (see docs/fleet.md). No path of this machine is
+    /// written into it, so the same file serves every node.
+    public func renderInclude(preview: HostPort) throws(RenderError) -> String {
+        try check([preview])
+        return """
+        # Written by Switchyard for load balancer \(balancer.name), service \(service). Routing: \(routingLabel).
+        # Do not edit: the next switch rewrites it. The site's own server proxies to `\(upstreamLive)`.
+        \(upstreams())\(server(preview, upstreamPreview, "preview", "access_log off;"))
+        """
+    }
+
+    /// The live upstream's name: what a site's `proxy_pass http://…;` names.
+    public var upstreamLive: String { "\(identifier(service))_live" }
+    var upstreamPreview: String { "\(identifier(service))_preview" }
+
+    private func check(_ listeners: [HostPort]) throws(RenderError) {
+        guard !live.isEmpty else { throw .noLiveInstance(service) }
+        if let bad = (live + preview + backup + listeners).first(where: { !HostPort.isSafeHost($0.host) }) { throw .unsafeHost(bad.host) }
+    }
+
+    private var passive: Bool { passiveHealth && balancer.passiveHealth }
+
+    private func upstreams() -> String {
+        let health = passive ? " max_fails=\(balancer.maxFails) fail_timeout=\(seconds(balancer.failTimeout))" : " max_fails=0"
+        func servers(_ list: [HostPort]) -> String {
+            if list.isEmpty { return "        server 127.0.0.1:9 down;  # no idle slot deployed\n" }
+            return list.map { "        server \($0)\(health);\n" }.joined()
+        }
+        return """
             upstream \(upstreamLive) {
         \(servers(live))\(backups.map { "        server \($0)\(health) backup;\n" }.joined())        keepalive 64;
             }
             upstream \(upstreamPreview) {
         \(servers(preview))        keepalive 16;
             }
-        \(server(balancer.listen, upstreamLive, "live"))\(server(balancer.previewListen, upstreamPreview, "preview"))}
+
+        """
+    }
+
+    private var backups: [HostPort] { live.isEmpty ? [] : backup.filter { !live.contains($0) } }
+
+    private func server(_ listen: HostPort, _ upstream: String, _ role: String, _ accessLog: String) -> String {
+        // Streams may last as long as the drain timeout; reads wait at least that long.
+        let readTimeout = max(balancer.drainTimeout.milliseconds / 1000, 3600)
+        // A request not yet answered is retried on the next server (`non_idempotent`: completions are POSTs).
+        // With backup servers, enough tries to pass every dead live server and reach one.
+        let tries = backups.isEmpty ? 3 : max(3, live.count + 2)
+        let retry = passive
+            ? ["proxy_next_upstream error timeout http_502 http_503 non_idempotent;", "proxy_next_upstream_tries \(tries);", "proxy_next_upstream_timeout 5s;"]
+            : ["proxy_next_upstream off;"]
+        let retryLines = retry.joined(separator: "\n" + String(repeating: " ", count: 12))
+        return """
+            server {
+                listen \(listen);
+                \(accessLog)
+                location / {
+                    proxy_pass http://\(upstream);
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_set_header Host $host;
+                    proxy_buffering off;
+                    proxy_cache off;
+                    proxy_request_buffering on;
+                    proxy_connect_timeout 2s;
+                    proxy_read_timeout \(readTimeout)s;
+                    proxy_send_timeout \(readTimeout)s;
+                    \(retryLines)
+                    add_header X-Yard-Routing "\(routingLabel)" always;
+                    add_header X-Yard-Listener \(role) always;
+                }
+            }
 
         """
     }

@@ -35,6 +35,14 @@ public struct HostPort: Sendable, Hashable, Codable, CustomStringConvertible {
         return host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") } && !host.hasPrefix("-")
     }
 
+    /// `localhost`, `::1` or an IPv4 address in 127.0.0.0/8: an address that can only be this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ part in UInt8(part) != nil }) else { return false }
+        return parts[0] == "127"
+    }
+
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public init(from decoder: any Decoder) throws {

@@ -155,3 +155,27 @@ extension GateDefinition: Decodable {
                   inconclusive: try get("inconclusive") ?? .ignore)
     }
 }
+
+extension LoadBalancer {
+    /// The site nginx's files sit beside the other keys, as a manifest writes them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        try c.put("name", name)
+        try c.put("driver", driver)
+        try c.put("listen", listen)
+        try c.put("previewListen", previewListen)
+        try c.put("directory", directory)
+        try c.put("managed", managed)
+        try c.put("reloadCommand", reloadCommand)
+        try c.put("include", site.include)
+        try c.put("config", site.config)
+        try c.put("pidFile", site.pidFile)
+        try c.put("drainTimeout", drainTimeout)
+        try c.put("maxFails", maxFails)
+        try c.put("failTimeout", failTimeout)
+        try c.put("passiveHealth", passiveHealth)
+        try c.put("clientKeepalive", clientKeepalive)
+        if !nodes.isEmpty { try c.put("nodes", nodes) }
+        try c.put("virtualAddress", virtualAddress)
+    }
+}

@@ -53,8 +53,11 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
     public var directory: String
     /// True when Switchyard starts and stops this nginx itself (the local topology).
     public var managed: Bool
-    /// The command that reloads a site-managed nginx; Switchyard signals its own nginx directly.
+    /// The command that reloads a site-managed nginx (nil: `nginx -c CONFIG -s reload`); Switchyard signals its own
+    /// nginx directly.
     public var reloadCommand: [String]?
+    /// The files of a site-managed nginx Switchyard reads or writes (`siteNodes` resolves them per node).
+    public var site = SiteNginxFiles()
     /// nginx's `worker_shutdown_timeout`: how long an old worker may keep streams after a reload.
     public var drainTimeout: TimeSpan
     /// Passive health: `max_fails` and `fail_timeout` on every upstream server.
@@ -77,8 +80,17 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
         public var name: String
         public var zone: String
         public var address: String
+        /// A site-managed nginx on this node lives in another directory than the load balancer's.
+        public var directory: String?
+        /// This node's nginx pid file, when it is not the load balancer's.
+        public var pidFile: String?
+        /// How this node's nginx reloads, when not as the load balancer says.
+        public var reloadCommand: [String]?
 
-        public init(name: String, zone: String, address: String) {
+        public init(name: String, zone: String, address: String, directory: String? = nil, pidFile: String? = nil, reloadCommand: [String]? = nil) {
+            self.directory = directory
+            self.pidFile = pidFile
+            self.reloadCommand = reloadCommand
             self.name = name
             self.zone = zone
             self.address = address

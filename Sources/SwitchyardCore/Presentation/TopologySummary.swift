@@ -23,6 +23,10 @@ public enum TopologySummary {
                 out.append("│  ├─ live    \(balancer.listen)  → \(served.isEmpty ? "no service" : served.joined(separator: ", "))")
                 out.append("│  ├─ preview \(balancer.previewListen)  → idle slot")
                 out.append("│  ├─ drain   \(balancer.drainTimeout), passive health max_fails=\(balancer.maxFails) fail_timeout=\(balancer.failTimeout)")
+                if !balancer.managed, let first = balancer.siteNodes.first {
+                    let reload = first.reloadCommand.joined(separator: " ")
+                    out.append("│  ├─ site nginx: Switchyard writes \(first.include) only (nginx -t -c \(first.config), then \(reload))")
+                }
                 if balancer.nodes.isEmpty {
                     out.append("│  └─ one node, from \(balancer.directory)")
                 } else {

@@ -54,6 +54,8 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
         case noLoadBalancer(String)
         case sameVersion(String)
         case invalidVersion(String)
+        /// `source: loadBalancer` gates read the access log of an nginx Switchyard runs; a site's nginx logs where the site says.
+        case accessLogOfSiteNginx(gates: [String], balancer: String)
 
         public var description: String {
             switch self {
@@ -61,6 +63,9 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
             case .noLoadBalancer(let service): "service \(service) has no load balancer to switch"
             case .sameVersion(let version): "version \(version) is already live; nothing to release"
             case .invalidVersion(let version): ReleaseVersion.problem(version)
+            case .accessLogOfSiteNginx(let gates, let balancer):
+                "gate\(gates.count == 1 ? "" : "s") \(gates.joined(separator: ", ")) read\(gates.count == 1 ? "s" : "") the access log of the load balancer (source: loadBalancer), "
+                    + "but \(balancer) is a site-managed nginx (managed: false) whose log Switchyard does not read; measure on the instances (source: metrics) instead"
             }
         }
     }
@@ -70,7 +75,14 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
                             liveVersion: String?, manual: Bool? = nil) throws(PlanError) -> ReleasePlan {
         guard ReleaseVersion.isValid(version) else { throw .invalidVersion(version) }
         guard let service = topology.service(named: playbook.service) else { throw .unknownService(playbook.service, topology: topology.name) }
-        guard service.loadBalancer != nil else { throw .noLoadBalancer(service.name) }
+        guard let balancerName = service.loadBalancer else { throw .noLoadBalancer(service.name) }
+        if let balancer = topology.loadBalancer(named: balancerName), !balancer.managed {
+            let readers = (playbook.preGates + playbook.bake.gates).compactMap(playbook.gate(named:)).filter { gate in
+                if case .metric(let check) = gate.probe, check.source == .loadBalancer { return true }
+                return false
+            }
+            if !readers.isEmpty { throw .accessLogOfSiteNginx(gates: readers.map(\.name), balancer: balancer.name) }
+        }
         if let liveVersion, liveVersion == version { throw .sameVersion(version) }
         var before: Routing = [:]
         for zone in service.zones { before[zone] = live[zone] ?? .blue }

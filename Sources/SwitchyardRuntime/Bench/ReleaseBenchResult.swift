@@ -7,7 +7,7 @@ public struct ReleaseBenchTrial: Sendable, Codable, Hashable {
     public var trial: Int
     /// The release's outcome (Switchyard rows).
     public var outcome: String?
-    /// Switchyard: HUP → every old nginx worker stopped accepting (NginxDriver's report).
+    /// Switchyard: HUP → every old nginx worker stopped accepting (the managed nginx driver's report).
     /// Naive: how long `nginx -s reload` took to return (when the naive control plane believes it switched).
     public var switchMs: Double?
     /// As users saw it: last answer from the old slot minus the instant the reload was issued.

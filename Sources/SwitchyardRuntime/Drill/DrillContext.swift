@@ -58,7 +58,7 @@ public struct DrillContext: Sendable {
         return topology.loadBalancers[0]
     }
 
-    public func nginx(_ balancer: LoadBalancer) -> NginxDriver { NginxDriver(balancer: balancer, workingDirectory: workingDirectory) }
+    public func nginx(_ balancer: LoadBalancer) -> any LoadBalancerDriver { LoadBalancerDrivers.make(balancer, workingDirectory: workingDirectory) }
 }
 
 extension DrillContext {

@@ -85,6 +85,9 @@ extension FaultPlan {
             guard balancer.nodes.isEmpty else {
                 throw Failure.notAvailable("load balancer \(name) is a keepalived pair; taking a node's interface down is not driven yet")
             }
+            guard balancer.managed else {
+                throw Failure.notAvailable("load balancer \(name) is a site-managed nginx (managed: false): killing a node needs a keepalived pair, not driven yet")
+            }
             guard let master = await context.nginx(balancer).masterPID else { throw Failure.nothingToBreak("nginx of \(name) is not running") }
             let workers = ProcessTable.children(of: master)
             let targets = ([master] + workers).map { Target(pid: $0, name: $0 == master ? "nginx master" : "nginx worker") }

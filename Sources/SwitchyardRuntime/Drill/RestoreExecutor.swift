@@ -60,7 +60,7 @@ public struct RestoreExecutor: Sendable {
         case .restartLoadBalancer(let topologyName, let name):
             let topology = try topology(topologyName)
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }
-            let nginx = NginxDriver(balancer: balancer, workingDirectory: workingDirectory)
+            let nginx = LoadBalancerDrivers.make(balancer, workingDirectory: workingDirectory)
             if await nginx.isRunning { return "nginx of \(name) already runs" }
             guard let service = topology.services.first(where: { $0.loadBalancer == name }) else {
                 throw Failure.unknownService("behind \(name)", topology: topologyName)

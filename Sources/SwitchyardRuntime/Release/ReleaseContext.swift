@@ -8,7 +8,8 @@ public struct ReleaseContext: Sendable {
     public var service: Service
     public var balancer: LoadBalancer
     public var store: any StateStore
-    public var nginx: NginxDriver
+    /// The managed nginx or the site's (`LoadBalancerDrivers.make`).
+    public var nginx: any LoadBalancerDriver
     public var instances: any InstanceDriver
     public var prober: GateProber
     /// Who started it (a user, a token's name, `ci`): written to the record and the audit log.
@@ -49,7 +50,7 @@ public struct ReleaseContext: Sendable {
         self.service = service
         self.balancer = balancer
         self.store = store
-        nginx = NginxDriver(balancer: balancer, workingDirectory: workingDirectory)
+        nginx = LoadBalancerDrivers.make(balancer, workingDirectory: workingDirectory)
         self.instances = instances
         self.prober = prober
         self.actor = actor
@@ -59,8 +60,13 @@ public struct ReleaseContext: Sendable {
 
     var lockName: String { LockName.release(topology: topology.name, service: service.name) }
 
-    /// The structured access log of the nginx this release switches (`source: loadBalancer` gates read it).
-    var accessLog: String { "\(nginx.prefix)/\(NginxConfig.accessLogPath)" }
+    /// The structured access log of the nginx this release switches (`source: loadBalancer` gates read it); nil when
+    /// Switchyard cannot read one (a site's nginx).
+    var accessLog: String? { nginx.accessLog }
+
+    /// Where gates reach the idle slot: the preview listener, on the first node of a site nginx with nodes (every node
+    /// carries the same upstreams).
+    var previewListener: HostPort { balancer.siteNodes.first?.preview(balancer) ?? balancer.previewListen }
 }
 
 extension ReleaseContext {

@@ -16,7 +16,7 @@ extension ReleaseRunner {
 
     /// The probe target of `slot` in `zones`, before the switch (through the preview listener).
     func probeTarget(slot: Slot, zones: [String]) -> ProbeTarget {
-        ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
+        ProbeTarget(listener: context.previewListener, instances: context.service.addresses(slot, zones: zones),
                     readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
                     metricNames: context.service.metricNames, accessLog: context.accessLog)
     }

@@ -96,12 +96,20 @@ public actor ReleaseRunner {
         let driverLease = try await store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
         fences = [serviceLease.fence, driverLease.fence]
         try await supersedeLapsed(by: newID)
+        // The load balancer serves as committed before anything is recorded: a balancer that cannot (a site node whose
+        // nginx is down, say) stops the release here, with its locks given back and nothing to resume.
+        do {
+            try await ensureBalancer(routing.live)
+        } catch {
+            _ = try? await store.releaseLock(name: driverLock, holder: driver)
+            _ = try? await store.releaseLock(name: context.lockName, holder: newID)
+            throw error
+        }
         var machine = ReleaseMachine(plan: plan)
         _ = try await store.createRelease(NewRelease(id: newID, startedBy: context.actor, machine: machine, now: Date()),
                                           journal: [.note("release of \(plan.service) \(version) started by \(context.actor)")], now: Date())
         onUpdate(.started(id: newID, plan: plan, resumed: false))
         await notify(.releaseStarted, id: newID, plan: plan, text: "\(plan.service) \(plan.version) release started by \(context.actor)")
-        try await ensureBalancer(routing.live)
         startActions = machine.start()
         self.machine = machine
     }
@@ -262,7 +270,7 @@ public actor ReleaseRunner {
             lastMeasured = gate
             guard let definition = machine!.plan.preGates.first(where: { $0.name == gate }) else { return ([], "unknown gate \(gate)", true) }
             let live = machine!.plan.before
-            let target = ProbeTarget(listener: context.balancer.previewListen, instances: context.service.addresses(slot, zones: zones),
+            let target = ProbeTarget(listener: context.previewListener, instances: context.service.addresses(slot, zones: zones),
                                      baseline: zones.flatMap { context.service.addresses(live[$0] ?? slot.other, zones: [$0]) },
                                      readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,
                                      metricNames: context.service.metricNames, accessLog: context.accessLog)

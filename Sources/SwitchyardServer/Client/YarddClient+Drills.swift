@@ -50,39 +50,18 @@ extension YarddClient {
     public func follow(drillRun id: String, after: DrillRunFeed.Cursor = .init(), reconnectWindow: Duration = .seconds(60),
                        retryDelay: Duration = .milliseconds(500), onEvent: (DrillStreamEvent) async -> Void,
                        onReconnect: (_ reason: String) async -> Void = { _ in }) async throws(Failure) -> DrillRunDetailView {
-        let clock = ContinuousClock()
         var last = after
-        var failingSince: ContinuousClock.Instant?
-        while true {
-            var received = false
-            let reason: String
-            do {
-                let outcome = try await streamEvents(drillRun: id, after: last) { event, cursor in
-                    received = true
-                    if let cursor { last = cursor }
-                    await onEvent(event)
-                }
-                switch outcome {
-                case .success(let detail): return detail
-                case .failure(let why): reason = why
-                }
-            } catch .unreachable(_, let why) {
-                reason = why
-            } catch .api(let failure) where failure.status == 503 || failure.status == 502 {
-                reason = "HTTP \(failure.status) \(failure.code)"
-            } catch {
-                throw error
+        return try await reconnecting(id, window: reconnectWindow, retryDelay: retryDelay, attempt: { received throws(Failure) in
+            let outcome = try await streamEvents(drillRun: id, after: last) { event, cursor in
+                received()
+                if let cursor { last = cursor }
+                await onEvent(event)
             }
-            if received { failingSince = nil }
-            let since = failingSince ?? clock.now
-            failingSince = since
-            guard clock.now - since < reconnectWindow else {
-                throw .unreachable(server: server, reason: "lost the event stream of \(id) (\(reason)) and could not reconnect for \(reconnectWindow)")
+            switch outcome {
+            case .success(let detail): return .ended(detail)
+            case .failure(let why): return .closed(why)
             }
-            await onReconnect(reason)
-            try? await Task.sleep(for: retryDelay)
-            if Task.isCancelled { throw .unreachable(server: server, reason: "cancelled") }
-        }
+        }, onReconnect: onReconnect)
     }
 
     enum DrillStreamOutcome { case success(DrillRunDetailView), failure(String) }

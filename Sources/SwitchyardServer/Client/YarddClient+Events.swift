@@ -119,45 +119,24 @@ extension YarddClient {
     public func follow(release id: String, after: Int = 0, reconnectWindow: Duration = .seconds(60), retryDelay: Duration = .milliseconds(500),
                        onEvent: (ReleaseStreamEvent) async -> Void,
                        onReconnect: (_ reason: String, _ lastEventID: Int) async -> Void = { _, _ in }) async throws(Failure) -> ReleaseView {
-        let clock = ContinuousClock()
         var last = after
-        var failingSince: ContinuousClock.Instant?
-        while true {
-            var received = false
-            let reason: String
-            do {
-                let outcome = try await streamEvents(release: id, after: last) { event in
-                    received = true
-                    if case .journal(let entry) = event {
-                        // The server sends only what follows Last-Event-ID; never show an entry twice anyway.
-                        guard entry.sequence > last else { return true }
-                        last = entry.sequence
-                    }
-                    await onEvent(event)
-                    return true
+        return try await reconnecting(id, window: reconnectWindow, retryDelay: retryDelay, attempt: { received throws(Failure) in
+            let outcome = try await streamEvents(release: id, after: last) { event in
+                received()
+                if case .journal(let entry) = event {
+                    // The server sends only what follows Last-Event-ID; never show an entry twice anyway.
+                    guard entry.sequence > last else { return true }
+                    last = entry.sequence
                 }
-                switch outcome {
-                case .ended(let release): return release
-                case .closed(let why): reason = why
-                case .stopped: reason = "stopped"
-                }
-            } catch .unreachable(_, let why) {
-                reason = why
-            } catch .api(let failure) where failure.status == 503 || failure.status == 502 {
-                reason = "HTTP \(failure.status) \(failure.code)"
-            } catch {
-                throw error
+                await onEvent(event)
+                return true
             }
-            if received { failingSince = nil }
-            let since = failingSince ?? clock.now
-            failingSince = since
-            guard clock.now - since < reconnectWindow else {
-                throw .unreachable(server: server, reason: "lost the event stream of \(id) (\(reason)) and could not reconnect for \(reconnectWindow)")
+            switch outcome {
+            case .ended(let release): return .ended(release)
+            case .closed(let why): return .closed(why)
+            case .stopped: return .closed("stopped")
             }
-            await onReconnect(reason, last)
-            try? await Task.sleep(for: retryDelay)
-            if Task.isCancelled { throw .unreachable(server: server, reason: "cancelled") }
-        }
+        }, onReconnect: { reason in await onReconnect(reason, last) })
     }
 }
 

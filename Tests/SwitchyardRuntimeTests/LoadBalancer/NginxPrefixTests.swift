@@ -16,10 +16,10 @@ struct NginxPrefixTests {
     @Test func aPrefixWithASpaceServesAndNoFolderIsWorldWritable() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard nginx \(UUID().uuidString.prefix(6))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let balancer = NginxDriverTests.balancer(folder, port: 34100)
-        let driver = NginxDriver(balancer: balancer)
+        let balancer = ManagedNginxTests.balancer(folder, port: 34100)
+        let driver = ManagedNginx(balancer: balancer)
         try await GatewayProcess.with(["--slot", "blue"]) { blue in
-            try await driver.start(await NginxDriverTests.config(balancer, driver, live: [blue.address], label: "blue"))
+            try await driver.start(await ManagedNginxTests.config(balancer, driver, live: [blue.address], label: "blue"))
             defer { Task { await driver.stop() } }
             let text = try String(contentsOfFile: folder.appendingPathComponent("conf/nginx.conf").path, encoding: .utf8)
             #expect(text.contains("pid \"\(folder.path)/nginx.pid\";"), "\(text)")
@@ -48,7 +48,7 @@ struct NginxPrefixTests {
         try "keep".write(toFile: victim, atomically: false, encoding: .utf8)
         let staging = folder.appendingPathComponent("nginx.conf.next").path
         try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: victim)
-        try NginxDriver.writeExclusively("new text", to: staging)
+        try ManagedNginx.writeExclusively("new text", to: staging)
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep")
         #expect(try String(contentsOfFile: staging, encoding: .utf8) == "new text")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: staging)) == nil, "the link was replaced by a file")

@@ -8,23 +8,11 @@ import Glibc
 /// before every reload, reloads atomically, and confirms the reload took effect: the switch is
 /// complete when every worker of the old generation has stopped accepting (nginx keeps them
 /// accepting for about 100 ms after HUP), not at the first answer from the new slot.
-public actor NginxDriver {
+public actor ManagedNginx: LoadBalancerDriver {
     public let balancer: LoadBalancer
     /// Absolute prefix: conf/, logs/, temp/ and nginx.pid live under it.
     public let prefix: String
     public let binary: String
-
-    public struct SwitchReport: Sendable {
-        /// `nginx -t` on the new configuration.
-        public var checked: Duration
-        /// HUP sent → every old worker stopped accepting.
-        public var complete: Duration
-        /// Workers of the generation this reload replaced, still finishing their streams.
-        public var oldWorkers: [Int32]
-        /// Every worker still shutting down, earlier reloads' included: each generation lives until its
-        /// longest stream ends (or `worker_shutdown_timeout`), so repeated reloads pile them up.
-        public var draining: Int
-    }
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case invalidConfiguration(String)
@@ -63,6 +51,8 @@ public actor NginxDriver {
 
     public var isRunning: Bool { masterPID != nil }
 
+    public nonisolated var accessLog: String? { "\(prefix)/\(NginxConfig.accessLogPath)" }
+
     /// Starts nginx with `config`, or reloads it when it already runs.
     public func start(_ config: NginxConfig) async throws {
         if isRunning { _ = try await apply(config); return }
@@ -89,7 +79,7 @@ public actor NginxDriver {
 
     /// Checks and installs `config`, reloads, and waits until the old generation stops accepting.
     @discardableResult
-    public func apply(_ config: NginxConfig) async throws -> SwitchReport {
+    public func apply(_ config: NginxConfig) async throws -> LoadBalancerSwitch {
         guard let master = masterPID else { throw Failure.notRunning("no live master in \(pidPath)") }
         let text = try render(config)
         let clock = ContinuousClock()
@@ -107,7 +97,7 @@ public actor NginxDriver {
             let fresh = now.filter { !oldWorkers.contains($0.pid) && !$0.shuttingDown }
             let oldAccepting = now.filter { oldWorkers.contains($0.pid) && !$0.shuttingDown }
             if !fresh.isEmpty, oldAccepting.isEmpty {
-                return SwitchReport(checked: checked, complete: clock.now - sent, oldWorkers: now.filter { oldWorkers.contains($0.pid) }.map(\.pid),
+                return LoadBalancerSwitch(checked: checked, complete: clock.now - sent, oldWorkers: now.filter { oldWorkers.contains($0.pid) }.map(\.pid),
                                     draining: now.filter(\.shuttingDown).count)
             }
             try await Task.sleep(for: .milliseconds(2))
@@ -116,7 +106,7 @@ public actor NginxDriver {
     }
 
     /// Stops nginx: gracefully (old streams finish) or at once.
-    public func stop(graceful: Bool = false, timeout: Duration = .seconds(10)) async {
+    public func stop(graceful: Bool, timeout: Duration) async {
         guard let master = masterPID else { return }
         kill(master, graceful ? SIGQUIT : SIGTERM)
         let clock = ContinuousClock()

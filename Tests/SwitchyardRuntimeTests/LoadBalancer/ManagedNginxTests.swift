@@ -6,13 +6,13 @@ import SwitchyardTesting
 
 /// The nginx driver against a real nginx and real gateways.
 @Suite(.serialized)
-struct NginxDriverTests {
+struct ManagedNginxTests {
     static func balancer(_ folder: URL, port: Int) -> LoadBalancer {
         LoadBalancer(name: "edge", listen: HostPort(host: "127.0.0.1", port: port), previewListen: HostPort(host: "127.0.0.1", port: port + 1),
                      directory: folder.path, drainTimeout: .minutes(1))
     }
 
-    static func config(_ balancer: LoadBalancer, _ driver: NginxDriver, live: [HostPort], label: String) async -> NginxConfig {
+    static func config(_ balancer: LoadBalancer, _ driver: ManagedNginx, live: [HostPort], label: String) async -> NginxConfig {
         NginxConfig(balancer: balancer, service: "gateway", live: live, preview: [], prefix: await driver.prefix, routingLabel: label)
     }
 
@@ -20,7 +20,7 @@ struct NginxDriverTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-nginx-\(UUID().uuidString.prefix(6))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let balancer = Self.balancer(folder, port: 22100)
-        let driver = NginxDriver(balancer: balancer)
+        let driver = ManagedNginx(balancer: balancer)
         try await GatewayProcess.with(["--slot", "blue"]) { blue in
             try await GatewayProcess.with(["--slot", "green"]) { green in
                 try await driver.start(await Self.config(balancer, driver, live: [blue.address], label: "blue"))
@@ -50,11 +50,11 @@ struct NginxDriverTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-nginx-\(UUID().uuidString.prefix(6))")
         defer { try? FileManager.default.removeItem(at: folder) }
         let balancer = Self.balancer(folder, port: 22120)
-        let driver = NginxDriver(balancer: balancer)
+        let driver = ManagedNginx(balancer: balancer)
         try await GatewayProcess.with(["--slot", "blue"]) { blue in
             try await driver.start(await Self.config(balancer, driver, live: [blue.address], label: "blue"))
             // A label with a quote breaks the add_header line: nginx -t must refuse it.
-            await #expect(throws: NginxDriver.Failure.self) {
+            await #expect(throws: ManagedNginx.Failure.self) {
                 try await driver.apply(await Self.config(balancer, driver, live: [blue.address], label: "bad\";"))
             }
             let request = HTTPClientRequest(url: "http://\(balancer.listen)/healthz")
