@@ -225,7 +225,7 @@ public struct ReleaseBench: Sendable {
         try config.render().write(toFile: "\(prefix)/conf/nginx.conf", atomically: true, encoding: .utf8)
         let clock = ContinuousClock()
         let issued = clock.now
-        let reload = try await Command.run([Executables.resolve("nginx") ?? "nginx", "-p", prefix, "-c", "\(prefix)/conf/nginx.conf", "-e", "\(prefix)/logs/error.log", "-s", "reload"])
+        let reload = try await Command.run(["nginx", "-p", prefix, "-c", "\(prefix)/conf/nginx.conf", "-e", "\(prefix)/logs/error.log", "-s", "reload"])
         let returned = clock.now
         for pid in old { kill(pid, signal) }
         try await Task.sleep(for: options.streamLength + .seconds(2))

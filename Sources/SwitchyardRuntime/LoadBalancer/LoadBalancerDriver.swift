@@ -41,16 +41,6 @@ public struct LoadBalancerSwitch: Sendable {
     /// Every worker still shutting down, earlier reloads' included, over every node: each generation lives until its
     /// longest stream ends (or `worker_shutdown_timeout`), so repeated reloads pile them up.
     public var draining: Int
-    /// Per node of a site nginx, by name: its reload's completion; empty for the managed nginx.
-    public var nodes: [(name: String, complete: Duration)] = []
-
-    public init(checked: Duration, complete: Duration, oldWorkers: [Int32], draining: Int, nodes: [(name: String, complete: Duration)] = []) {
-        self.checked = checked
-        self.complete = complete
-        self.oldWorkers = oldWorkers
-        self.draining = draining
-        self.nodes = nodes
-    }
 }
 
 /// The driver a load balancer's manifest asks for.

@@ -52,23 +52,17 @@ extension YarddClient {
                        onReconnect: (_ reason: String) async -> Void = { _ in }) async throws(Failure) -> DrillRunDetailView {
         var last = after
         return try await reconnecting(id, window: reconnectWindow, retryDelay: retryDelay, attempt: { received throws(Failure) in
-            let outcome = try await streamEvents(drillRun: id, after: last) { event, cursor in
+            try await streamEvents(drillRun: id, after: last) { event, cursor in
                 received()
                 if let cursor { last = cursor }
                 await onEvent(event)
             }
-            switch outcome {
-            case .success(let detail): return .ended(detail)
-            case .failure(let why): return .closed(why)
-            }
         }, onReconnect: onReconnect)
     }
 
-    enum DrillStreamOutcome { case success(DrillRunDetailView), failure(String) }
-
     /// Reads `GET /v1/drills/runs/{id}/events` once; the end event's run, or why the stream closed before it.
     func streamEvents(drillRun id: String, after: DrillRunFeed.Cursor,
-                      onEvent: (DrillStreamEvent, DrillRunFeed.Cursor?) async -> Void) async throws(Failure) -> DrillStreamOutcome {
+                      onEvent: (DrillStreamEvent, DrillRunFeed.Cursor?) async -> Void) async throws(Failure) -> StreamAttempt<DrillRunDetailView> {
         let response = try await openEventStream("/v1/drills/runs/\(Self.escape(id))/events",
                                                  lastEventID: after != DrillRunFeed.Cursor() ? after.description : nil)
         var parser = SSEParser()
@@ -94,17 +88,17 @@ extension YarddClient {
                             throw Failure.unexpected(server: server, status: 200, what: "an end event that is not a drill run: \(event.data.prefix(300))")
                         }
                         await onEvent(.end(detail), nil)
-                        return .success(detail)
+                        return .ended(detail)
                     default:
                         continue
                     }
                 }
             }
-            return .failure("the server closed the stream")
+            return .closed("the server closed the stream")
         } catch let failure as Failure {
             throw failure
         } catch {
-            return .failure((error as? Idle)?.description ?? Self.reason(error))
+            return .closed((error as? Idle)?.description ?? Self.reason(error))
         }
     }
 }

@@ -16,7 +16,6 @@ public actor SiteNginx: LoadBalancerDriver {
         case rejected(node: String, output: String, reverted: [String])
         case reloadFailed(node: String, output: String)
         case notRunning(node: String, why: String)
-        case unreachable(node: String, why: String)
         case render(NginxConfig.RenderError)
 
         public var description: String {
@@ -25,7 +24,6 @@ public actor SiteNginx: LoadBalancerDriver {
                 "nginx -t failed on node \(node); every node keeps its old include" + (reverted.isEmpty ? "" : " (put back on \(reverted.joined(separator: ", ")))") + ": \(output)"
             case .reloadFailed(let node, let output): "the reload of node \(node) failed: \(output)"
             case .notRunning(let node, let why): "the site's nginx on node \(node) is not running (\(why)); Switchyard does not start a site's nginx"
-            case .unreachable(let node, let why): "node \(node) cannot be reached: \(why)"
             case .render(let error): error.description
             }
         }
@@ -93,10 +91,8 @@ public actor SiteNginx: LoadBalancerDriver {
             switch reloads[node.name]! {
             case .success(let result) where result.succeeded:
                 let words = result.output.split(whereSeparator: \.isWhitespace)
-                let complete = Duration.milliseconds(words.dropFirst().first.flatMap { Int($0) } ?? 0)
-                report.complete = max(report.complete, complete)
+                report.complete = max(report.complete, .milliseconds(words.dropFirst().first.flatMap { Int($0) } ?? 0))
                 report.draining += words.last.flatMap { Int($0) } ?? 0
-                report.nodes.append((node.name, complete))
             case .success(let result): throw Failure.reloadFailed(node: node.name, output: result.output.trimmingCharacters(in: .whitespacesAndNewlines))
             case .failure(let error): throw Failure.reloadFailed(node: node.name, output: "\(error)")
             }

@@ -43,9 +43,10 @@ enum SiteNginxScript {
         out=$(\(reload) 2>&1) || { printf '%s\\n' "$out"; exit 32; }
         limit=$((start + \(limit.components.seconds) * 1000000000))
         while [ "$(date +%s%N)" -lt "$limit" ]; do
-            fresh=0; accepting=0; draining=0
-            for pid in $(ps -o pid=,args= --ppid "$master" | awk '/worker process/ && /shutting down/ { print $1 }'); do draining=$((draining + 1)); done
-            for pid in $(ps -o pid=,args= --ppid "$master" | awk '/worker process/ && !/shutting down/ { print $1 }'); do
+            fresh=0; accepting=0
+            workers=$(ps -o pid=,args= --ppid "$master")
+            draining=$(printf '%s\n' "$workers" | awk '/worker process/ && /shutting down/ { n++ } END { print n + 0 }')
+            for pid in $(printf '%s\n' "$workers" | awk '/worker process/ && !/shutting down/ { print $1 }'); do
                 case "$old" in *" $pid "*) accepting=$((accepting + 1)) ;; *) fresh=$((fresh + 1)) ;; esac
             done
             if [ "$fresh" -gt 0 ] && [ "$accepting" -eq 0 ]; then echo "complete $(( ($(date +%s%N) - start) / 1000000 )) $draining"; exit 0; fi
