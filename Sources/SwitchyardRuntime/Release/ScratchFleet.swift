@@ -62,7 +62,8 @@ public struct ScratchFleet: Sendable {
 
     /// SIGKILL to every gateway of the fleet and SIGTERM to its nginx (SIGKILL if it lingers); removes the folder.
     public func forceDown() async {
-        for pid in gatewayPIDs() { kill(pid, SIGKILL) }
+        let killed = gatewayPIDs()
+        for pid in killed { kill(pid, SIGKILL) }
         if let context = try? context() { await context.nginx.stop(graceful: false, timeout: .seconds(3)) }
         // Reap what we can and wait until the processes are really gone.
         let clock = ContinuousClock()
@@ -71,9 +72,10 @@ public struct ScratchFleet: Sendable {
             for pid in gatewayPIDs() { kill(pid, SIGKILL) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        // Reap the killed gateways (our children) so that none lingers as a zombie while the run goes on.
+        // Reap the killed gateways (our children) so that none lingers as a zombie while the run goes on. Only these
+        // pids: `waitpid(-1)` would also take children that others are waiting on.
         var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG) > 0 {}
+        for pid in killed { _ = waitpid(pid, &status, WNOHANG) }
         try? FileManager.default.removeItem(at: folder)
     }
 

@@ -20,29 +20,16 @@ public enum Command {
         }
     }
 
+    /// Runs `arguments` to completion (through `ChildProcess`: posix_spawn and `waitpid` on the child's pid), stdout
+    /// and stderr together in `output`. `environment`, when given, is the whole environment.
     public static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
-        guard let first = arguments.first, let executable = Executables.resolve(first) else {
-            throw Failure.notFound(arguments.first ?? "")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                continuation.resume(returning: Result(status: finished.terminationStatus, output: String(decoding: data, as: UTF8.self)))
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failure.couldNotStart(first, "\(error)"))
-            }
+        do {
+            let finished = try await ChildProcess.run(arguments, environment: environment)
+            return Result(status: finished.status, output: finished.output)
+        } catch ChildProcess.Failure.notFound(let name) {
+            throw Failure.notFound(name)
+        } catch ChildProcess.Failure.couldNotStart(let name, let why) {
+            throw Failure.couldNotStart(name, why)
         }
     }
 }

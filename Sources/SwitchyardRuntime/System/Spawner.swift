@@ -64,7 +64,7 @@ public enum Spawner {
 
     /// Closes every descriptor above 2 in the child: glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+, looked
     /// up at run time since Swift does not import it), or else close-on-exec set on each descriptor open now.
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
             if unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 { return }
