@@ -21,15 +21,12 @@ public final class NetnsLab: Sendable {
     public let sshConfig: String
     /// The control-socket folder for reused connections (short: a socket path is limited to 107 bytes).
     public let controlDirectory: String
-    /// A key no host accepts, for the "key refused" case.
-    public let strangerKey: String
 
     init(folder: URL, addresses: [String]) {
         self.folder = folder
         self.addresses = addresses
         sshConfig = folder.appendingPathComponent("ssh_config").path
         controlDirectory = folder.appendingPathComponent("cm").path
-        strangerKey = folder.appendingPathComponent("stranger_key").path
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -100,10 +97,11 @@ public final class NetnsLab: Sendable {
         }
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for key in ["host_key", "client_key", "stranger_key"] {
+        for key in ["host_key", "client_key"] {
             try Self.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ysh-\(key)", "-f", path(key)])
         }
         try FileManager.default.copyItem(atPath: path("client_key.pub"), toPath: path("authorized_keys"))
+        FileManager.default.createFile(atPath: path("no_keys"), contents: nil)
         let hostKey = try String(contentsOfFile: path("host_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
         try addresses.map { "\($0) \(hostKey)\n" }.joined().write(toFile: path("known_hosts"), atomically: true, encoding: .utf8)
         try """
@@ -120,15 +118,16 @@ public final class NetnsLab: Sendable {
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Starts host `index`'s sshd (again) and waits until it listens.
-    public func startSSHD(_ index: Int) async throws {
+    /// Starts host `index`'s sshd (again) and waits until it listens; with `acceptingKeys: false` it refuses the
+    /// client key (an empty authorized_keys), as a host whose key was never installed or was revoked.
+    public func startSSHD(_ index: Int, acceptingKeys: Bool = true) async throws {
         let config = path("sshd_config-\(index)")
         try """
             ListenAddress \(addresses[index])
             Port 22
             HostKey \(path("host_key"))
             PidFile \(path("sshd-\(index).pid"))
-            AuthorizedKeysFile \(path("authorized_keys"))
+            AuthorizedKeysFile \(path(acceptingKeys ? "authorized_keys" : "no_keys"))
             PermitRootLogin prohibit-password
             PasswordAuthentication no
             KbdInteractiveAuthentication no
@@ -153,12 +152,18 @@ public final class NetnsLab: Sendable {
         throw Failure.sshdNotListening(addresses[index])
     }
 
-    /// Stops host `index`'s sshd (the host stays; its instances keep running).
+    /// Stops host `index`'s sshd, its listener and every session it serves (so a reused master connection ends too);
+    /// the host stays and its instances keep running.
     public func stopSSHD(_ index: Int) {
-        if let text = try? String(contentsOfFile: path("sshd-\(index).pid"), encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            kill(pid, SIGKILL)
+        for _ in 0..<100 {
+            let pids = ((try? Self.output(["ip", "netns", "pids", Self.namespace(index)])) ?? "").split(separator: "\n").compactMap { Int32($0) }
+            let sshds = pids.filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8))?.hasPrefix("sshd") == true }
+            if sshds.isEmpty, !Self.canConnect(addresses[index], port: 22) { break }
+            for pid in sshds { kill(pid, SIGKILL) }
+            usleep(20_000)
         }
-        for _ in 0..<100 where Self.canConnect(addresses[index], port: 22) { usleep(20_000) }
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
     }
 
     /// Takes everything down; safe to call twice.

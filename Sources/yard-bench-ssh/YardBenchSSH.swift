@@ -12,7 +12,7 @@ struct YardBenchSSH: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "yard-bench-ssh",
                                                     abstract: "Time a deploy step over SSH to 4 and 16 namespace hosts, with and without connection reuse.")
 
-    @Option(help: "Host counts to measure (even numbers: half per zone).") var hosts: [Int] = [4, 16]
+    @Option(help: "ZoneHost counts to measure (even numbers: half per zone).") var hosts: [Int] = [4, 16]
     @Option(help: "Rounds per figure (the median is printed).") var rounds = 3
     @Option(help: "First instance port.") var basePort = 27600
 
@@ -34,7 +34,7 @@ struct YardBenchSSH: AsyncParsableCommand {
 
     func round(_ lab: NetnsLab, count: Int, reuse: Bool, gateway: String) async throws -> [Double] {
         let zones = ["zone-a", "zone-b"]
-        let hosts = lab.addresses.enumerated().map { Host(zone: zones[$0.offset % 2], address: $0.element) }
+        let hosts = lab.addresses.enumerated().map { ZoneHost(zone: zones[$0.offset % 2], address: $0.element) }
         var service = Service(name: "bench", zones: zones, replicasPerZone: count / 2, loadBalancer: nil,
                               instance: InstanceSpec(command: "\(gateway) --host {host} --port {port} --version {version}", ports: PortRange(first: basePort)),
                               drainTimeout: .seconds(5), capacityQPS: 100)

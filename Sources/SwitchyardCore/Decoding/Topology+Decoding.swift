@@ -7,7 +7,7 @@ extension Topology {
             guard let zone = field.mapping() else { return nil }
             defer { zone.finish() }
             guard let zoneName = zone.required("name")?.name() else { return nil }
-            let hosts = zone.optional("hosts")?.list { Host.decode($0, zone: zoneName) } ?? []
+            let hosts = zone.optional("hosts")?.list { ZoneHost.decode($0, zone: zoneName) } ?? []
             return Zone(name: zoneName, description: zone.optional("description")?.string(), hosts: hosts)
         }
         if let zones, zones.isEmpty { map.optional("zones")?.error("must name at least one zone") }
@@ -103,10 +103,10 @@ extension Topology {
     }
 }
 
-extension Host {
+extension ZoneHost {
     /// `{address, user, port, identityFile}`, or the address alone.
-    static func decode(_ field: Field, zone: String) -> Host? {
-        if case .scalar = field.node { return field.host().map { Host(zone: zone, address: $0) } }
+    static func decode(_ field: Field, zone: String) -> ZoneHost? {
+        if case .scalar = field.node { return field.host().map { ZoneHost(zone: zone, address: $0) } }
         guard let map = field.mapping() else { return nil }
         defer { map.finish() }
         let address = map.required("address", hint: "the host's IP address or DNS name")?.host()
@@ -114,7 +114,7 @@ extension Host {
         let port = map.optional("port")?.int(min: 1, max: 65535)
         let identity = map.optional("identityFile")?.filePath()
         guard let address else { return nil }
-        return Host(zone: zone, address: address, user: user, sshPort: port, identityFile: identity)
+        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity)
     }
 }
 

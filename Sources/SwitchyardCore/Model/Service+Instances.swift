@@ -45,7 +45,7 @@ extension Service {
 
     /// The host that runs `id`: the zone's hosts take its replicas in turn (replica i on host i mod count).
     /// Nil when the zone lists no hosts: the instance is a local process.
-    public func host(of id: InstanceID) -> Host? {
+    public func host(of id: InstanceID) -> ZoneHost? {
         let zoneHosts = hosts.filter { $0.zone == id.zone }
         return zoneHosts.isEmpty ? nil : zoneHosts[id.index % zoneHosts.count]
     }

@@ -27,9 +27,9 @@ public struct Zone: Sendable, Hashable, Encodable {
     public var name: String
     public var description: String?
     /// The machines of the zone that run instances over SSH; empty: this machine, local processes.
-    public var hosts: [Host]
+    public var hosts: [ZoneHost]
 
-    public init(name: String, description: String? = nil, hosts: [Host] = []) {
+    public init(name: String, description: String? = nil, hosts: [ZoneHost] = []) {
         self.name = name
         self.description = description
         self.hosts = hosts
@@ -142,7 +142,7 @@ public struct Service: Sendable, Hashable, Encodable {
     public var metricNames: GatewayMetricNames
     /// The hosts of the service's zones (from the topology's `zones[].hosts`), over which its instances are
     /// spread; empty: every instance is a local process.
-    public var hosts: [Host] = []
+    public var hosts: [ZoneHost] = []
 
     enum CodingKeys: String, CodingKey {
         case name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames

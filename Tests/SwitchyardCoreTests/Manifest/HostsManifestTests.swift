@@ -34,8 +34,8 @@ struct HostsManifestTests {
         let decoded = ManifestDecoder.decode(bytes: Array(text.utf8), file: "inline.yaml")
         guard case .topology(let topology)? = decoded.manifests.first?.manifest else { Issue.record("no topology"); return }
         #expect(topology.zones[0].hosts == [
-            Host(zone: "zone-a", address: "10.0.1.10", user: "deploy", sshPort: 2222, identityFile: "/etc/yard/id_ed25519"),
-            Host(zone: "zone-a", address: "10.0.1.11"),
+            ZoneHost(zone: "zone-a", address: "10.0.1.10", user: "deploy", sshPort: 2222, identityFile: "/etc/yard/id_ed25519"),
+            ZoneHost(zone: "zone-a", address: "10.0.1.11"),
         ])
         let service = topology.services[0]
         let blue = service.instances(slot: .blue)
@@ -64,11 +64,15 @@ struct HostsManifestTests {
           - {name: zone-b, hosts: [10.0.1.10]}
         """))
         #expect(got == [
-            "inline.yaml:8:28: zones[0].hosts[0].port: must be at least 1 (got 0)",
-            "inline.yaml:9:9: zones[0].hosts[1].address: is required; the host's IP address or DNS name",
-            "inline.yaml:10:20: zones[0].hosts[2].address: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"10.0.1.12;rm\"",
-            "inline.yaml:10:35: zones[0].hosts[2].sshUser: unknown key; did you mean 'user'? (known keys: address, user, port, identityFile)",
-            "inline.yaml:11:28: zones[1].hosts[0]: host 10.0.1.10 is already listed in zone zone-a; a host stands in one zone, once",
+            "inline.yaml:7:36: zones[0].hosts[0].port: must be at least 1, got 0",
+            "inline.yaml:8:9: zones[0].hosts[1].address: is required; the host's IP address or DNS name",
+            "inline.yaml:9:19: zones[0].hosts[2].address: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"10.0.1.12;rm\"",
+            "inline.yaml:9:35: zones[0].hosts[2].sshUser: unknown key (known keys: address, user, port, identityFile)",
         ], "\(got)")
+        let twice = GateManifestTests.diagnostics(Self.topology(zones: """
+          - {name: zone-a, hosts: [10.0.1.10]}
+          - {name: zone-b, hosts: [10.0.1.10]}
+        """))
+        #expect(twice == ["inline.yaml:6:28: zones[1].hosts[0]: host 10.0.1.10 is already listed in zone zone-a; a host stands in one zone, once"], "\(twice)")
     }
 }

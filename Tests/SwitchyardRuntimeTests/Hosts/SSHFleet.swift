@@ -23,7 +23,7 @@ struct SSHFleet {
             let gateway = try GatewayProcess.binary().path
             let zones = ["zone-a", "zone-b"]
             harness.fleet.topology.zones = zones.enumerated().map { z, zone in
-                Zone(name: zone, hosts: [Host(zone: zone, address: lab.addresses[2 * z]), Host(zone: zone, address: lab.addresses[2 * z + 1])])
+                Zone(name: zone, hosts: [ZoneHost(zone: zone, address: lab.addresses[2 * z]), ZoneHost(zone: zone, address: lab.addresses[2 * z + 1])])
             }
             harness.fleet.topology.services[0].hosts = harness.fleet.topology.zones.flatMap(\.hosts)
             harness.fleet.topology.services[0].instance.command =

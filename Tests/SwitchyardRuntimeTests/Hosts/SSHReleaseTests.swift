@@ -11,7 +11,7 @@ struct SSHReleaseTests {
     @Test func aReleaseOverSSHIsPromotedUnderLoadAndABadVersionIsRolledBack() async throws {
         try await SSHFleet.with(basePort: 27100) { fleet in
             // Each instance runs in its host's namespace, on its host's address.
-            let blue = await fleet.harness.context().instances.running(fleet.service, slot: .blue)
+            let blue = try await fleet.harness.context().instances.running(fleet.service, slot: .blue)
             #expect(blue.count == 4)
             #expect(Set(blue.map(\.address.host)) == Set(fleet.lab.addresses))
 
@@ -31,7 +31,7 @@ struct SSHReleaseTests {
             #expect(report.requests.failed == 0, "\(report.requests)")
             #expect(report.streams.cut == 0, "\(report.streams)")
             // The rolled-back slot was stopped on its hosts; the live one runs 2.0.0 there.
-            let driver = fleet.harness.context().instances
+            let driver = try fleet.harness.context().instances
             #expect(await driver.running(fleet.service, slot: .blue).isEmpty)
             #expect(await driver.running(fleet.service, slot: .green).map(\.version) == Array(repeating: "2.0.0", count: 4))
         }
@@ -55,10 +55,9 @@ struct SSHReleaseTests {
     }
 
     @Test func aHostThatRefusesTheKeyStopsTheReleaseNamingIt() async throws {
-        try await SSHFleet.with(basePort: 27300, configure: { harness, lab in
-            harness.fleet.topology.zones[1].hosts[0].identityFile = lab.strangerKey
-            harness.fleet.topology.services[0].hosts = harness.fleet.topology.zones.flatMap(\.hosts)
-        }, up: false) { fleet in
+        try await SSHFleet.with(basePort: 27300, up: false) { fleet in
+            fleet.lab.stopSSHD(2)
+            try await fleet.lab.startSSHD(2, acceptingKeys: false)
             await #expect {
                 _ = try await Fleet(context: fleet.harness.context()).up(version: "1.0.0")
             } throws: { error in

@@ -72,12 +72,12 @@ struct RemoteSupervisor: Sendable {
         let script = """
             p="$1"; f="\(Self.stateDirectory(service))/\(Self.fileName(id))"
             if kill -0 "$p" 2>/dev/null; then
-                kill -CONT -- "-$p" 2>/dev/null || kill -CONT "$p" 2>/dev/null || true
-                kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
+                kill -CONT "-$p" 2>/dev/null || kill -CONT "$p" 2>/dev/null || true
+                kill -TERM "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
                 i=0
                 while kill -0 "$p" 2>/dev/null && [ "$i" -lt \(tenths) ]; do sleep 0.1; i=$((i+1)); done
                 if kill -0 "$p" 2>/dev/null; then
-                    kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
+                    kill -KILL "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true
                     rm -f "$f.pid"; echo killed; exit 0
                 fi
             fi

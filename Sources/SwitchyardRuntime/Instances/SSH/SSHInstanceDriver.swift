@@ -9,7 +9,7 @@ public struct SSHInstanceDriver: InstanceDriver {
     public let readiness: ReadinessChecker
     /// Variables set for every instance (a demo's faulty version sets `YARD_FAULT_*`).
     public let environment: [String: String]
-    let shells: @Sendable (Host) -> any HostShell
+    let shells: @Sendable (ZoneHost) -> any HostShell
 
     public init(readiness: ReadinessChecker, options: SSHOptions = .fromEnvironment(), environment: [String: String] = [:]) {
         self.init(readiness: readiness, environment: environment) { host in
@@ -18,13 +18,13 @@ public struct SSHInstanceDriver: InstanceDriver {
         }
     }
 
-    public init(readiness: ReadinessChecker, environment: [String: String] = [:], shells: @escaping @Sendable (Host) -> any HostShell) {
+    public init(readiness: ReadinessChecker, environment: [String: String] = [:], shells: @escaping @Sendable (ZoneHost) -> any HostShell) {
         self.readiness = readiness
         self.environment = environment
         self.shells = shells
     }
 
-    func supervisor(_ host: Host) -> RemoteSupervisor { RemoteSupervisor(shell: shells(host)) }
+    func supervisor(_ host: ZoneHost) -> RemoteSupervisor { RemoteSupervisor(shell: shells(host)) }
 
     /// Every host of the service answers over SSH, checked all at once; the first that does not is named.
     public func preflight(_ service: Service) async throws {
@@ -56,7 +56,7 @@ public struct SSHInstanceDriver: InstanceDriver {
         return ids.compactMap { id in started.first { $0.id == id } }
     }
 
-    private func deploy(_ service: Service, _ ids: [InstanceID], on host: Host, version: String) async throws -> [RunningInstance] {
+    private func deploy(_ service: Service, _ ids: [InstanceID], on host: ZoneHost, version: String) async throws -> [RunningInstance] {
         let supervisor = supervisor(host)
         let found = try await located(service, on: host, supervisor: supervisor)
         var result: [RunningInstance] = []
@@ -128,7 +128,7 @@ public struct SSHInstanceDriver: InstanceDriver {
 
     /// The instances of `service` that `host` runs now: a pid file, its process alive, and a command line that is the
     /// instance's template word for word with any version in the `{version}` position.
-    func located(_ service: Service, on host: Host, supervisor: RemoteSupervisor) async throws -> [InstanceID: [Located]] {
+    func located(_ service: Service, on host: ZoneHost, supervisor: RemoteSupervisor) async throws -> [InstanceID: [Located]] {
         let marker = "\u{1}version\u{1}"
         let ids = service.instances.filter { service.host(of: $0) == host }
         let byFile = Dictionary(ids.map { (RemoteSupervisor.fileName($0), $0) }, uniquingKeysWith: { first, _ in first })

@@ -1,6 +1,6 @@
-/// A machine in a zone that runs instances, reached over SSH. A zone without hosts runs its instances on
+/// A host: a machine in a zone that runs instances, reached over SSH. A zone without hosts runs its instances on
 /// the machine Switchyard runs on (the `process` driver).
-public struct Host: Sendable, Hashable, Encodable {
+public struct ZoneHost: Sendable, Hashable, Encodable {
     /// The zone the host stands in.
     public var zone: String
     /// Where instances on it listen and where the load balancer reaches them; also the SSH destination.
