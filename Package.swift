@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "yard-gateway", targets: ["yard-gateway"]),
         .executable(name: "yard-bench-release", targets: ["yard-bench-release"]),
         .executable(name: "yard-bench-daemon", targets: ["yard-bench-daemon"]),
+        .executable(name: "yard-bench-ssh", targets: ["yard-bench-ssh"]),
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
@@ -119,6 +120,14 @@ let package = Package(
             name: "yard-bench-daemon",
             dependencies: [
                 "SwitchyardRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A release step over SSH to 4 and 16 namespace hosts, with and without connection reuse (docs/fleet.md).
+        .executableTarget(
+            name: "yard-bench-ssh",
+            dependencies: [
+                "SwitchyardRuntime", "SwitchyardTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,13 +3,14 @@
 /// `basePort + 4`. Tests that write a workspace for the `yard` or `yardd` executables share it.
 public enum FleetManifests {
     public static func topology(name: String, basePort: Int, lbDrainTimeout: String = "1m", drainTimeout: String = "10s",
-                                gatewayArguments: String = "", extraBalancerLines: [String] = []) -> String {
+                                gatewayArguments: String = "", extraBalancerLines: [String] = [],
+                                zones: String = "[zone-a, zone-b]", gatewayCommand: String = "yard-gateway") -> String {
         let extra = extraBalancerLines.map { "\n    \($0)" }.joined()
         return """
         apiVersion: switchyard/v1
         kind: Topology
         name: \(name)
-        zones: [zone-a, zone-b]
+        zones: \(zones)
         loadBalancers:
           - name: edge
             listen: 127.0.0.1:\(basePort)
@@ -22,7 +23,7 @@ public enum FleetManifests {
             replicasPerZone: 2
             loadBalancer: edge
             instance:
-              command: yard-gateway --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}\(gatewayArguments.isEmpty ? "" : " \(gatewayArguments)")
+              command: \(gatewayCommand) --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance}\(gatewayArguments.isEmpty ? "" : " \(gatewayArguments)")
               ports: \(basePort + 4)
             drainTimeout: \(drainTimeout)
             capacityQPS: 100

@@ -50,7 +50,7 @@ extension Drill {
         /// restored here and now, as the next `yard drill run` would.
         func recoverOrphan(_ store: SQLiteStateStore) async throws -> String {
             let set = try Workspace.manifests()
-            let driver = ProcessInstanceDriver(logDirectory: Workspace.logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared))
+            let driver = FleetInstanceDriver.standard(logDirectory: Workspace.logDirectory)
             let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: driver)
             for recovered in try await DrillRecovery.recover(store: store, executor: executor) {
                 printError("restored interrupted drill \(recovered.run): \((recovered.restored + recovered.failures.map { "failed: \($0)" }).joined(separator: "; "))")

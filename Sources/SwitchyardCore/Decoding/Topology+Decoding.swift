@@ -6,7 +6,9 @@ extension Topology {
             if case .scalar = field.node { return field.name().map { Zone(name: $0) } }
             guard let zone = field.mapping() else { return nil }
             defer { zone.finish() }
-            return zone.required("name")?.name().map { Zone(name: $0, description: zone.optional("description")?.string()) }
+            guard let zoneName = zone.required("name")?.name() else { return nil }
+            let hosts = zone.optional("hosts")?.list { ZoneHost.decode($0, zone: zoneName) } ?? []
+            return Zone(name: zoneName, description: zone.optional("description")?.string(), hosts: hosts)
         }
         if let zones, zones.isEmpty { map.optional("zones")?.error("must name at least one zone") }
         let zoneNames = zones?.map(\.name) ?? []
@@ -15,7 +17,13 @@ extension Topology {
         let loadBalancers = map.optional("loadBalancers")?.list { LoadBalancer.decode($0, zones: zoneNames) } ?? []
         if let field = map.optional("loadBalancers") { checkUnique(field, names: loadBalancers.map(\.name), what: "load balancer") }
 
-        let services = map.required("services")?.list { Service.decode($0, zones: zoneNames, loadBalancers: loadBalancers) }
+        if let field = map.optional("zones") { checkHosts(field, zones: zones ?? []) }
+        let allHosts = zones?.flatMap(\.hosts) ?? []
+        let services = map.required("services")?.list { Service.decode($0, zones: zoneNames, loadBalancers: loadBalancers) }?.map { service in
+            var placed = service
+            placed.hosts = allHosts.filter { service.zones.contains($0.zone) }
+            return placed
+        }
         if let field = map.optional("services") {
             checkUnique(field, names: services?.map(\.name) ?? [], what: "service")
             if let services { checkPorts(field, services: services, loadBalancers: loadBalancers) }
@@ -46,6 +54,23 @@ extension Topology {
         }
     }
 
+    /// One address is one machine: it stands in one zone, once.
+    static func checkHosts(_ list: Field, zones: [Zone]) {
+        guard let items = list.asList, items.count == zones.count else { return }
+        var seen: [String: String] = [:]  // address -> zone
+        for (index, zone) in zones.enumerated() {
+            guard let hostItems = items[index].asMapping?.optional("hosts")?.asList, hostItems.count == zone.hosts.count else { continue }
+            for (hostIndex, host) in zone.hosts.enumerated() {
+                if let first = seen[host.address] {
+                    let field = hostItems[hostIndex].asMapping?.optional("address") ?? hostItems[hostIndex]
+                    field.error("host \(host.address) is already listed in zone \(first); a host stands in one zone, once")
+                } else {
+                    seen[host.address] = zone.name
+                }
+            }
+        }
+    }
+
     /// Two instances on one port, or an instance on a load balancer's port, can never both run.
     static func checkPorts(_ list: Field, services: [Service], loadBalancers: [LoadBalancer]) {
         guard let items = list.asList, items.count == services.count else { return }
@@ -65,15 +90,31 @@ extension Topology {
                 continue
             }
             for instance in service.instances {
-                let hostOwners = owners[service.instance.host, default: [:]]
+                let listenHost = service.listenAddress(of: instance).host
+                let hostOwners = owners[listenHost, default: [:]]
                 let wildcard = owners["0.0.0.0", default: [:]]
                 if let owner = hostOwners[instance.port] ?? wildcard[instance.port] {
                     portsField.error("port \(instance.port) of instance \(instance.name) is already taken by \(owner)")
                     break
                 }
-                owners[service.instance.host, default: [:]][instance.port] = "instance \(instance.name)"
+                owners[listenHost, default: [:]][instance.port] = "instance \(instance.name)"
             }
         }
+    }
+}
+
+extension ZoneHost {
+    /// `{address, user, port, identityFile}`, or the address alone.
+    static func decode(_ field: Field, zone: String) -> ZoneHost? {
+        if case .scalar = field.node { return field.host().map { ZoneHost(zone: zone, address: $0) } }
+        guard let map = field.mapping() else { return nil }
+        defer { map.finish() }
+        let address = map.required("address", hint: "the host's IP address or DNS name")?.host()
+        let user = map.optional("user")?.name()
+        let port = map.optional("port")?.int(min: 1, max: 65535)
+        let identity = map.optional("identityFile")?.filePath()
+        guard let address else { return nil }
+        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity)
     }
 }
 

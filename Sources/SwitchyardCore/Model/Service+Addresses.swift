@@ -5,7 +5,12 @@ extension Service {
 
     /// The addresses of `slot`'s instances in `zones`.
     public func addresses(_ slot: Slot, zones: [String]) -> [HostPort] {
-        instances(slot: slot).filter { zones.contains($0.zone) }.map { HostPort(host: connectHost, port: $0.port) }
+        instances(slot: slot).filter { zones.contains($0.zone) }.map(connectAddress(of:))
+    }
+
+    /// Where to connect to `id`: its host's address, or `connectHost` for a local process.
+    public func connectAddress(of id: InstanceID) -> HostPort {
+        HostPort(host: host(of: id)?.address ?? connectHost, port: id.port)
     }
 
     /// The live upstream for a routing table: each zone's routed slot (blue when the table does not name it).

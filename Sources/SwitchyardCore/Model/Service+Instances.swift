@@ -43,9 +43,19 @@ extension Service {
         instances.filter { $0.slot == slot && (zone == nil || $0.zone == zone) }
     }
 
+    /// The host that runs `id`: the zone's hosts take its replicas in turn (replica i on host i mod count).
+    /// Nil when the zone lists no hosts: the instance is a local process.
+    public func host(of id: InstanceID) -> ZoneHost? {
+        let zoneHosts = hosts.filter { $0.zone == id.zone }
+        return zoneHosts.isEmpty ? nil : zoneHosts[id.index % zoneHosts.count]
+    }
+
+    /// The address `id` listens on: its host's address, or the instance spec's `host` for a local process.
+    public func listenAddress(of id: InstanceID) -> HostPort { HostPort(host: host(of: id)?.address ?? instance.host, port: id.port) }
+
     /// The command line for one instance: the template with its placeholders filled in, split into words.
     public func command(for id: InstanceID, version: String) -> [String] {
-        let values = ["port": "\(id.port)", "version": version, "zone": id.zone, "slot": id.slot.rawValue,
+        let values = ["port": "\(id.port)", "host": listenAddress(of: id).host, "version": version, "zone": id.zone, "slot": id.slot.rawValue,
                       "instance": id.name, "service": name]
         return CommandTemplate.words(instance.command).map { CommandTemplate.fill($0, values) }
     }

@@ -26,10 +26,20 @@ public struct Topology: Sendable, Hashable, Encodable {
 public struct Zone: Sendable, Hashable, Encodable {
     public var name: String
     public var description: String?
+    /// The machines of the zone that run instances over SSH; empty: this machine, local processes.
+    public var hosts: [ZoneHost]
 
-    public init(name: String, description: String? = nil) {
+    public init(name: String, description: String? = nil, hosts: [ZoneHost] = []) {
         self.name = name
         self.description = description
+        self.hosts = hosts
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        try c.put("name", name)
+        try c.put("description", description)
+        if !hosts.isEmpty { try c.put("hosts", hosts) }
     }
 }
 
@@ -130,6 +140,13 @@ public struct Service: Sendable, Hashable, Encodable {
     public var capacityQPS: Double
     /// How the instances name the metrics that metric gates read.
     public var metricNames: GatewayMetricNames
+    /// The hosts of the service's zones (from the topology's `zones[].hosts`), over which its instances are
+    /// spread; empty: every instance is a local process.
+    public var hosts: [ZoneHost] = []
+
+    enum CodingKeys: String, CodingKey {
+        case name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames
+    }
 
     public init(name: String, zones: [String], replicasPerZone: Int, loadBalancer: String?, instance: InstanceSpec,
                 health: HealthPaths = HealthPaths(), drainTimeout: TimeSpan = .seconds(60), capacityQPS: Double,
@@ -158,8 +175,9 @@ public struct HealthPaths: Sendable, Hashable, Encodable {
     }
 }
 
-/// How a service's instances are started. The `process` driver runs a local command;
-/// the command may use `{port}`, `{version}`, `{zone}`, `{slot}`, `{instance}` and `{service}`.
+/// How a service's instances are started. The `process` driver runs a local command, the `ssh` driver
+/// the same command on the instance's host; the command may use `{port}`, `{host}` (the address the
+/// instance listens on: its host's, or `host` below), `{version}`, `{zone}`, `{slot}`, `{instance}` and `{service}`.
 public struct InstanceSpec: Sendable, Hashable, Encodable {
     public enum Driver: String, Sendable, Hashable, Codable, CaseIterable { case process }
 
@@ -168,7 +186,7 @@ public struct InstanceSpec: Sendable, Hashable, Encodable {
     public var host: String
     public var ports: PortRange
 
-    public static let placeholders = ["port", "version", "zone", "slot", "instance", "service"]
+    public static let placeholders = ["port", "host", "version", "zone", "slot", "instance", "service"]
 
     public init(driver: Driver = .process, command: String, host: String = "127.0.0.1", ports: PortRange) {
         self.driver = driver

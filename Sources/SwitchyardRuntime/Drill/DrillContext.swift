@@ -65,7 +65,7 @@ extension DrillContext {
     /// A drill of local processes: the process driver, logging under `logDirectory`.
     public static func processes(playbook: DrillPlaybook, topology: Topology, store: any StateStore, workingDirectory: String,
                                  logDirectory: String, actor: String, settleLimit: TimeSpan = .seconds(30)) throws -> DrillContext {
-        let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared))
+        let driver = FleetInstanceDriver.standard(logDirectory: logDirectory)
         var context = try DrillContext(playbook: playbook, topology: topology, store: store, instances: driver,
                                        workingDirectory: workingDirectory, actor: actor, settleLimit: settleLimit)
         if !context.notifyTargets.isEmpty { context.notifier = Notifier(store: store) }

@@ -1,7 +1,7 @@
 import SwitchyardCore
 
 /// Starts, finds and stops the instances of one slot of a service. One implementation per way of
-/// running instances (local processes today; hosts over SSH later).
+/// running instances (local processes, hosts over SSH).
 public protocol InstanceDriver: Sendable {
     /// Brings `slot` of `zones` up at `version`, adopting instances already running that version,
     /// replacing any running another, and returns once every instance is ready.
@@ -11,6 +11,14 @@ public protocol InstanceDriver: Sendable {
     func retire(_ service: Service, zones: [String], slot: Slot) async -> RetireReport
     /// The instances of `slot` running now, whatever their version.
     func running(_ service: Service, slot: Slot) async -> [RunningInstance]
+    /// Checks, before anything is touched, that every machine the service's instances run on can be driven
+    /// (each host answers over SSH); throws an error naming the first that cannot.
+    func preflight(_ service: Service) async throws
+}
+
+extension InstanceDriver {
+    /// This machine is always there.
+    public func preflight(_ service: Service) async throws {}
 }
 
 public struct RunningInstance: Sendable, Hashable, Codable {

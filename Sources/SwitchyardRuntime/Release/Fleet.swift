@@ -51,6 +51,7 @@ public struct Fleet: Sendable {
     private func start(version: String) async throws -> [RunningInstance] {
         let service = context.service
         let live = try await context.store.routing(service: service.name)?.live ?? Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.blue) })
+        try await context.instances.preflight(service)
         var started: [RunningInstance] = []
         for slot in Slot.allCases {
             let zones = service.zones.filter { live[$0] == slot }

@@ -70,13 +70,12 @@ public struct ReleaseContext: Sendable {
 }
 
 extension ReleaseContext {
-    /// A release of local processes behind a Switchyard-run nginx: the process driver logging under
-    /// `logDirectory`, gate probes on the shared client. What the CLI, the daemon and scratch fleets use.
+    /// A release behind a Switchyard-run nginx: local processes logging under `logDirectory`, or the SSH driver
+    /// when the service's zones list hosts (`FleetInstanceDriver`); gate probes on the shared client. What the CLI, the daemon and scratch fleets use.
     public static func processes(topology: Topology, playbook: ReleasePlaybook, store: any StateStore, workingDirectory: String,
                                  logDirectory: String, actor: String, environment: [String: String] = [:],
                                  deployTimeout: Duration = .seconds(30)) throws -> ReleaseContext {
-        let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared),
-                                           environment: environment)
+        let driver = FleetInstanceDriver.standard(logDirectory: logDirectory, environment: environment)
         var context = try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: driver, prober: GateProber(),
                                          workingDirectory: workingDirectory, actor: actor, deployTimeout: deployTimeout)
         if !context.notifyTargets.isEmpty { context.notifier = Notifier(store: store) }

@@ -84,6 +84,8 @@ public actor ReleaseRunner {
         guard let routing = try await store.routing(service: context.service.name) else { throw Failure.nothingLive(context.service.name) }
         let plan = try ReleasePlan.make(topology: context.topology, playbook: context.playbook, version: version,
                                         live: routing.live, liveVersion: routing.liveVersion, manual: manual)
+        // Every host answers before anything is taken, written or started.
+        try await context.instances.preflight(context.service)
         let newID = ReleaseID.make(service: context.service.name, now: Date())
         let serviceLease = try await store.acquireLock(name: context.lockName, holder: newID, lease: Self.serviceLease, now: Date())
         id = newID
@@ -401,7 +403,7 @@ public actor ReleaseRunner {
         var result: [HostPort] = []
         for slot in Slot.allCases {
             let running = await context.instances.running(context.service, slot: slot)
-            result += running.filter { routing[$0.id.zone] != slot }.map { HostPort(host: context.service.connectHost, port: $0.address.port) }
+            result += running.filter { routing[$0.id.zone] != slot }.map { context.service.connectAddress(of: $0.id) }
         }
         return result.sorted { $0.port < $1.port }
     }

@@ -33,7 +33,7 @@ public actor ProcessDrillLauncher: DrillLauncher {
 
     /// Runs the pending restores of runs whose process died (this daemon's previous life, or a CLI).
     public func recoverInterrupted() async {
-        let driver = ProcessInstanceDriver(logDirectory: logDirectory, readiness: ReadinessChecker(client: YardHTTPClient.shared))
+        let driver = FleetInstanceDriver.standard(logDirectory: logDirectory)
         do {
             for recovered in try await DrillRecovery.recover(store: store, executor: executor(driver)) {
                 if recovered.failures.isEmpty {

@@ -75,12 +75,12 @@ struct CLIWorkspace {
     let topology: Topology
     let binaries: URL
 
-    init(basePort: Int) throws {
+    init(basePort: Int, topologyText: String? = nil) throws {
         binaries = try GatewayProcess.binary().deletingLastPathComponent()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-cli-\(basePort)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("topologies"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("playbooks"), withIntermediateDirectories: true)
-        let topologyText = FleetManifests.topology(name: "crash", basePort: basePort, lbDrainTimeout: "2m", drainTimeout: "20s")
+        let topologyText = topologyText ?? FleetManifests.topology(name: "crash", basePort: basePort, lbDrainTimeout: "2m", drainTimeout: "20s")
         let playbookText = """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook

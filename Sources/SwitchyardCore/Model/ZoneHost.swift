@@ -1,0 +1,27 @@
+/// A host: a machine in a zone that runs instances, reached over SSH. A zone without hosts runs its instances on
+/// the machine Switchyard runs on (the `process` driver).
+public struct ZoneHost: Sendable, Hashable, Encodable {
+    /// The zone the host stands in.
+    public var zone: String
+    /// Where instances on it listen and where the load balancer reaches them; also the SSH destination.
+    public var address: String
+    /// The SSH login (nil: `~/.ssh/config` or the local user decides).
+    public var user: String?
+    /// The SSH port (nil: 22 or `~/.ssh/config`).
+    public var sshPort: Int?
+    /// The private key to log in with (nil: the agent and `~/.ssh/config` decide).
+    public var identityFile: String?
+
+    public init(zone: String, address: String, user: String? = nil, sshPort: Int? = nil, identityFile: String? = nil) {
+        self.zone = zone
+        self.address = address
+        self.user = user
+        self.sshPort = sshPort
+        self.identityFile = identityFile
+    }
+
+    /// `root@10.77.0.2:2222`, for messages.
+    public var name: String { (user.map { "\($0)@" } ?? "") + address + (sshPort.map { ":\($0)" } ?? "") }
+
+    enum CodingKeys: String, CodingKey { case address, user, sshPort = "port", identityFile }
+}

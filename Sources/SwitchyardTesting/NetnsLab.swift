@@ -1,0 +1,241 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several hosts on one machine, for tests of the SSH driver: a bridge `ysh-br0` (10.77.0.1/16 in the root
+/// namespace, so a local nginx reaches every host) and one network namespace per host (`ysh-h0`, …) with its own
+/// address on the bridge (10.77.1.10, 10.77.1.11, …), loopback up and an OpenSSH `sshd` listening on that address
+/// (root login by key). It makes the client key, the `known_hosts` and an ssh config file (`sshConfig`) that the
+/// SSH driver is pointed at with `$YARD_SSH_CONFIG`. Namespaces share the file system, so a gateway binary in the
+/// build folder is started on a host by its path. Needs root, `ip` (iproute2) and `/usr/sbin/sshd`.
+///
+/// `stop()` kills every process in the namespaces and every sshd it started, closes the SSH master connections
+/// and deletes the namespaces and the bridge; `start` first removes what a crashed earlier run left behind.
+public final class NetnsLab: Sendable {
+    public static let prefix = "ysh-"
+    public static let bridge = "ysh-br0"
+    public let folder: URL
+    public let addresses: [String]
+    /// `Host 10.77.*` with user root, the lab's key and known_hosts: what `ssh -F` is given.
+    public let sshConfig: String
+    /// The control-socket folder for reused connections (short: a socket path is limited to 107 bytes).
+    public let controlDirectory: String
+
+    init(folder: URL, addresses: [String]) {
+        self.folder = folder
+        self.addresses = addresses
+        sshConfig = folder.appendingPathComponent("ssh_config").path
+        controlDirectory = folder.appendingPathComponent("cm").path
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notAvailable(String)
+        case command([String], String)
+        case sshdNotListening(String)
+
+        public var description: String {
+            switch self {
+            case .notAvailable(let why): "network-namespace lab not available: \(why)"
+            case .command(let argv, let output): "\(argv.joined(separator: " ")) failed: \(output)"
+            case .sshdNotListening(let address): "sshd on \(address) did not start listening"
+            }
+        }
+    }
+
+    /// Whether this machine can run the lab (root, ip, sshd).
+    public static var isAvailable: Bool {
+        geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+    }
+
+    public static func namespace(_ index: Int) -> String { "\(prefix)h\(index)" }
+    public static func address(_ index: Int) -> String { "10.77.1.\(10 + index)" }
+
+    /// Builds the lab with `hosts` hosts, every sshd listening.
+    public static func start(hosts: Int) async throws -> NetnsLab {
+        guard isAvailable else { throw Failure.notAvailable("needs root, /usr/sbin/ip and /usr/sbin/sshd (apt-get install iproute2 openssh-server)") }
+        removeLeftovers()
+        let folder = URL(fileURLWithPath: "/tmp/ysh-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let lab = NetnsLab(folder: folder, addresses: (0..<hosts).map(address))
+        do {
+            try lab.build()
+            for index in 0..<hosts { try await lab.startSSHD(index) }
+        } catch {
+            lab.stop()
+            throw error
+        }
+        return lab
+    }
+
+    /// Runs `body` with a lab of `hosts` hosts and always takes it down.
+    public static func with<T: Sendable>(hosts: Int, _ body: (NetnsLab) async throws -> T) async throws -> T {
+        let lab = try await start(hosts: hosts)
+        do {
+            let result = try await body(lab)
+            lab.stop()
+            return result
+        } catch {
+            lab.stop()
+            throw error
+        }
+    }
+
+    private func build() throws {
+        try Self.run(["ip", "link", "add", Self.bridge, "type", "bridge"])
+        try Self.run(["ip", "addr", "add", "10.77.0.1/16", "dev", Self.bridge])
+        try Self.run(["ip", "link", "set", Self.bridge, "up"])
+        for (index, address) in addresses.enumerated() {
+            let namespace = Self.namespace(index), outside = "\(Self.prefix)v\(index)", inside = "\(Self.prefix)p\(index)"
+            try Self.run(["ip", "netns", "add", namespace])
+            try Self.run(["ip", "link", "add", outside, "type", "veth", "peer", "name", inside])
+            try Self.run(["ip", "link", "set", inside, "netns", namespace])
+            try Self.run(["ip", "link", "set", outside, "master", Self.bridge, "up"])
+            try Self.run(["ip", "-n", namespace, "addr", "add", "\(address)/16", "dev", inside])
+            try Self.run(["ip", "-n", namespace, "link", "set", inside, "up"])
+            try Self.run(["ip", "-n", namespace, "link", "set", "lo", "up"])
+        }
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for key in ["host_key", "client_key"] {
+            try Self.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ysh-\(key)", "-f", path(key)])
+        }
+        try FileManager.default.copyItem(atPath: path("client_key.pub"), toPath: path("authorized_keys"))
+        FileManager.default.createFile(atPath: path("no_keys"), contents: nil)
+        let hostKey = try String(contentsOfFile: path("host_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        try addresses.map { "\($0) \(hostKey)\n" }.joined().write(toFile: path("known_hosts"), atomically: true, encoding: .utf8)
+        try """
+            Host 10.77.*
+                User root
+                IdentityFile \(path("client_key"))
+                IdentitiesOnly yes
+                UserKnownHostsFile \(path("known_hosts"))
+                StrictHostKeyChecking yes
+                LogLevel ERROR
+
+            """.write(toFile: sshConfig, atomically: true, encoding: .utf8)
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// Starts host `index`'s sshd (again) and waits until it listens; with `acceptingKeys: false` it refuses the
+    /// client key (an empty authorized_keys), as a host whose key was never installed or was revoked.
+    public func startSSHD(_ index: Int, acceptingKeys: Bool = true) async throws {
+        let config = path("sshd_config-\(index)")
+        try """
+            ListenAddress \(addresses[index])
+            Port 22
+            HostKey \(path("host_key"))
+            PidFile \(path("sshd-\(index).pid"))
+            AuthorizedKeysFile \(path(acceptingKeys ? "authorized_keys" : "no_keys"))
+            PermitRootLogin prohibit-password
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            StrictModes no
+            UsePAM no
+            MaxSessions 100
+            MaxStartups 100:30:200
+            LogLevel ERROR
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["netns", "exec", Self.namespace(index), "/usr/sbin/sshd", "-D", "-f", config, "-E", path("sshd-\(index).log")]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 {
+            if Self.canConnect(addresses[index], port: 22) { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw Failure.sshdNotListening(addresses[index])
+    }
+
+    /// Stops host `index`'s sshd, its listener and every session it serves (so a reused master connection ends too);
+    /// the host stays and its instances keep running.
+    public func stopSSHD(_ index: Int) {
+        for _ in 0..<100 {
+            let pids = ((try? Self.output(["ip", "netns", "pids", Self.namespace(index)])) ?? "").split(separator: "\n").compactMap { Int32($0) }
+            let sshds = pids.filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8))?.hasPrefix("sshd") == true }
+            if sshds.isEmpty, !Self.canConnect(addresses[index], port: 22) { break }
+            for pid in sshds { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
+        // No waitpid(-1) here: it would reap children Foundation is waiting on (a run of ssh, say) and hang them.
+    }
+
+    /// Takes everything down; safe to call twice.
+    public func stop() {
+        for address in addresses {
+            _ = try? Self.output(["ssh", "-F", sshConfig, "-o", "ControlPath=\(controlDirectory)/%C", "-O", "exit", address])
+        }
+        Self.removeLeftovers()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Kills every process in a `ysh-` namespace, deletes the namespaces and the bridge.
+    public static func removeLeftovers() {
+        let list = (try? output(["ip", "netns", "list"])) ?? ""
+        let namespaces = list.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasPrefix(prefix) }
+        for namespace in namespaces {
+            for _ in 0..<50 {
+                let pids = ((try? output(["ip", "netns", "pids", namespace])) ?? "").split(separator: "\n").compactMap { Int32($0) }
+                if pids.isEmpty { break }
+                for pid in pids { kill(pid, SIGKILL) }
+                usleep(20_000)
+            }
+            _ = try? output(["ip", "netns", "del", namespace])
+        }
+        _ = try? output(["ip", "link", "del", bridge])
+        // A pair whose namespace end was never moved outlives the namespace.
+        for line in ((try? output(["ip", "-o", "link", "show"])) ?? "").split(separator: "\n") {
+            let fields = line.split(separator: ":")
+            guard fields.count > 1 else { continue }
+            let name = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init) ?? ""
+            if name.hasPrefix(prefix) { _ = try? output(["ip", "link", "del", name]) }
+        }
+        // No waitpid(-1) here: it would reap children Foundation is waiting on (a run of ssh, say) and hang them.
+    }
+
+    @discardableResult
+    static func run(_ argv: [String]) throws -> String { try output(argv, check: true) }
+
+    /// Runs a short command to its end. posix_spawn and waitpid on its pid, not Foundation's Process: its
+    /// waitUntilExit was seen never to return here (the child a zombie nobody reaped).
+    static func output(_ argv: [String], check: Bool = false) throws -> String {
+        let executable = ["/usr/sbin/\(argv[0])", "/usr/bin/\(argv[0])"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? argv[0]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ysh-out-\(UUID().uuidString)").path
+        defer { unlink(file) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let words = [executable] + Array(argv.dropFirst())
+        var cArgs = words.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, &cArgs, environ)
+        guard spawned == 0 else { throw Failure.command(argv, "cannot start: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0 && (status >> 8) & 0xff == 0
+        if check, !exited { throw Failure.command(argv, text) }
+        return text
+    }
+
+    static func canConnect(_ host: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        return result == 0
+    }
+}
