@@ -106,7 +106,7 @@ let package = Package(
             ]
         ),
         // Helpers for tests that need real instances: the gateway as a child process.
-        .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "SwitchyardTesting", dependencies: ["SwitchyardCore", "SwitchyardRuntime", .product(name: "Hummingbird", package: "hummingbird")]),
         // The release benchmark: Switchyard's release against naive switches, under load (bench/release/README.md).
         .executableTarget(
             name: "yard-bench-release",

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -138,13 +139,9 @@ public final class NetnsLab: Sendable {
             LogLevel ERROR
 
             """.write(toFile: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", Self.namespace(index), "/usr/sbin/sshd", "-D", "-f", config, "-E", path("sshd-\(index).log")]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // posix_spawn in a session of its own (Spawner), never Foundation's Process: see `ChildProcess`.
+        _ = try Spawner.spawn(["/usr/sbin/ip", "netns", "exec", Self.namespace(index), "/usr/sbin/sshd", "-D", "-f", config,
+                               "-E", path("sshd-\(index).log")], logPath: path("sshd-\(index).out"))
         for _ in 0..<200 {
             if Self.canConnect(addresses[index], port: 22) { return }
             try await Task.sleep(for: .milliseconds(25))
@@ -201,30 +198,17 @@ public final class NetnsLab: Sendable {
     @discardableResult
     static func run(_ argv: [String]) throws -> String { try output(argv, check: true) }
 
-    /// Runs a short command to its end. posix_spawn and waitpid on its pid, not Foundation's Process: its
-    /// waitUntilExit was seen never to return here (the child a zombie nobody reaped).
+    /// Runs a short command to its end (`ChildProcess`: posix_spawn and waitpid on its pid).
     static func output(_ argv: [String], check: Bool = false) throws -> String {
         let executable = ["/usr/sbin/\(argv[0])", "/usr/bin/\(argv[0])"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? argv[0]
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ysh-out-\(UUID().uuidString)").path
-        defer { unlink(file) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let words = [executable] + Array(argv.dropFirst())
-        var cArgs = words.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, &cArgs, environ)
-        guard spawned == 0 else { throw Failure.command(argv, "cannot start: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0 && (status >> 8) & 0xff == 0
-        if check, !exited { throw Failure.command(argv, text) }
-        return text
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.runSynchronously([executable] + argv.dropFirst())
+        } catch {
+            throw Failure.command(argv, "cannot start: \(error)")
+        }
+        if check, !result.succeeded { throw Failure.command(argv, result.output) }
+        return result.output
     }
 
     static func canConnect(_ host: String, port: Int) -> Bool {

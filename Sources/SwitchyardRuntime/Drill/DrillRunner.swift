@@ -207,7 +207,7 @@ public actor DrillRunner {
             await step("inject", "started", plan.description)
             injectedAt = await elapsed()
             do {
-                let detail = try await FaultInjector.inject(plan)
+                let detail = try await FaultInjector.inject(plan, instances: context.instances)
                 await step("inject", "done", detail)
                 return machine.injected(ok: true, detail: detail)
             } catch {

@@ -19,18 +19,23 @@ public enum FaultInjector {
         }
     }
 
-    public static func inject(_ plan: FaultPlan) async throws -> String {
-        switch plan.blow {
+    /// Injects `plan`; instances are signalled through `instances`, the driver that runs them.
+    public static func inject(_ plan: FaultPlan, instances: any InstanceDriver) async throws -> String {
+        try await inject(plan.blow, instances: instances)
+    }
+
+    static func inject(_ blow: FaultPlan.Blow, instances: any InstanceDriver) async throws -> String {
+        switch blow {
         case .signal(let signal, let targets):
             var misses: [String] = []
             for target in targets where kill(target.pid, signal) != 0 {
                 misses.append("\(target.name) (pid \(target.pid)): \(String(cString: strerror(errno)))")
             }
-            // Every target missed: nothing was broken. Some missed: the rest were, and count.
-            if misses.count == targets.count { throw Failure.signalFailed(misses) }
-            if signal == SIGKILL { await reap(targets.map(\.pid)) }
-            let name = signal == SIGKILL ? "SIGKILL" : signal == SIGSTOP ? "SIGSTOP" : "signal \(signal)"
-            return "\(name) sent to \(targets.count - misses.count) of \(targets.count) processes" + (misses.isEmpty ? "" : "; missed \(misses.joined(separator: ", "))")
+            if signal == SIGKILL { await ProcessInstanceDriver.reap(targets.map(\.pid)) }
+            return try signalled(signal, count: targets.count, misses: misses)
+        case .signalInstances(let signal, let service, let targets):
+            let misses = await instances.send(signal, to: targets, of: service)
+            return try signalled(signal, count: targets.count, misses: misses)
         case .block(let ports, let tag):
             try await PortFirewall.block(ports: ports, tag: tag)
             return "\(ports.count) ports cut off (iptables DROP, tagged \(tag))"
@@ -38,18 +43,17 @@ public enum FaultInjector {
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
             return "\(argv.joined(separator: " ")) exited 0"
+        case .all(let blows):
+            var details: [String] = []
+            for blow in blows { details.append(try await inject(blow, instances: instances)) }
+            return details.joined(separator: "; ")
         }
     }
 
-    /// Waits (briefly) until killed processes are gone, reaping the ones that are our children.
-    static func reap(_ pids: [Int32]) async {
-        let clock = ContinuousClock()
-        let start = clock.now
-        while clock.now - start < .seconds(2) {
-            var status: Int32 = 0
-            for pid in pids { _ = waitpid(pid, &status, WNOHANG) }
-            if !pids.contains(where: ProcessTable.isAlive) { return }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+    /// Every target missed: nothing was broken. Some missed: the rest were, and count.
+    private static func signalled(_ signal: Int32, count: Int, misses: [String]) throws -> String {
+        if misses.count == count { throw Failure.signalFailed(misses) }
+        let name = signal == SIGKILL ? "SIGKILL" : signal == SIGSTOP ? "SIGSTOP" : "signal \(signal)"
+        return "\(name) sent to \(count - misses.count) of \(count) processes" + (misses.isEmpty ? "" : "; missed \(misses.joined(separator: ", "))")
     }
 }

@@ -8,11 +8,16 @@ import Glibc
 /// that undo it. Worked out from the live state just before the restores are journaled.
 public struct FaultPlan: Sendable, Hashable {
     public enum Blow: Sendable, Hashable {
-        /// Send `signal` to each process.
+        /// Send `signal` to each process of this machine.
         case signal(Int32, targets: [Target])
+        /// Send `signal` to these instances of `service` where they run, through the instance driver (this machine
+        /// or a host over SSH).
+        case signalInstances(Int32, service: Service, instances: [RunningInstance])
         case command([String])
         /// Drop every packet to these loopback ports (iptables rules tagged `tag`).
         case block(ports: [Int], tag: String)
+        /// Each of these, in order (a zone's instances of several services).
+        indirect case all([Blow])
     }
 
     public struct Target: Sendable, Hashable, Codable {
@@ -49,7 +54,7 @@ extension FaultPlan {
             let live = await liveInstances(service, zones: zone.map { [$0] } ?? service.zones, context)
             guard !live.isEmpty else { throw Failure.nothingToBreak("no live instance of \(serviceName)\(zone.map { " in \($0)" } ?? "")") }
             let chosen = Array(live.prefix(count))
-            return FaultPlan(blow: .signal(SIGKILL, targets: chosen.map { Target(pid: $0.pid, name: $0.id.name) }),
+            return FaultPlan(blow: .signalInstances(SIGKILL, service: service, instances: chosen),
                              restores: redeploys(chosen, service, topology),
                              description: "SIGKILL to \(chosen.count) instance\(chosen.count == 1 ? "" : "s") of \(serviceName): \(names(chosen))")
         case .zoneOutage(let zone, let mode):
@@ -59,16 +64,20 @@ extension FaultPlan {
             }
             let all = chosen.flatMap(\.1)
             guard !all.isEmpty else { throw Failure.nothingToBreak("no instance runs in \(zone)") }
-            let targets = all.map { Target(pid: $0.pid, name: $0.id.name) }
+            let blows = chosen.filter { !$0.1.isEmpty }
             switch mode {
             case .stop:
-                return FaultPlan(blow: .signal(SIGKILL, targets: targets), restores: chosen.flatMap { redeploys($0.1, $0.0, topology) },
+                return FaultPlan(blow: .all(blows.map { .signalInstances(SIGKILL, service: $0.0, instances: $0.1) }),
+                                 restores: chosen.flatMap { redeploys($0.1, $0.0, topology) },
                                  description: "zone \(zone) lost: SIGKILL to its \(all.count) instances (\(names(all)))")
             case .freeze:
-                return FaultPlan(blow: .signal(SIGSTOP, targets: targets),
-                                 restores: [.resume(pids: all.map(\.pid), what: "the instances of \(zone)")],
+                return FaultPlan(blow: .all(blows.map { .signalInstances(SIGSTOP, service: $0.0, instances: $0.1) }),
+                                 restores: blows.map { .resumeInstances(topology: topology.name, service: $0.0.name, instances: $0.1, what: "the instances of \(zone)") },
                                  description: "zone \(zone) frozen: SIGSTOP to its \(all.count) instances (\(names(all)))")
             case .network:
+                if let remote = blows.first(where: { !$0.0.hosts.isEmpty }) {
+                    throw Failure.notAvailable("a network cut of \(zone) drops packets on this machine, and \(remote.0.name) runs on other hosts; use mode stop or freeze")
+                }
                 if let why = await PortFirewall.unavailability() {
                     throw Failure.notAvailable("a network cut of \(zone) needs iptables: \(why); use mode stop or freeze")
                 }

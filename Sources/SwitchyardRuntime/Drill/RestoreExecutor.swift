@@ -57,6 +57,11 @@ public struct RestoreExecutor: Sendable {
             let alive = pids.filter(ProcessTable.isAlive)
             for pid in alive { kill(pid, SIGCONT) }
             return "\(what): SIGCONT to \(alive.count) of \(pids.count) processes" + (alive.count < pids.count ? " (the others are gone)" : "")
+        case .resumeInstances(let topologyName, let serviceName, let frozen, let what):
+            let topology = try topology(topologyName)
+            guard let service = topology.service(named: serviceName) else { throw Failure.unknownService(serviceName, topology: topologyName) }
+            let misses = await instances.send(SIGCONT, to: frozen, of: service)
+            return "\(what): SIGCONT to \(frozen.count - misses.count) of \(frozen.count) processes" + (misses.isEmpty ? "" : " (not there: \(misses.joined(separator: "; ")))")
         case .restartLoadBalancer(let topologyName, let name):
             let topology = try topology(topologyName)
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }

@@ -8,6 +8,8 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case redeploy(topology: String, service: String, zones: [String], slot: Slot, version: String)
     /// SIGCONT to processes frozen with SIGSTOP.
     case resume(pids: [Int32], what: String)
+    /// SIGCONT to instances frozen with SIGSTOP, through the driver that runs them (this machine or their hosts).
+    case resumeInstances(topology: String, service: String, instances: [RunningInstance], what: String)
     /// Start the load balancer's nginx again, routing as the state store says.
     case restartLoadBalancer(topology: String, balancer: String)
     /// Remove the iptables rules tagged `tag` that cut these loopback ports off.
@@ -19,6 +21,7 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         switch self {
         case .redeploy(_, let service, let zones, let slot, let version): "start \(service) \(version) in \(slot) of \(zones.joined(separator: ", ")) again"
         case .resume(let pids, let what): "resume \(what) (SIGCONT to \(pids.map(String.init).joined(separator: " ")))"
+        case .resumeInstances(_, _, let instances, let what): "resume \(what) (SIGCONT to \(instances.map { "\($0.id.name) pid \($0.pid)" }.joined(separator: ", ")))"
         case .restartLoadBalancer(_, let balancer): "start load balancer \(balancer) again"
         case .unblock(let ports, _): "reconnect ports \(ports.map(String.init).joined(separator: ", ")) (remove their DROP rules)"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"

@@ -30,6 +30,10 @@ public struct FleetInstanceDriver: InstanceDriver {
         await driver(service).retire(service, zones: zones, slot: slot)
     }
 
+    public func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String] {
+        await driver(service).send(signal, to: instances, of: service)
+    }
+
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
         await driver(service).running(service, slot: slot)
     }

@@ -14,6 +14,9 @@ public protocol InstanceDriver: Sendable {
     /// Checks, before anything is touched, that every machine the service's instances run on can be driven
     /// (each host answers over SSH); throws an error naming the first that cannot.
     func preflight(_ service: Service) async throws
+    /// Sends `signal` to each of `instances` where it runs (a drill's SIGKILL or SIGSTOP, the SIGCONT that ends a
+    /// freeze). Returns one line per instance it could not signal, saying why; empty when every one was.
+    func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String]
 }
 
 extension InstanceDriver {

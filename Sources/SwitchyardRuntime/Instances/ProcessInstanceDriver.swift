@@ -72,6 +72,27 @@ public struct ProcessInstanceDriver: InstanceDriver {
         return RetireReport(stopped: outcomes.filter(\.1).map(\.0), killed: outcomes.filter { !$0.1 }.map(\.0))
     }
 
+    public func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String] {
+        var misses: [String] = []
+        for instance in instances where kill(instance.pid, signal) != 0 {
+            misses.append("\(instance.id.name) (pid \(instance.pid)): \(String(cString: strerror(errno)))")
+        }
+        if signal == SIGKILL { await Self.reap(instances.map(\.pid)) }
+        return misses
+    }
+
+    /// Waits (briefly) until killed processes are gone, reaping the ones that are our children.
+    static func reap(_ pids: [Int32]) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .seconds(2) {
+            var status: Int32 = 0
+            for pid in pids { _ = waitpid(pid, &status, WNOHANG) }
+            if !pids.contains(where: ProcessTable.isAlive) { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
         let ids = service.instances(slot: slot)
         let running = locate(service, ids)

@@ -20,23 +20,15 @@ public enum Spawner {
 
     /// Spawns `arguments` detached, with stdout and stderr appended to `logPath`. Returns the pid.
     public static func spawn(_ arguments: [String], logPath: String, environment: [String: String] = [:]) throws -> Int32 {
-        try spawn(arguments, logPath: logPath, environment: environment, input: "/dev/null", errorPath: nil)
-    }
-
-    /// As `spawn(_:logPath:environment:)`, with `input` on its standard input and, when given, stderr to `errorPath`.
-    public static func spawn(_ arguments: [String], logPath: String, environment: [String: String] = [:],
-                             input: String, errorPath: String?) throws -> Int32 {
         guard let name = arguments.first, let executable = Executables.resolve(name) else { throw Failure.notFound(arguments.first ?? "") }
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: logPath).deletingLastPathComponent().path, withIntermediateDirectories: true)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        if let errorPath { posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o644) } else {
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        }
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so a yardd listening
         // socket (and its open connections) would live on in every instance it started, and a yardd restarted
         // after a crash could not bind its port again while they run.

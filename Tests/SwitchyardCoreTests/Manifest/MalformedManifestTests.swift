@@ -28,7 +28,7 @@ struct MalformedManifestTests {
             "07-topology-range-too-small.yaml:16:14: services[0].instance.ports: range 9810-9812 holds 3 ports; gateway needs 8 (2 slots x 2 zones x 2 replicas)",
         ],
         "08-topology-bad-placeholder.yaml": [
-            "08-topology-bad-placeholder.yaml:15:16: services[0].instance.command: unknown placeholder {verison}; did you mean {version}? (known: {port}, {version}, {zone}, {slot}, {instance}, {service})",
+            "08-topology-bad-placeholder.yaml:15:16: services[0].instance.command: unknown placeholder {verison}; did you mean {version}? (known: {port}, {host}, {version}, {zone}, {slot}, {instance}, {service})",
         ],
         "09-topology-no-port-placeholder.yaml": [
             "09-topology-no-port-placeholder.yaml:15:16: services[0].instance.command: must pass {port} to the instance, or instances of one host would collide",

@@ -15,7 +15,7 @@ struct SSHReleaseTests {
             #expect(blue.count == 4)
             #expect(Set(blue.map(\.address.host)) == Set(fleet.lab.addresses))
 
-            let load = fleet.harness.load(rps: 40, streams: 6, streamTokens: 10)
+            let load = fleet.harness.load(rps: 100, streams: 20, streamTokens: 10)
             load.start()
             try await Task.sleep(for: .milliseconds(500))
             let good = try await ReleaseRunner(context: fleet.harness.context()).release(version: "2.0.0")

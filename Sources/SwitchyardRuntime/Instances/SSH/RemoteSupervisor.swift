@@ -90,6 +90,29 @@ struct RemoteSupervisor: Sendable {
         return result.output.contains("stopped")
     }
 
+    /// Sends `signal` to each pid (the process only, as a local `kill` would); returns the pids that were not there.
+    func signal(_ signal: Int32, pids: [Int32]) async throws -> Set<Int32> {
+        let script = #"s="$1"; shift; for p in "$@"; do kill -"$s" "$p" 2>/dev/null || echo "$p"; done; true"#
+        let result = try await shell.script(script, [Self.signalName(signal)] + pids.map(String.init), timeout: .seconds(20))
+        guard result.succeeded else {
+            throw HostShellFailure.failed(host: shell.hostName, command: "kill -\(Self.signalName(signal))", status: result.status, output: result.errorOutput)
+        }
+        return Set(result.output.split(separator: "\n").compactMap { Int32($0) })
+    }
+
+    /// The name `kill -NAME` takes: numbers differ between architectures, names do not.
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGKILL: "KILL"
+        case SIGSTOP: "STOP"
+        case SIGCONT: "CONT"
+        case SIGTERM: "TERM"
+        case SIGINT: "INT"
+        case SIGHUP: "HUP"
+        default: "\(signal)"
+        }
+    }
+
     /// The last lines of the instance's log on the host.
     func logTail(_ service: Service, _ id: InstanceID) async -> String {
         let result = try? await shell.script("tail -n 3 \"\(Self.stateDirectory(service))/\(Self.fileName(id)).log\" 2>/dev/null || true", timeout: .seconds(10))

@@ -110,6 +110,31 @@ public struct SSHInstanceDriver: InstanceDriver {
         return RetireReport(stopped: outcomes.filter(\.1).map(\.0), killed: outcomes.filter { !$0.1 }.map(\.0))
     }
 
+    /// One round trip per host, the hosts side by side.
+    public func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String] {
+        let byHost = Dictionary(grouping: instances) { service.host(of: $0.id) }
+        return await withTaskGroup(of: [String].self) { group in
+            for (host, some) in byHost {
+                guard let host else {
+                    group.addTask { some.map { "\($0.id.name): zone \($0.id.zone) lists no hosts" } }
+                    continue
+                }
+                group.addTask {
+                    let supervisor = supervisor(host)
+                    do {
+                        let failed = try await supervisor.signal(signal, pids: some.map(\.pid))
+                        return some.filter { failed.contains($0.pid) }.map { "\($0.id.name) (pid \($0.pid) on \(supervisor.shell.hostName)): no such process" }
+                    } catch {
+                        return some.map { "\($0.id.name): \(error)" }
+                    }
+                }
+            }
+            var all: [String] = []
+            for await some in group { all += some }
+            return all.sorted()
+        }
+    }
+
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
         let ids = service.instances(slot: slot)
         let hosts = Set(ids.compactMap { service.host(of: $0) })
