@@ -24,6 +24,9 @@ public protocol LoadBalancerDriver: Sendable {
     func apply(_ config: NginxConfig) async throws -> LoadBalancerSwitch
     /// Stops the managed nginx; a site nginx is the site's and keeps running (the include stays, routing as last set).
     func stop(graceful: Bool, timeout: Duration) async
+    /// Checks, before anything is started, that `start` can succeed where it does not depend on Switchyard: every node
+    /// of a site nginx answers and its nginx runs. Throws an error naming the node that cannot.
+    func preflight() async throws
 }
 
 extension LoadBalancerDriver {

@@ -52,6 +52,7 @@ public struct Fleet: Sendable {
         let service = context.service
         let live = try await context.store.routing(service: service.name)?.live ?? Dictionary(uniqueKeysWithValues: service.zones.map { ($0, Slot.blue) })
         try await context.instances.preflight(service)
+        try await context.nginx.preflight()
         var started: [RunningInstance] = []
         for slot in Slot.allCases {
             let zones = service.zones.filter { live[$0] == slot }

@@ -15,9 +15,10 @@ struct SSHFleet {
         setenv("YARD_SSH_CONTROL_DIR", lab.controlDirectory, 1)
     }
 
-    static func with(basePort: Int, configure: (inout ReleaseHarness, NetnsLab) -> Void = { _, _ in },
+    /// `extraHosts` more hosts (after the four instance hosts) run no instance: load-balancer nodes, say.
+    static func with(basePort: Int, extraHosts: Int = 0, configure: (inout ReleaseHarness, NetnsLab) -> Void = { _, _ in },
                      up: Bool = true, _ body: (SSHFleet) async throws -> Void) async throws {
-        try await NetnsLab.with(hosts: 4) { lab in
+        try await NetnsLab.with(hosts: 4 + extraHosts) { lab in
             pointSSH(at: lab)
             var harness = try ReleaseHarness(basePort: basePort)
             let gateway = try GatewayProcess.binary().path

@@ -104,12 +104,11 @@ struct SitePair {
             virtualAddress: addresses[0])
         let pair = SitePair(fleet: fleet, nodes: nodes, listeners: addresses.map { HostPort(host: $0, port: basePort) })
         do {
-            for (folder, address) in zip(nodes, addresses) { try pair.writeSite(folder, address: address, port: basePort) }
+            for (folder, address) in zip(nodes, addresses) { try Self.writeSite(folder, address: address, port: basePort) }
             for folder in nodes { try await pair.nginx(folder, []) }
             try await fleet.up("1.0.0")
             for (folder, address) in zip(nodes, addresses) {
-                try "server {\n    listen \(address):\(basePort);\n    location / {\n        proxy_pass http://gateway_live;\n        proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        proxy_buffering off;\n        proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n    }\n}\n"
-                    .write(toFile: "\(folder)/site.d/live.conf", atomically: true, encoding: .utf8)
+                try Self.writeLiveServer(folder, address: address, port: basePort)
                 try await pair.nginx(folder, ["-s", "reload"])
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -121,8 +120,14 @@ struct SitePair {
         await pair.down()
     }
 
+    /// The site's own live server, proxying to the upstream Switchyard's include defines.
+    static func writeLiveServer(_ folder: String, address: String, port: Int) throws {
+        try "server {\n    listen \(address):\(port);\n    location / {\n        proxy_pass http://gateway_live;\n        proxy_http_version 1.1;\n        proxy_set_header Connection \"\";\n        proxy_buffering off;\n        proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n    }\n}\n"
+            .write(toFile: "\(folder)/site.d/live.conf", atomically: true, encoding: .utf8)
+    }
+
     /// The site's nginx.conf: its own pid, logs and temp folders, Switchyard's include line, and its own servers in site.d/.
-    func writeSite(_ folder: String, address: String, port: Int) throws {
+    static func writeSite(_ folder: String, address: String, port: Int) throws {
         for sub in ["", "/switchyard", "/site.d", "/temp"] { try FileManager.default.createDirectory(atPath: folder + sub, withIntermediateDirectories: true) }
         chmod("\(folder)/temp", 0o777)
         try """

@@ -17,6 +17,10 @@ struct StalledInstanceDriver: InstanceDriver {
 
     func running(_ service: Service, slot: Slot) async -> [RunningInstance] { [] }
 
+    func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String] {
+        instances.map { "\($0.id.name): not run by this driver" }
+    }
+
     static let factory: ReleaseContextFactory = { topology, playbook, store, actor in
         try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: StalledInstanceDriver(), prober: GateProber(),
                            workingDirectory: FileManager.default.temporaryDirectory.path, actor: actor)

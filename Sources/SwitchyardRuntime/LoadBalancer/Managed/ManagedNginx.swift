@@ -106,6 +106,13 @@ public actor ManagedNginx: LoadBalancerDriver {
     }
 
     /// Stops nginx: gracefully (old streams finish) or at once.
+    /// Switchyard starts this nginx itself: what must be there beforehand is the executable.
+    public func preflight() async throws {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Failure.startFailed("\(binary) not found (install nginx, e.g. apt-get install nginx)")
+        }
+    }
+
     public func stop(graceful: Bool, timeout: Duration) async {
         guard let master = masterPID else { return }
         kill(master, graceful ? SIGQUIT : SIGTERM)

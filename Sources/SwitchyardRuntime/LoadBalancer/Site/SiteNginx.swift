@@ -9,7 +9,7 @@ public actor SiteNginx: LoadBalancerDriver {
     public let balancer: LoadBalancer
     public nonisolated let prefix: String
     let nodes: [SiteNginxNode]
-    let shells: [String: any NodeShell]
+    let shells: [String: any HostShell]
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         /// `nginx -t` (or writing the include) failed on `node`; every node is back on its old file.
@@ -29,13 +29,15 @@ public actor SiteNginx: LoadBalancerDriver {
         }
     }
 
-    public init(balancer: LoadBalancer, shells: [String: any NodeShell] = [:]) {
+    /// A node whose address is this machine's (loopback) runs its scripts here; any other is reached over SSH at its
+    /// address, as `~/.ssh/config` (or `options.configFile`) says for it. `shells` overrides either, by node name.
+    public init(balancer: LoadBalancer, shells: [String: any HostShell] = [:], options: SSHOptions = .fromEnvironment()) {
         self.balancer = balancer
         prefix = balancer.directory
         nodes = balancer.siteNodes
         var chosen = shells
         for node in nodes where chosen[node.name] == nil {
-            chosen[node.name] = node.isLocal ? LocalNodeShell() : UnreachableNodeShell(address: node.address)
+            chosen[node.name] = node.isLocal ? LocalHostShell() : SSHHostShell(destination: SSHDestination(address: node.address), options: options)
         }
         self.shells = chosen
     }
@@ -50,8 +52,12 @@ public actor SiteNginx: LoadBalancerDriver {
     public nonisolated var accessLog: String? { nil }
 
     public func start(_ config: NginxConfig) async throws {
-        if let (node, why) = await notRunning() { throw Failure.notRunning(node: node, why: why) }
+        try await preflight()
         try await apply(config)
+    }
+
+    public func preflight() async throws {
+        if let (node, why) = await notRunning() { throw Failure.notRunning(node: node, why: why) }
     }
 
     @discardableResult
@@ -117,8 +123,15 @@ public actor SiteNginx: LoadBalancerDriver {
         return nil
     }
 
+    /// Runs one script on the node; a failure's output is what it printed on both streams.
     private func run(_ node: SiteNginxNode, _ script: String) async -> Result<Command.Result, any Error> {
-        do { return .success(try await shells[node.name]!.run(script: script)) } catch { return .failure(error) }
+        do {
+            let result = try await shells[node.name]!.script(script, timeout: .seconds(60))
+            let output = result.succeeded ? result.output : [result.output, result.errorOutput].filter { !$0.isEmpty }.joined(separator: "\n")
+            return .success(Command.Result(status: result.status, output: output))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// `work` on every node at once, by node name.
