@@ -111,14 +111,19 @@ public final class PostgresServer: Sendable {
             process.executableURL = URL(fileURLWithPath: "\(binDirectory)/\(name)")
             process.arguments = arguments
         }
-        let output = Pipe()
+        // A file, not a pipe: the server that `pg_ctl start` leaves running inherits the descriptor, and a pipe would
+        // never reach its end.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pg-tool-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: outputPath.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputPath) }
+        let output = try FileHandle(forWritingTo: outputPath)
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = (try? String(contentsOf: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw TestFailure("\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
         }

@@ -6,7 +6,7 @@ import SwitchyardCore
 /// The journal: written before and after each action, so a restarted process knows what it was doing.
 @Suite(.postgres)
 struct JournalTests {
-    static func started(_ store: SQLiteStateStore) async throws -> ReleaseMachine {
+    static func started(_ store: any StateStore) async throws -> ReleaseMachine {
         var machine = ReleaseMachine(plan: Fixtures.plan())
         let actions = machine.start()
         _ = try await store.createRelease(NewRelease(id: "rel-1", startedBy: "ci", machine: machine, now: Fixtures.t0),

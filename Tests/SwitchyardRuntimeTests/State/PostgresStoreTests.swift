@@ -26,25 +26,31 @@ struct PostgresStoreTests {
     @Test func anUnreachableServerFailsAtOnceNamingHostAndPort() async throws {
         let port = closedPort().port
         let started = ContinuousClock.now
-        do {
-            _ = try await StateLocation.open("postgres://postgres@127.0.0.1:\(port)/nothing")
-            Issue.record("opened a store on a port nothing listens on")
-        } catch let error as StateStoreError {
-            guard case .unreachable(let server, _) = error else { Issue.record("expected .unreachable, got \(error)"); return }
-            #expect(server == "127.0.0.1:\(port)")
-            #expect(error.description.hasPrefix("cannot reach the PostgreSQL state server at 127.0.0.1:\(port): "))
-        }
+        let error = await Self.openingError("postgres://postgres@127.0.0.1:\(port)/nothing")
+        #expect(error.map(Self.server) == "127.0.0.1:\(port)")
+        #expect(error?.description.hasPrefix("cannot reach the PostgreSQL state server at 127.0.0.1:\(port): ") == true)
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func aMissingDatabaseIsNamedByTheServer() async throws {
         let server = try #require(SuitePostgres.current)
+        let error = await Self.openingError(server.url(database: "no_such_db"))
+        #expect(error?.description.contains("no_such_db") == true)
+    }
+
+    /// The error opening `location` fails with; nil when it opened.
+    static func openingError(_ location: String) async -> StateStoreError? {
         do {
-            _ = try await StateLocation.open(server.url(database: "no_such_db"))
-            Issue.record("opened a database that does not exist")
-        } catch let error as StateStoreError {
-            #expect(error.description.contains("no_such_db"))
+            _ = try await StateLocation.open(location)
+            return nil
+        } catch {
+            return error
         }
+    }
+
+    static func server(_ error: StateStoreError) -> String? {
+        if case .unreachable(let server, _) = error { return server }
+        return nil
     }
 
     @Test func aSecondOpenFindsTheSchemaMigratedAndKeepsTheData() async throws {

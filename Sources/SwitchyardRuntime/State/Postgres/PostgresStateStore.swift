@@ -50,9 +50,10 @@ public final class PostgresStateStore: StateStore {
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                              password: location.password, database: location.database, tls: .disable)
         configuration.options.connectTimeout = .nanoseconds(Int64(timeout / .nanoseconds(1)))
+        let settings = configuration
         do {
             let connection = try await Deadline.run(timeout, server: location.server, operation: "connecting") {
-                try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                try await PostgresConnection.connect(configuration: settings, id: 1, logger: logger)
             }
             try? await connection.close()
         } catch let error as StateStoreError {
