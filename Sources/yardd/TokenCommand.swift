@@ -15,10 +15,10 @@ struct TokenCommand: AsyncParsableCommand {
     )
 
     struct StateOption: ParsableArguments {
-        @Option(help: "The SQLite state file, shared with the CLI.") var state = ".yard/state.sqlite"
+        @Option(help: "The state store: an SQLite file shared with the CLI, or postgres://USER@HOST:PORT/DATABASE.") var state = ".yard/state.sqlite"
 
-        func open() throws -> SQLiteStateStore {
-            do { return try SQLiteStateStore(path: state) } catch {
+        func open() async throws -> any StateStore {
+            do { return try await StateLocation.open(state) } catch {
                 FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
                 throw ExitCode(1)
             }
@@ -39,7 +39,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try state.open()
+            let store = try await state.open()
             do {
                 let (_, token) = try await TokenAdmin.create(name: name, role: role, in: store, actor: AuditTrail.localActor)
                 print(token)
@@ -57,7 +57,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var state: StateOption
 
         func run() async throws {
-            let store = try state.open()
+            let store = try await state.open()
             do { try await TokenAdmin.revoke(name: name, in: store, actor: AuditTrail.localActor) } catch {
                 FileHandle.standardError.write(Data("yardd: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -71,7 +71,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var state: StateOption
 
         func run() async throws {
-            let store = try state.open()
+            let store = try await state.open()
             for token in try await TokenAdmin.list(in: store) {
                 print("\(token.name)\t\(token.role)\t\(ISO8601DateFormatter().string(from: token.createdAt))")
             }

@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "The SQLite state file, shared with the CLI (default .yard/state.sqlite; env YARDD_STATE).") var state: String?
+    @Option(help: "The state store: an SQLite file shared with the CLI (default .yard/state.sqlite), or postgres://USER@HOST:PORT/DATABASE shared by several daemons (env YARDD_STATE; the password from PGPASSWORD).") var state: String?
     @Option(help: "HOST:PORT to listen on (default 127.0.0.1:7780; env YARDD_LISTEN).") var listen: String?
     @Option(help: "The folder holding topologies/ and playbooks/ (default .; env YARDD_MANIFESTS).") var manifests: String?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (with --tls-key; env YARDD_TLS_CERT).") var tlsCert: String?
@@ -82,7 +82,7 @@ struct Serve: AsyncParsableCommand {
                                                 maxStreamsPerToken: maxStreamsPerToken)
         let daemon: Daemon
         do {
-            daemon = try Daemon.open(configuration)
+            daemon = try await Daemon.open(configuration)
         } catch let error as ManifestCatalog.Invalid {
             FileHandle.standardError.write(Data("\(error)\nyardd: fix the manifests above (yard validate shows them too)\n".utf8))
             throw ExitCode(1)

@@ -14,6 +14,10 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     case busy(path: String, operation: String, timeout: Duration)
     /// Any other SQLite failure, with what was being done.
     case database(path: String, operation: String, reason: String)
+    /// The PostgreSQL server at `server` (host:port) could not be reached or stopped answering.
+    case unreachable(server: String, reason: String)
+    /// A `--state` that looks like a PostgreSQL URL but is not one Switchyard can use.
+    case invalidLocation(location: String, reason: String)
     /// A stored value is not what the schema promises (edited by hand, or damaged).
     case unreadableValue(table: String, column: String, value: String)
     /// A value could not be turned into JSON, or the stored JSON back into a value.
@@ -54,6 +58,10 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
             "\(operation): the state database \(path) stayed locked by another process for more than \(timeout.formattedSeconds); is a stuck yard or yardd holding it? (see `fuser \(path)`)"
         case .database(let path, let operation, let reason):
             "\(operation) in \(path) failed: \(reason)"
+        case .unreachable(let server, let reason):
+            "cannot reach the PostgreSQL state server at \(server): \(reason); is it running and listening there (pg_isready -h HOST -p PORT)?"
+        case .invalidLocation(let location, let reason):
+            "--state \(location): \(reason)"
         case .unreadableValue(let table, let column, let value):
             "the state database holds an unreadable value in \(table).\(column): \(value); was it edited by hand?"
         case .json(let what, let reason):

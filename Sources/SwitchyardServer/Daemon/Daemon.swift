@@ -54,13 +54,14 @@ public struct Daemon: Sendable {
                                       clock: clock, logger: logger)
     }
 
-    /// Checks where it may listen, reads the TLS files, the manifests and opens the store named by `configuration`;
+    /// Checks where it may listen, reads the TLS files, the manifests and opens the store named by `configuration` (an SQLite
+    /// file, or a `postgres://` URL);
     /// throws `BindPolicy.Refused`, `TLSFiles.Unreadable` or located manifest errors.
-    public static func open(_ configuration: DaemonConfiguration, logger: Logger = Logger(label: "yardd")) throws -> Daemon {
+    public static func open(_ configuration: DaemonConfiguration, logger: Logger = Logger(label: "yardd")) async throws -> Daemon {
         if let warning = try BindPolicy.check(configuration) { logger.critical("\(warning)") }
         let tls = try configuration.tls?.serverConfiguration()
         let catalog = try ManifestCatalog.load(directory: configuration.manifestsDirectory)
-        let store = try SQLiteStateStore(path: configuration.statePath)
+        let store = try await StateLocation.open(configuration.statePath)
         let metrics = DaemonMetrics()
         return Daemon(configuration: configuration, catalog: catalog, store: store,
                       makeDrillLauncher: { ProcessDrillLauncher(catalog: $0, store: store, metrics: metrics, logger: logger) }, logger: logger, tls: tls,

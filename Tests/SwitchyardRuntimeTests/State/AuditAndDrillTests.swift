@@ -3,9 +3,10 @@ import Testing
 @testable import SwitchyardRuntime
 
 /// The audit log and drill runs with their crash-safe restore actions.
+@Suite(.postgres)
 struct AuditAndDrillTests {
-    @Test func auditIsNewestFirstAndLimited() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func auditIsNewestFirstAndLimited(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         for i in 0..<5 {
             let stored = try await store.appendAudit(AuditEntry(at: Fixtures.t(i), actor: "alice", action: "release", target: "gateway", outcome: "accepted",
                                                                 detail: i == 4 ? "version 2.0" : nil))
@@ -17,8 +18,8 @@ struct AuditAndDrillTests {
         #expect(try await store.listAudit(limit: 100).count == 5)
     }
 
-    @Test func drillRunLifecycle() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func drillRunLifecycle(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let run = try await store.createDrillRun(id: "drill-1", playbook: "zone-loss", status: "running", now: Fixtures.t0)
         #expect(run.finishedAt == nil)
         await #expect(throws: StateStoreError.drillRunExists(id: "drill-1")) {
@@ -41,8 +42,8 @@ struct AuditAndDrillTests {
 
     /// An abort request is stored with the run (the first one's time and reason kept), and read back by any process;
     /// a finished run is left as it was; `DrillAbort` audits it and refuses an unknown or finished run.
-    @Test func anAbortRequestIsStoredWithTheRunAndAudited() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func anAbortRequestIsStoredWithTheRunAndAudited(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         _ = try await store.createDrillRun(id: "drill-1", playbook: "zone-loss", status: "running", now: Fixtures.t0)
         #expect(try await store.drillRun(id: "drill-1")?.abortRequest == nil)
         let asked = try await store.requestDrillAbort(id: "drill-1", reason: "traffic spike", now: Fixtures.t(5))
@@ -69,16 +70,16 @@ struct AuditAndDrillTests {
         #expect(try await store.listAudit(limit: 10).filter { $0.target == "drill-2" }.map(\.outcome) == ["refused", "requested"])
     }
 
-    @Test func pendingRestoreActionsSurviveARestart() async throws {
-        let folder = StateFolder()
+    @Test(arguments: StoreKind.allCases) func pendingRestoreActionsSurviveARestart(_ kind: StoreKind) async throws {
+        let folder = try await kind.place()
         do {
-            let store = try folder.store()
+            let store = try await folder.open()
             _ = try await store.createDrillRun(id: "drill-1", playbook: "zone-loss", status: "running", now: Fixtures.t0)
             try await store.appendRestoreAction(run: "drill-1", action: try JSONText(encoding: ["start": "gateway/a/green/0"]), now: Fixtures.t(1))
             try await store.appendRestoreAction(run: "drill-1", action: try JSONText(encoding: ["start": "gateway/a/green/1"]), now: Fixtures.t(2))
             try await store.markRestoreDone(run: "drill-1", sequence: 2, now: Fixtures.t(3))
         }
-        let store = try folder.store()
+        let store = try await folder.open()
         let pending = try await store.pendingRestoreActions(run: nil)
         #expect(pending.map(\.sequence) == [1])
         #expect(pending[0].action.text == #"{"start":"gateway/a/green/0"}"#)

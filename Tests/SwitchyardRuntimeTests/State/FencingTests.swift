@@ -5,11 +5,12 @@ import SwitchyardCore
 
 /// Fenced writes: a writer whose lease was taken over (by another holder, or by its own name after it lapsed) writes
 /// nothing more, and what it tried to write is not half there.
+@Suite(.postgres)
 struct FencingTests {
     static let lock = LockName.release(service: "gateway")
 
-    @Test func everyTakeoverGetsAHigherGenerationEvenAfterARelease() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func everyTakeoverGetsAHigherGenerationEvenAfterARelease(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let first = try await store.acquireLock(name: Self.lock, holder: "rel-a", lease: .seconds(30), now: Fixtures.t0)
         let renewed = try await store.acquireLock(name: Self.lock, holder: "rel-a", lease: .seconds(30), now: Fixtures.t(10))
         #expect(renewed.generation == first.generation)
@@ -21,8 +22,8 @@ struct FencingTests {
         #expect(try await store.lock(name: Self.lock)?.generation == other.generation)
     }
 
-    @Test func aDeposedWriterCanNeitherJournalNorCommitRoutingNorRenew() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aDeposedWriterCanNeitherJournalNorCommitRoutingNorRenew(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let machine = ReleaseMachine(plan: Fixtures.plan())
         _ = try await store.createRelease(NewRelease(id: "rel-a", startedBy: "ci", machine: machine, now: Fixtures.t0), journal: [], now: Fixtures.t0)
         let stale = try await store.acquireLock(name: Self.lock, holder: "rel-a", lease: .seconds(5), now: Fixtures.t0)
@@ -51,8 +52,8 @@ struct FencingTests {
         #expect(try await store.journal(release: "rel-a").map(\.message) == ["closed by rel-b"])
     }
 
-    @Test func aDeposedDrillRunWritesNeitherItsReportNorARestoreStep() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aDeposedDrillRunWritesNeitherItsReportNorARestoreStep(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         _ = try await store.createDrillRun(id: "drill-1", playbook: "drill-zone-outage", status: "observing", now: Fixtures.t0)
         let stale = try await store.acquireLock(name: "drill/drill-zone-outage", holder: "drill-1", lease: .seconds(15), now: Fixtures.t0)
         // Recovery elsewhere ran its restores and freed the lapsed lock; a second run took the playbook.
@@ -69,8 +70,8 @@ struct FencingTests {
         #expect(try await store.pendingRestoreActions(run: "drill-1").isEmpty)
     }
 
-    @Test func aLapsedLeaseNobodyTookStillRenews() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aLapsedLeaseNobodyTookStillRenews(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let lease = try await store.acquireLock(name: Self.lock, holder: "rel-a", lease: .seconds(5), now: Fixtures.t0)
         // Frozen past the lease, but nobody took over: the fence still holds, nothing was done by anyone else.
         let renewed = try await store.renewLock(lease.fence, lease: .seconds(5), now: Fixtures.t(30))

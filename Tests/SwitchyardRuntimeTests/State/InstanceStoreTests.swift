@@ -4,13 +4,14 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// Instance records, so that a restarted control plane adopts what runs instead of starting twins.
+@Suite(.postgres)
 struct InstanceStoreTests {
     static func record(_ id: InstanceID, pid: Int32, at seconds: Int = 0) -> InstanceRecord {
         InstanceRecord(id: id, pid: pid, version: "2.0", command: ["yard-gateway", "--port", "\(id.port)"], startedAt: Fixtures.t(seconds))
     }
 
-    @Test func liveRecordsBySlotAndStopped() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func liveRecordsBySlotAndStopped(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let a0 = Fixtures.instance("a", slot: .green, index: 0, port: 9104)
         let b0 = Fixtures.instance("b", slot: .green, index: 0, port: 9106)
         let a0blue = Fixtures.instance("a", slot: .blue, index: 0, port: 9100)
@@ -27,8 +28,8 @@ struct InstanceStoreTests {
         #expect(try await store.liveInstances(service: "other").isEmpty)
     }
 
-    @Test func startingAgainReplacesTheLiveRecord() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func startingAgainReplacesTheLiveRecord(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let id = Fixtures.instance()
         try await store.recordInstanceStarted(Self.record(id, pid: 100))
         try await store.recordInstanceStarted(Self.record(id, pid: 200, at: 9))
@@ -36,8 +37,8 @@ struct InstanceStoreTests {
         #expect(live.count == 1 && live[0].pid == 200 && live[0].startedAt == Fixtures.t(9))
     }
 
-    @Test func removeDeletesEveryRecordOfTheInstance() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func removeDeletesEveryRecordOfTheInstance(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let id = Fixtures.instance()
         try await store.recordInstanceStarted(Self.record(id, pid: 100))
         try await store.recordInstanceStarted(Self.record(id, pid: 200, at: 9))

@@ -4,8 +4,9 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// The journal: written before and after each action, so a restarted process knows what it was doing.
+@Suite(.postgres)
 struct JournalTests {
-    static func started(_ store: SQLiteStateStore) async throws -> ReleaseMachine {
+    static func started(_ store: any StateStore) async throws -> ReleaseMachine {
         var machine = ReleaseMachine(plan: Fixtures.plan())
         let actions = machine.start()
         _ = try await store.createRelease(NewRelease(id: "rel-1", startedBy: "ci", machine: machine, now: Fixtures.t0),
@@ -14,8 +15,8 @@ struct JournalTests {
         return machine
     }
 
-    @Test func entriesKeepOrderKindStatusAndPayload() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func entriesKeepOrderKindStatusAndPayload(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         _ = try await Self.started(store)
         try await store.appendJournal(release: "rel-1", [.note("operator note"), try .event(encoding: ["ok": "true"], message: "deployed")], now: Fixtures.t(3))
         let done = try await store.completeAction(release: "rel-1", sequence: 1, message: "4 instances ready", now: Fixtures.t(4))
@@ -29,10 +30,10 @@ struct JournalTests {
         #expect(journal[2].payload?.text == #"{"ok":"true"}"#)
     }
 
-    @Test func pendingActionAfterACrashIsTheStartedOneWithoutDone() async throws {
-        let folder = StateFolder()
+    @Test(arguments: StoreKind.allCases) func pendingActionAfterACrashIsTheStartedOneWithoutDone(_ kind: StoreKind) async throws {
+        let folder = try await kind.place()
         do {
-            let store = try folder.store()
+            let store = try await folder.open()
             var machine = try await Self.started(store)
             try await store.completeAction(release: "rel-1", sequence: 1, message: "ready", now: Fixtures.t(1))
             let actions = machine.deployed(ok: true, detail: "ready")
@@ -42,7 +43,7 @@ struct JournalTests {
                                         now: Fixtures.t(2))
         }
         // A new process opens the same file.
-        let store = try folder.store()
+        let store = try await folder.open()
         let unfinished = try await store.unfinishedReleases()
         #expect(unfinished.map(\.id) == ["rel-1"])
         let pending = try #require(try await store.pendingAction(release: "rel-1"))
@@ -55,8 +56,8 @@ struct JournalTests {
         #expect(try await store.journal(release: "rel-1").last?.status == .failed)
     }
 
-    @Test func severalPendingActionsComeInOrder() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func severalPendingActionsComeInOrder(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         _ = try await Self.started(store)
         let more = try await store.appendJournal(release: "rel-1", [
             try .actionStarted(.measure(gate: "ready", zones: ["a"], slot: .green), message: "measure"),
@@ -67,8 +68,8 @@ struct JournalTests {
         #expect(try await store.pendingAction(release: "rel-1")?.sequence == 3)
     }
 
-    @Test func onlyAStartedActionCanBeCompletedAndOnlyOnce() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func onlyAStartedActionCanBeCompletedAndOnlyOnce(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         _ = try await Self.started(store)
         try await store.appendJournal(release: "rel-1", [.note("a note")], now: Fixtures.t(1))
         await #expect(throws: StateStoreError.notAStartedAction(release: "rel-1", sequence: 2)) {

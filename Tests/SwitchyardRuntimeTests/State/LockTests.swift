@@ -4,13 +4,14 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// Leased locks: one release per service at a time, across processes, with leases that end by the `now` passed.
+@Suite(.postgres)
 struct LockTests {
     static let name = LockName.release(service: "gateway")
     static let first = "release rel-20261125-123456-gateway-k3f9 of gateway"
     static let second = "release rel-20261125-123500-gateway-x1y2 of gateway"
 
-    @Test func heldLockNamesHolderAndLeaseEnd() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func heldLockNamesHolderAndLeaseEnd(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let lease = try await store.acquireLock(name: Self.name, holder: Self.first, lease: .seconds(30), now: Fixtures.t0)
         #expect(lease.expiresAt == Fixtures.t(30))
         do {
@@ -22,8 +23,8 @@ struct LockTests {
         }
     }
 
-    @Test func theSameHolderRenewsByAcquiring() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func theSameHolderRenewsByAcquiring(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         try await store.acquireLock(name: Self.name, holder: Self.first, lease: .seconds(30), now: Fixtures.t0)
         let renewed = try await store.acquireLock(name: Self.name, holder: Self.first, lease: .seconds(30), now: Fixtures.t(20))
         #expect(renewed.acquiredAt == Fixtures.t0 && renewed.expiresAt == Fixtures.t(50))
@@ -31,8 +32,8 @@ struct LockTests {
         #expect(again.expiresAt == Fixtures.t(100))
     }
 
-    @Test func aLeaseExpiresByTheTimePassed() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aLeaseExpiresByTheTimePassed(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         try await store.acquireLock(name: Self.name, holder: Self.first, lease: .seconds(30), now: Fixtures.t0)
         await #expect(throws: StateStoreError.self) {
             try await store.acquireLock(name: Self.name, holder: Self.second, lease: .seconds(30), now: Fixtures.t(29))
@@ -47,8 +48,8 @@ struct LockTests {
         #expect(try await store.lock(name: Self.name)?.holder == Self.second)
     }
 
-    @Test func releaseFreesTheLock() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func releaseFreesTheLock(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         try await store.acquireLock(name: Self.name, holder: Self.first, lease: .seconds(30), now: Fixtures.t0)
         #expect(try await store.releaseLock(name: Self.name, holder: Self.first))
         #expect(try await store.lock(name: Self.name) == nil)
@@ -61,9 +62,9 @@ struct LockTests {
         }
     }
 
-    @Test func manyTasksOnTwoStoresYieldExactlyOneHolder() async throws {
-        let folder = StateFolder()
-        let stores = [try folder.store(), try folder.store()]
+    @Test(arguments: StoreKind.allCases) func manyTasksOnTwoStoresYieldExactlyOneHolder(_ kind: StoreKind) async throws {
+        let folder = try await kind.place()
+        let stores = [try await folder.open(), try await folder.open()]
         let winners = try await withThrowingTaskGroup(of: String?.self) { group in
             for i in 0..<40 {
                 let store = stores[i % 2]

@@ -4,6 +4,7 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// Release records: created from a machine, saved with its journal in one transaction, listed, resumed.
+@Suite(.postgres)
 struct ReleaseStoreTests {
     @Test func idsReadAsTimeServiceAndSuffix() {
         #expect(ReleaseID.make(service: "gateway", now: Fixtures.t0, suffix: "k3f9") == "rel-20261125-123456-gateway-k3f9")
@@ -12,9 +13,9 @@ struct ReleaseStoreTests {
         #expect(random.count == "rel-20261125-123456-gateway-".count + 4)
     }
 
-    @Test func createdReleaseReadsBackWithItsMachine() async throws {
-        let folder = StateFolder()
-        let store = try folder.store()
+    @Test(arguments: StoreKind.allCases) func createdReleaseReadsBackWithItsMachine(_ kind: StoreKind) async throws {
+        let folder = try await kind.place()
+        let store = try await folder.open()
         var machine = ReleaseMachine(plan: Fixtures.plan())
         let actions = machine.start()
         let created = try await store.createRelease(NewRelease(id: "rel-1", startedBy: "ci", machine: machine, now: Fixtures.t0),
@@ -29,15 +30,15 @@ struct ReleaseStoreTests {
         #expect(try await store.journal(release: "rel-1").map(\.sequence) == [1, 2])
     }
 
-    @Test func aTakenIdIsRefused() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aTakenIdIsRefused(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let new = NewRelease(id: "rel-1", startedBy: "ci", machine: ReleaseMachine(plan: Fixtures.plan()), now: Fixtures.t0)
         _ = try await store.createRelease(new, now: Fixtures.t0)
         await #expect(throws: StateStoreError.releaseExists(id: "rel-1")) { try await store.createRelease(new, now: Fixtures.t0) }
     }
 
-    @Test func savingUpdatesSnapshotColumnsAndJournalTogether() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func savingUpdatesSnapshotColumnsAndJournalTogether(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         var machine = ReleaseMachine(plan: Fixtures.plan())
         _ = machine.start()
         _ = try await store.createRelease(NewRelease(id: "rel-1", startedBy: "ci", machine: machine, now: Fixtures.t0), now: Fixtures.t0)
@@ -57,8 +58,8 @@ struct ReleaseStoreTests {
         #expect(try await store.unfinishedReleases().isEmpty)
     }
 
-    @Test func aFailedSaveWritesNothing() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func aFailedSaveWritesNothing(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         let machine = ReleaseMachine(plan: Fixtures.plan())
         _ = try await store.createRelease(NewRelease(id: "rel-1", startedBy: "ci", machine: machine, now: Fixtures.t0), now: Fixtures.t0)
         var next = machine
@@ -74,8 +75,8 @@ struct ReleaseStoreTests {
         }
     }
 
-    @Test func listIsNewestFirstFilteredAndLimited() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func listIsNewestFirstFilteredAndLimited(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         for (i, service) in ["gateway", "router", "gateway", "gateway"].enumerated() {
             let machine = ReleaseMachine(plan: Fixtures.plan(service: service))
             _ = try await store.createRelease(NewRelease(id: "rel-\(i)", startedBy: "ci", machine: machine, now: Fixtures.t(i)), now: Fixtures.t(i))

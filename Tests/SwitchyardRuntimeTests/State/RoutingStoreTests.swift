@@ -4,9 +4,10 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// What the load balancer routes per zone and which version each slot runs; nginx master pids.
+@Suite(.postgres)
 struct RoutingStoreTests {
-    @Test func committedRoutingReadsBackAndMerges() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func committedRoutingReadsBackAndMerges(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         #expect(try await store.routing(service: "gateway") == nil)
         try await store.commitRouting(service: "gateway", live: ["a": .blue, "b": .blue], versions: [.blue: "1.0"], now: Fixtures.t0)
         var routing = try #require(try await store.routing(service: "gateway"))
@@ -23,8 +24,8 @@ struct RoutingStoreTests {
         #expect(try await store.routing(service: "router") == nil)
     }
 
-    @Test func loadBalancerMasterPid() async throws {
-        let store = try StateFolder().store()
+    @Test(arguments: StoreKind.allCases) func loadBalancerMasterPid(_ kind: StoreKind) async throws {
+        let store = try await kind.store()
         #expect(try await store.loadBalancer(name: "edge") == nil)
         try await store.recordLoadBalancer(name: "edge", masterPID: 4242, now: Fixtures.t0)
         try await store.recordLoadBalancer(name: "edge", masterPID: 4343, now: Fixtures.t(1))

@@ -5,12 +5,13 @@ import SwitchyardCore
 @testable import SwitchyardRuntime
 
 /// API tokens in the store (migration v2): unique names, lookup by hash, revocation, and a v1 file upgraded in place.
+@Suite(.postgres)
 struct TokenStoreTests {
     static let hashA = String(repeating: "a", count: 64), hashB = String(repeating: "b", count: 64)
 
-    @Test func createsListsFindsAndRevokesTokens() async throws {
-        let folder = StateFolder()
-        let store = try folder.store()
+    @Test(arguments: StoreKind.allCases) func createsListsFindsAndRevokesTokens(_ kind: StoreKind) async throws {
+        let folder = try await kind.place()
+        let store = try await folder.open()
         try await store.createToken(name: "ci", role: .operator, hash: Self.hashA, now: Fixtures.t0)
         try await store.createToken(name: "alice", role: .admin, hash: Self.hashB, now: Fixtures.t(1))
         #expect(try await store.tokens() == [TokenRecord(name: "alice", role: .admin, hash: Self.hashB, createdAt: Fixtures.t(1)),

@@ -39,7 +39,7 @@ struct DaemonHarness {
         configure(&configuration)
         var logger = Logger(label: "yardd-test")
         logger.logLevel = .warning
-        let opened = try Daemon.open(configuration, logger: logger)
+        let opened = try await Daemon.open(configuration, logger: logger)
         let daemon = Daemon(configuration: configuration, catalog: opened.catalog, store: opened.store, makeContext: makeContext,
                             drillLauncher: drillLauncher?(opened.store), clock: clock, logger: logger)
         var tokens: [TokenRole: String] = [:]
