@@ -82,11 +82,6 @@ public struct ScratchFleet: Sendable {
     /// The load every variant runs: `rps` non-stream requests a second and `streams` SSE streams of
     /// `streamTokens` tokens, one every 100 ms, through the live listener.
     public func load(rps: Double, streams: Int, streamTokens: Int) -> LoadGenerator {
-        var configuration = LoadConfiguration(target: "\(listener)")
-        configuration.requestsPerSecond = rps
-        configuration.streams = streams
-        configuration.streamTokens = streamTokens
-        configuration.streamTokenDelay = .ms(100)
-        return LoadGenerator(configuration: configuration)
+        LoadGenerator(configuration: LoadConfiguration(target: "\(listener)", requestsPerSecond: rps, streams: streams, streamTokens: streamTokens))
     }
 }

@@ -129,28 +129,8 @@ public enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, files.errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         }
-        Spawner.closeInheritedDescriptors(&actions)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let env = environment ?? ProcessInfo.processInfo.environment
-        let argv = ([executable] + arguments.dropFirst()).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let (pid, code) = Spawner.launch(executable, Array(arguments.dropFirst()), environment: environment ?? ProcessInfo.processInfo.environment,
+                                         actions: &actions, newSession: false)
         guard code == 0 else {
             files.remove()
             throw Failure.couldNotStart(name, String(cString: strerror(code)))

@@ -29,15 +29,24 @@ public enum Spawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so a yardd listening
-        // socket (and its open connections) would live on in every instance it started, and a yardd restarted
-        // after a crash could not bind its port again while they run.
-        closeInheritedDescriptors(&actions)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let (pid, code) = launch(executable, Array(arguments.dropFirst()), environment: env, actions: &actions, newSession: true)
+        guard code == 0 else { throw Failure.spawnFailed(name, code) }
+        return pid
+    }
 
+    /// posix_spawn of `executable` with `arguments`, the whole `environment`, and `actions` for descriptors 0–2; nothing
+    /// else crosses over: SwiftNIO opens its sockets without close-on-exec, so a yardd listening socket (and its open
+    /// connections) would live on in every child, and a yardd restarted after a crash could not bind its port again
+    /// while they run. Signals are back to their defaults and unblocked in the child; with `newSession` it is a
+    /// session of its own (so a Ctrl-C or a SIGKILL of `yard` does not reach it). Returns the pid and posix_spawn's code.
+    static func launch(_ executable: String, _ arguments: [String], environment: [String: String],
+                       actions: inout posix_spawn_file_actions_t, newSession: Bool) -> (pid: pid_t, code: Int32) {
+        closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // A session of its own; signals back to their defaults.
         var defaults = sigset_t()
         sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
@@ -45,21 +54,18 @@ public enum Spawner {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
         // POSIX_SPAWN_SETSID (0x80, glibc 2.26+) is not imported by Swift; its value is fixed by glibc.
-        let setsid: Int32 = 0x80
+        let setsid: Int32 = newSession ? 0x80 : 0
         posix_spawnattr_setflags(&attributes, Int16(setsid | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        let argv = ([executable] + arguments.dropFirst()).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard code == 0 else { throw Failure.spawnFailed(name, code) }
-        return pid
+        return (pid, code)
     }
 
     /// Closes every descriptor above 2 in the child: glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+, looked

@@ -36,6 +36,15 @@ public struct LoadConfiguration: Sendable, Hashable {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
 
+    /// Non-stream requests and SSE streams to `target`: what release and drill tests run beside a switch.
+    public init(target: String, requestsPerSecond: Double, streams: Int, streamTokens: Int, streamTokenDelay: TimeSpan? = .ms(100)) {
+        self.init(target: target)
+        self.requestsPerSecond = requestsPerSecond
+        self.streams = streams
+        self.streamTokens = streamTokens
+        self.streamTokenDelay = streamTokenDelay
+    }
+
     /// `host:port` becomes `http://host:port`; a URL is kept.
     public init(target: String) {
         self.init(baseURL: target.contains("://") ? target : "http://\(target)")

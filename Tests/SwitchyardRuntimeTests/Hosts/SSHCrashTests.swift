@@ -22,12 +22,7 @@ struct SSHCrashTests {
             let up = try await workspace.yard(["up", "gateway", "--version", "1.0.0"], environment: ssh)
             #expect(up.status == 0, "\(up.output)")
 
-            var configuration = LoadConfiguration(target: "127.0.0.1:\(basePort)")
-            configuration.requestsPerSecond = 30
-            configuration.streams = 4
-            configuration.streamTokens = 20
-            configuration.streamTokenDelay = .ms(100)
-            let load = LoadGenerator(configuration: configuration)
+            let load = LoadGenerator(configuration: LoadConfiguration(target: "127.0.0.1:\(basePort)", requestsPerSecond: 30, streams: 4, streamTokens: 20))
             load.start()
 
             let arguments = ["release", "gateway", "--version", "2.0.0", "--bake", "3s", "--interval", "1s", "--scale-down-delay", "1s"]

@@ -36,12 +36,7 @@ struct SiteNginxSSHTests {
             try await Task.sleep(for: .milliseconds(300))
             for listener in listeners { #expect(try await SitePair.version(through: listener) == "1.0.0", "\(listener)") }
 
-            var configuration = LoadConfiguration(target: "\(listeners[0])")
-            configuration.requestsPerSecond = 40
-            configuration.streams = 6
-            configuration.streamTokens = 10
-            configuration.streamTokenDelay = .ms(100)
-            let load = LoadGenerator(configuration: configuration)
+            let load = LoadGenerator(configuration: LoadConfiguration(target: "\(listeners[0])", requestsPerSecond: 40, streams: 6, streamTokens: 10))
             load.start()
             try await Task.sleep(for: .milliseconds(500))
             let summary = try await ReleaseRunner(context: fleet.harness.context()).release(version: "2.0.0")

@@ -26,12 +26,7 @@ struct ManagedNginxTests {
                 try await driver.start(await Self.config(balancer, driver, live: [blue.address], label: "blue"))
                 defer { Task { await driver.stop() } }
                 // A stream of 30 tokens x 100 ms (3 s) through the blue generation.
-                var configuration = LoadConfiguration(target: "\(balancer.listen)")
-                configuration.requestsPerSecond = 0
-                configuration.streams = 1
-                configuration.streamTokens = 30
-                configuration.streamTokenDelay = .ms(100)
-                let load = LoadGenerator(configuration: configuration)
+                let load = LoadGenerator(configuration: LoadConfiguration(target: "\(balancer.listen)", requestsPerSecond: 0, streams: 1, streamTokens: 30))
                 load.start()
                 try await Task.sleep(for: .milliseconds(500))
                 let first = try await driver.apply(await Self.config(balancer, driver, live: [green.address], label: "green"))

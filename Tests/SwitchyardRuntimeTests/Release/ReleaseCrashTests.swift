@@ -20,12 +20,7 @@ struct ReleaseCrashTests {
         defer { workspace.tearDown() }
         #expect(try await workspace.yard(["up", "gateway", "--version", "1.0.0"]).status == 0)
 
-        var configuration = LoadConfiguration(target: "127.0.0.1:\(basePort)")
-        configuration.requestsPerSecond = 50
-        configuration.streams = 10
-        configuration.streamTokens = 30
-        configuration.streamTokenDelay = .ms(100)
-        let load = LoadGenerator(configuration: configuration)
+        let load = LoadGenerator(configuration: LoadConfiguration(target: "127.0.0.1:\(basePort)", requestsPerSecond: 50, streams: 10, streamTokens: 30))
         load.start()
 
         let arguments = ["release", "gateway", "--version", "2.0.0", "--bake", "3s", "--interval", "1s", "--scale-down-delay", "1s"]
