@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardRuntime
 
 /// A real PostgreSQL server of a test's own: `initdb` on a temporary data directory, `pg_ctl start` on a free port of
 /// 127.0.0.1 with a unix socket directory of its own, trust authentication for the `postgres` user, fsync off (the
@@ -101,32 +102,15 @@ public final class PostgresServer: Sendable {
     }
 
     /// Runs one of the server's binaries (as `runAs` under root), failing with its output when it exits non-zero.
+    /// Through `ChildProcess` (output to a file, not a pipe: the server that `pg_ctl start` leaves running inherits the
+    /// descriptor, and a pipe would never reach its end; waitpid on the child's own pid).
     @discardableResult
     func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", "\(binDirectory)/\(name)"] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "\(binDirectory)/\(name)")
-            process.arguments = arguments
+        let argv = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", "\(binDirectory)/\(name)"] } ?? ["\(binDirectory)/\(name)"]
+        let result = try ChildProcess.runSynchronously(argv + arguments)
+        guard result.succeeded else {
+            throw TestFailure("\(name) \(arguments.joined(separator: " ")) exited with \(result.status): \(result.output)")
         }
-        // A file, not a pipe: the server that `pg_ctl start` leaves running inherits the descriptor, and a pipe would
-        // never reach its end.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pg-tool-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: outputPath.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputPath) }
-        let output = try FileHandle(forWritingTo: outputPath)
-        defer { try? output.close() }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOf: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
-        }
-        return text
+        return result.output
     }
 }

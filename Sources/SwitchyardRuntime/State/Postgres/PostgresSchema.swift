@@ -7,6 +7,11 @@ enum PostgresSchema {
     struct Migration: Sendable {
         var identifier: String
         var sql: String
+
+        /// The statements of `sql`, split at each `;` (the schema has none inside a literal).
+        var statements: [String] {
+            sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        }
     }
 
     static let migrations: [Migration] = [

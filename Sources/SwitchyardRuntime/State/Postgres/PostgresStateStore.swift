@@ -76,7 +76,10 @@ public final class PostgresStateStore: StateStore {
                 throw StateStoreError.newerSchema(path: location.display, applied: applied.sorted(), known: known)
             }
             for migration in PostgresSchema.migrations where !applied.contains(migration.identifier) {
-                try await connection.query(PostgresQuery(unsafeSQL: migration.sql), logger: logger)
+                // One statement per query: the extended protocol postgres-nio speaks takes no more.
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 try await connection.query("INSERT INTO schema_migrations (identifier) VALUES (\(migration.identifier))", logger: logger)
             }
         }
