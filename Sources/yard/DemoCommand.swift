@@ -30,7 +30,7 @@ struct Demo: AsyncParsableCommand {
         playbook.bake.duration = try span(bake, "--bake")
         playbook.bake.interval = .seconds(1)
         playbook.scaleDownDelay = .seconds(1)
-        let store = try Workspace.store()
+        let store = try await Workspace.store()
         let context = try Workspace.context(topology: topology, playbook: playbook, store: store)
         let fleet = Fleet(context: context)
         let view = ReleaseView(json: json)

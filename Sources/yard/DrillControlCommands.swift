@@ -30,7 +30,7 @@ extension Drill {
                 if json { try printJSON(accepted) } else { print("\(accepted.id): \(accepted.status)") }
                 return
             }
-            guard let store = try Workspace.existingStore() else {
+            guard let store = try await Workspace.existingStore() else {
                 throw CommandFailure("no drill run \(id) here: \(Workspace.noStateYet)", code: "not-found")
             }
             let sent: DrillAbort.Sent
@@ -48,7 +48,7 @@ extension Drill {
 
         /// No process drives the run any more (it was killed): nobody will read the request, so what it broke is
         /// restored here and now, as the next `yard drill run` would.
-        func recoverOrphan(_ store: SQLiteStateStore) async throws -> String {
+        func recoverOrphan(_ store: any StateStore) async throws -> String {
             let set = try Workspace.manifests()
             let driver = FleetInstanceDriver.standard(logDirectory: Workspace.logDirectory)
             let executor = RestoreExecutor(topologies: set.topologies, store: store, instances: driver)
@@ -89,7 +89,7 @@ extension Drill {
                 DrillLiveView.note("watching drill run \(id) in yardd at \(client.server) (Ctrl-C stops watching, not the drill)", toStandardError: json)
                 return try await RemoteDrill.follow(client, id: id, json: json)
             }
-            guard let store = try Workspace.existingStore() else {
+            guard let store = try await Workspace.existingStore() else {
                 throw CommandFailure("no drill run to watch: \(Workspace.noStateYet)", code: "not-found")
             }
             let id = if let given = self.id { given } else { try await LocalDrillWatch.newestRunning(store) }

@@ -47,7 +47,7 @@ extension Drill {
             }
             if let duration { drill.duration = try span(duration, "--duration") }
             guard let topology = set.topology(named: drill.topology) else { throw ValidationError("topology \(drill.topology) not found in topologies/") }
-            let store = try Workspace.store()
+            let store = try await Workspace.store()
             let context = try DrillContext.processes(playbook: drill, topology: topology, store: store,
                                                      workingDirectory: FileManager.default.currentDirectoryPath,
                                                      logDirectory: Workspace.logDirectory, actor: AuditTrail.localActor,

@@ -67,7 +67,7 @@ struct ForecastCommand: AsyncParsableCommand {
                 }
                 if let notice = CapacityNotice.exceedsFleet(outcome.report, topology: resolved.topology.name, at: Date()),
                    !resolved.topology.notify.isEmpty {
-                    let notifier = Notifier(store: try? Workspace.existingStore())
+                    let notifier = Notifier(store: try? await Workspace.existingStore())
                     await notifier.send(notice, to: resolved.topology.notify)
                     await notifier.flush(timeout: .seconds(5))
                     progress("told \(resolved.topology.notify.map(\.name).joined(separator: ", ")): the plan needs more than today's fleet")

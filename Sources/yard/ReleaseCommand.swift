@@ -75,7 +75,7 @@ struct Release: AsyncParsableCommand {
             if let bake { playbook.bake.duration = try span(bake, "--bake") }
             if let interval { playbook.bake.interval = try span(interval, "--interval") }
             if let scaleDownDelay { playbook.scaleDownDelay = try span(scaleDownDelay, "--scale-down-delay") }
-            let store = try Workspace.store()
+            let store = try await Workspace.store()
             let context = try Workspace.context(topology: topology, playbook: playbook, store: store)
             let view = ReleaseView(json: json)
             do {
@@ -117,7 +117,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.status(client, id: id, json: json) }
-            let store = try Workspace.existingStore()
+            let store = try await Workspace.existingStore()
             let record: ReleaseRecord?
             if let id { record = try await store?.release(id: id) } else { record = try await store?.listReleases(ReleaseQuery(limit: 1)).first }
             guard let store, let record else {
@@ -163,7 +163,7 @@ struct Release: AsyncParsableCommand {
 
         func run() async throws {
             if let client = try server.client() { return try await RemoteRelease.history(client, service: service, limit: limit, running: running, json: json) }
-            let store = try Workspace.existingStore()
+            let store = try await Workspace.existingStore()
             let records = running
                 ? Array((try await store?.unfinishedReleases() ?? []).filter { service == nil || $0.service == service }.reversed().prefix(limit))
                 : try await store?.listReleases(ReleaseQuery(service: service, limit: limit)) ?? []
@@ -175,7 +175,7 @@ struct Release: AsyncParsableCommand {
 
 /// Sends a promote or an abort to a running release through its journal, as a typed request.
 func control(_ id: String, _ request: ReleaseControl, json: Bool = false) async throws {
-    guard let store = try Workspace.existingStore() else {
+    guard let store = try await Workspace.existingStore() else {
         throw CommandFailure("no release \(id) here: \(Workspace.noStateYet)", code: "not-found")
     }
     do {

@@ -34,7 +34,7 @@ extension Release {
                 try await RemoteRelease.follow(client, id: id, view: view, json: json)
                 return
             }
-            guard let store = try Workspace.existingStore() else {
+            guard let store = try await Workspace.existingStore() else {
                 throw CommandFailure("no release to watch: \(Workspace.noStateYet)", code: "not-found")
             }
             let record = try await localTarget(store)
@@ -51,7 +51,7 @@ extension Release {
             return newest.id
         }
 
-        func localTarget(_ store: SQLiteStateStore) async throws -> ReleaseRecord {
+        func localTarget(_ store: any StateStore) async throws -> ReleaseRecord {
             if let id {
                 guard let record = try await store.release(id: id) else {
                     throw CommandFailure("no release \(id) here; yard release history lists them", code: "not-found")
@@ -69,7 +69,7 @@ extension Release {
 /// Follows a release in the local state file: prints its journal entries as they are written, then ends as
 /// `RemoteRelease.finish` does once the record says it is finished.
 enum LocalWatch {
-    static func follow(_ store: SQLiteStateStore, id: String, view: ReleaseView, json: Bool, every interval: Duration = .milliseconds(250)) async throws {
+    static func follow(_ store: any StateStore, id: String, view: ReleaseView, json: Bool, every interval: Duration = .milliseconds(250)) async throws {
         var last = 0
         while true {
             // The record first: a record read as finished has every entry of its journal written before it.

@@ -58,7 +58,7 @@ enum DrillEnd {
 /// Follows a drill run in the local state file, which another `yard drill run` writes: its steps and seconds as they
 /// are stored, then its report once the run is finished.
 enum LocalDrillWatch {
-    static func follow(_ store: SQLiteStateStore, id: String, json: Bool, every interval: Duration = .milliseconds(250)) async throws {
+    static func follow(_ store: any StateStore, id: String, json: Bool, every interval: Duration = .milliseconds(250)) async throws {
         var cursor = DrillRunFeed.Cursor()
         var announced = false
         while true {
@@ -82,7 +82,7 @@ enum LocalDrillWatch {
         }
     }
 
-    static func newestRunning(_ store: SQLiteStateStore) async throws -> String {
+    static func newestRunning(_ store: any StateStore) async throws -> String {
         guard let running = try await store.unfinishedDrillRuns().last else {
             throw CommandFailure("no drill is running here; yard drill history lists past runs, yard drill watch ID follows one", code: "not-found")
         }

@@ -42,7 +42,7 @@ struct Token: AsyncParsableCommand {
             if let client = try server.client() {
                 created = try await remote { () async throws(YarddClient.Failure) in try await client.createToken(name: name, role: role.rawValue) }
             } else {
-                let store = try Workspace.store()
+                let store = try await Workspace.store()
                 let (record, secret) = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.create(name: name, role: role, in: store, actor: AuditTrail.localActor) }
                 created = CreatedTokenView(record, token: secret)
             }
@@ -62,7 +62,7 @@ struct Token: AsyncParsableCommand {
             if let client = try server.client() {
                 try await remote { () async throws(YarddClient.Failure) in try await client.revokeToken(name: name) }
             } else {
-                guard let store = try Workspace.existingStore() else { throw CommandFailure("no token \(name) here: \(Workspace.noStateYet)", code: "not-found") }
+                guard let store = try await Workspace.existingStore() else { throw CommandFailure("no token \(name) here: \(Workspace.noStateYet)", code: "not-found") }
                 try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.revoke(name: name, in: store, actor: AuditTrail.localActor) }
             }
             if json { try printJSON(["name": name, "status": "revoked"]) } else { print("revoked \(name)") }
@@ -79,7 +79,7 @@ struct Token: AsyncParsableCommand {
             if let client = try server.client() {
                 tokens = try await remote { () async throws(YarddClient.Failure) in try await client.tokens() }
             } else {
-                if let store = try Workspace.existingStore() {
+                if let store = try await Workspace.existingStore() {
                     tokens = try await Token.local { () async throws(TokenAdmin.Failure) in try await TokenAdmin.list(in: store) }
                 } else {
                     tokens = []

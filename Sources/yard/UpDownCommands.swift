@@ -22,7 +22,7 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         let (topology, playbook) = try Workspace.release(service: service, topology: self.topology, playbook: nil)
-        let store = try Workspace.store()
+        let store = try await Workspace.store()
         let fleet = Fleet(context: try Workspace.context(topology: topology, playbook: playbook, store: store))
         let started = try await fleet.up(version: version)
         print("\(service) \(version) up: \(started.count) instance(s), \(started.filter(\.adopted).count) adopted; traffic on \(fleet.context.balancer.listen)")
@@ -40,7 +40,7 @@ struct Down: AsyncParsableCommand {
 
     func run() async throws {
         let (topology, playbook) = try Workspace.release(service: service, topology: self.topology, playbook: nil)
-        let store = try Workspace.store()
+        let store = try await Workspace.store()
         let fleet = Fleet(context: try Workspace.context(topology: topology, playbook: playbook, store: store))
         do {
             try await fleet.holdingTopology("yard down") { await fleet.down() }

@@ -40,16 +40,26 @@ enum Workspace {
         return (topology, playbook)
     }
 
-    /// The state file here, created if it is missing: for commands that write (release, token create, drill run, up).
-    static func store() throws -> SQLiteStateStore {
-        do { return try SQLiteStateStore(path: statePath) } catch { throw stateFailure(error) }
+    /// Where the state is: `$YARD_STATE` when set (a `postgres://` URL, shared with the daemons, or an SQLite file's
+    /// path), else `.yard/state.sqlite` here.
+    static var stateLocation: String {
+        if let location = ProcessInfo.processInfo.environment["YARD_STATE"], !location.isEmpty { return location }
+        return statePath
     }
 
-    /// The state file here if there is one; nil in a folder with no state yet. Read-only commands use it, so that
-    /// looking (`release history`, `audit`, `token list`, `drill history`) never creates `.yard/state.sqlite`.
-    static func existingStore() throws -> SQLiteStateStore? {
-        guard FileManager.default.fileExists(atPath: statePath) else { return nil }
-        return try store()
+    /// The state store, an SQLite file created if it is missing: for commands that write (release, token create,
+    /// drill run, up).
+    static func store() async throws -> any StateStore {
+        do { return try await StateLocation.open(stateLocation) } catch { throw stateFailure(error) }
+    }
+
+    /// The state store if there is one; nil in a folder with no state file yet. Read-only commands use it, so that
+    /// looking (`release history`, `audit`, `token list`, `drill history`) never creates `.yard/state.sqlite`. A
+    /// PostgreSQL store is always there (opening it migrates an empty database).
+    static func existingStore() async throws -> (any StateStore)? {
+        let location = stateLocation
+        guard PostgresLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location) else { return nil }
+        return try await store()
     }
 
     /// The state store's error, with what to do about it.
@@ -65,9 +75,9 @@ enum Workspace {
     }
 
     /// The message for a folder with no state yet, naming what creates it.
-    static let noStateYet = "there is no state here yet (no \(statePath)): run yard in the folder that holds it, or use --server"
+    static var noStateYet: String { "there is no state here yet (no \(StateLocation.display(stateLocation))): run yard in the folder that holds it, set YARD_STATE, or use --server" }
 
-    static func context(topology: Topology, playbook: ReleasePlaybook, store: SQLiteStateStore, environment: [String: String] = [:]) throws -> ReleaseContext {
+    static func context(topology: Topology, playbook: ReleasePlaybook, store: any StateStore, environment: [String: String] = [:]) throws -> ReleaseContext {
         try ReleaseContext.processes(topology: topology, playbook: playbook, store: store,
                                      workingDirectory: FileManager.default.currentDirectoryPath, logDirectory: logDirectory,
                                      actor: AuditTrail.localActor, environment: environment)
