@@ -22,6 +22,8 @@ struct ForecastBenchCommand: ParsableCommand {
     @Option(help: "A folder of timestamp,qps CSV files.") var data = "../shared/data/qps"
     @Option(help: "Prophet's hold-out figures (series,model,points,mape,medianAPE,smape,coverage80,...).") var prophet = "bench/forecast/prophet_holdout.csv"
     @Flag(help: "Score the 3 folds before the hold-out instead of the hold-out (for choosing defaults).") var tune = false
+    @Option(help: ArgumentHelp("With --tune: the folds' horizon in days (default: the protocol's, at most a quarter of the history before the hold-out).", visibility: .hidden)) var tuneHorizonDays: Double?
+    @Flag(help: ArgumentHelp("With --tune: each fold's 80 % coverage and expected coverage too.", visibility: .hidden)) var eachFold = false
     @OptionGroup(title: "Model") var model: ModelOptions
 
     struct ProphetRow { var smape: Double; var medianAPE: Double; var coverage80: Double }
@@ -51,13 +53,18 @@ struct ForecastBenchCommand: ParsableCommand {
             let started = clock.now
             if tune {
                 let before = series.slice(to: last + 1 - holdout)
-                let h = min(holdout, max(series.step, (last - first - holdout) / 4))
+                let h = tuneHorizonDays.map { Int64($0 * 86_400) } ?? min(holdout, max(series.step, (last - first - holdout) / 4))
                 let bt = Backtest.run(before, options: options, folds: 3, horizon: h)
                 guard let m = bt.model, let n = bt.seasonalNaive else { rows.append([name, "no fold: \(bt.note ?? "?")"]); continue }
                 tuneScores.append(m.smape); tuneNaive.append(n.smape)
                 tuneCoverageGap.append(abs((m.coverage80 ?? 0) - 80))
-                let weights = bt.folds.map { String(format: "%.2f+%.2f", $0.blendWeight, $0.medianWeight ?? 0) }.joined(separator: "/")
-                rows.append([name, "\(bt.folds.count)", f(m.smape), f(n.smape), f(m.medianAPE), f(n.medianAPE), c(m.coverage80), weights])
+                let weights = bt.folds.map { String(format: "%.2f+%.2f r%.2f", $0.blendWeight, $0.medianWeight ?? 0, $0.intervalRecency ?? 1) }.joined(separator: "/")
+                if eachFold {
+                    print(name + ": " + bt.folds.map { "cov \(c($0.model.coverage80)) expected \(c($0.expectedCoverage80)) sMAPE \(f($0.model.smape)) growth \(f($0.intervalGrowth))" }.joined(separator: " | "))
+                }
+                let expected = bt.folds.compactMap(\.expectedCoverage80)
+                rows.append([name, "\(bt.folds.count)", f(m.smape), f(n.smape), f(m.medianAPE), f(n.medianAPE), c(m.coverage80),
+                             c(expected.isEmpty ? nil : expected.reduce(0, +) / Double(expected.count)), weights])
                 continue
             }
             let bt = Backtest.run(series, options: options, folds: 1, horizon: holdout)
@@ -74,10 +81,11 @@ struct ForecastBenchCommand: ParsableCommand {
                          String(format: "%.2f", seconds)])
         }
         if tune {
-            printTable(header: ["series", "folds", "sMAPE", "naive", "MdAPE", "naive", "cov80", "naive+median w"], rows: rows)
+            printTable(header: ["series", "folds", "sMAPE", "naive", "MdAPE", "naive", "cov80", "expected", "naive+median w, recency"], rows: rows)
             let mean = { (xs: [Double]) in xs.isEmpty ? Double.nan : xs.reduce(0, +) / Double(xs.count) }
-            print(String(format: "\nfolds before the hold-out: mean sMAPE %.2f (seasonal naive %.2f), below naive on %d of %d, mean |coverage80 - 80| %.1f",
-                         mean(tuneScores), mean(tuneNaive), zip(tuneScores, tuneNaive).filter { $0 < $1 }.count, tuneScores.count, mean(tuneCoverageGap)))
+            print(String(format: "\nfolds before the hold-out: mean sMAPE %.2f (seasonal naive %.2f), below naive on %d of %d, mean |coverage80 - 80| %.2f, within 70-90 on %d of %d",
+                         mean(tuneScores), mean(tuneNaive), zip(tuneScores, tuneNaive).filter { $0 < $1 }.count, tuneScores.count, mean(tuneCoverageGap),
+                         tuneCoverageGap.filter { $0 <= 10 }.count, tuneCoverageGap.count))
             return
         }
         printTable(header: ["series", "points", "sMAPE sy", "naive", "prophet", "MdAPE sy", "naive", "prophet",

@@ -28,6 +28,15 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Fold errors from the blend chosen on the other folds (on/off).", visibility: .hidden)) var intervalCrossBlend: String?
 
+    @Option(help: ArgumentHelp("Weight of each calibration fold's errors relative to the next more recent fold's (0 < r ≤ 1).", visibility: .hidden)) var intervalRecency: Double?
+    @Option(help: ArgumentHelp("Recencies each series chooses from on its own folds, comma-separated (none: the fixed one).", visibility: .hidden)) var intervalRecencies: String?
+
+    @Option(help: ArgumentHelp("How the calibration folds' spreads are combined: pooled, median or capped.", visibility: .hidden)) var intervalFoldSpread: String?
+
+    @Option(help: ArgumentHelp("Scale the interval until the fold of median coverage is covered 80 % (on/off).", visibility: .hidden)) var intervalTypicalWindow: String?
+
+    @Option(help: ArgumentHelp("Estimate the widening past the fold horizon from the slices before or after they are kept from narrowing (before/after).", visibility: .hidden)) var intervalGrowthFrom: String?
+
     func options() throws -> ForecastOptions {
         var o = ForecastOptions()
         if let changepointPenalty { o.changepointPenalty = changepointPenalty }
@@ -51,9 +60,34 @@ struct ModelOptions: ParsableArguments {
             guard ["on", "off"].contains(intervalLocalScale) else { throw ValidationError("--interval-local-scale: expected on or off, got \(intervalLocalScale)") }
             o.interval.localScale = intervalLocalScale == "on"
         }
+        if let intervalTypicalWindow {
+            guard ["on", "off"].contains(intervalTypicalWindow) else { throw ValidationError("--interval-typical-window: expected on or off, got \(intervalTypicalWindow)") }
+            o.interval.typicalWindow = intervalTypicalWindow == "on"
+        }
+        if let intervalGrowthFrom {
+            guard ["before", "after"].contains(intervalGrowthFrom) else { throw ValidationError("--interval-growth-from: expected before or after, got \(intervalGrowthFrom)") }
+            o.interval.growthBeforeMonotone = intervalGrowthFrom == "before"
+        }
         if let intervalCrossBlend {
             guard ["on", "off"].contains(intervalCrossBlend) else { throw ValidationError("--interval-cross-blend: expected on or off, got \(intervalCrossBlend)") }
             o.interval.crossBlend = intervalCrossBlend == "on"
+        }
+        if let intervalFoldSpread {
+            guard let spread = FoldSpread(rawValue: intervalFoldSpread) else {
+                throw ValidationError("--interval-fold-spread: expected one of \(FoldSpread.allCases.map(\.rawValue).joined(separator: ", ")), got \(intervalFoldSpread)")
+            }
+            o.interval.foldSpread = spread
+        }
+        if let intervalRecency {
+            guard intervalRecency > 0, intervalRecency <= 1 else { throw ValidationError("--interval-recency: expected a number in (0, 1], got \(intervalRecency)") }
+            o.interval.recency = intervalRecency
+        }
+        if let intervalRecencies {
+            let values = intervalRecencies == "none" ? [] : intervalRecencies.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.allSatisfy({ $0 > 0 && $0 <= 1 }), intervalRecencies == "none" || !values.isEmpty else {
+                throw ValidationError("--interval-recencies: expected numbers in (0, 1], comma-separated, or none, got \(intervalRecencies)")
+            }
+            o.interval.recencies = values
         }
         if let intervalShrinkage { o.interval.shrinkage = max(0, intervalShrinkage) }
         if let intervalGrowth {

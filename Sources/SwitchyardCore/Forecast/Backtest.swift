@@ -16,6 +16,10 @@ public struct Backtest: Sendable, Hashable, Codable {
         public var medianWeight: Double?
         /// The coverage of the 80 % interval the forecaster expected from its calibration folds (%).
         public var expectedCoverage80: Double?
+        /// The recency of the calibration folds' errors the forecaster used (`Forecaster.intervalRecency`).
+        public var intervalRecency: Double?
+        /// The exponent of the interval's widening past the calibration folds' horizon.
+        public var intervalGrowth: Double?
     }
 
     public var horizonSeconds: Int64
@@ -69,7 +73,8 @@ public struct Backtest: Sendable, Hashable, Codable {
             naiveActual += na; naivePredicted += np
             done.append(Fold(origin: origin, end: origin + h, model: scored, seasonalNaive: AccuracyMetrics(actual: na, predicted: np),
                              blendWeight: forecaster.blendWeight, medianWeight: forecaster.medianWeight,
-                             expectedCoverage80: forecaster.foldCoverage80))
+                             expectedCoverage80: forecaster.foldCoverage80, intervalRecency: forecaster.intervalRecency,
+                             intervalGrowth: forecaster.calibration?.growthExponent))
         }
         return Backtest(horizonSeconds: h, folds: done,
                         model: pooledActual.isEmpty ? nil : AccuracyMetrics(actual: pooledActual, forecast: pooledForecast),

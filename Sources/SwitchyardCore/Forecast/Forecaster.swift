@@ -34,6 +34,10 @@ public struct Forecaster: Sendable, Hashable {
     /// forecast, beside `blendWeight`; the model keeps 1 − blendWeight − medianWeight.
     public var medianWeight: Double = 0
 
+    /// The weight of each calibration fold's errors relative to the next more recent fold's
+    /// (`IntervalCalibration.Settings.recency`; chosen on the folds among `recencies` when there are several).
+    public var intervalRecency: Double = 1
+
     /// One scored point of a calibration fold: the actual and the candidates on the model's scale
     /// (`actual`, `model`, `naive`, `median`) and in QPS (`qps`, `modelQPS`, `naiveQPS`).
     struct Row {
@@ -180,17 +184,8 @@ public struct Forecaster: Sendable, Hashable {
             return errorsByFold[k].map { ($0.lead, $0.error * ratio) }
         }
         let finalScale = foldScales.isEmpty ? nil : residualSpread(model, series, before: last + 1, span: horizon)
-        let calibration = IntervalCalibration(errors: errorsByFold.indices.flatMap { carried($0, to: finalScale) }, horizonSeconds: horizon,
-                                              settings: options.interval)
-        var inside = 0.0, total = 0.0
-        if errorsByFold.count > 1 {
-            for k in errorsByFold.indices {
-                let others = errorsByFold.indices.filter { $0 != k }.flatMap { carried($0, to: foldScales.isEmpty ? nil : foldScales[k]) }
-                guard let held = IntervalCalibration(errors: others, horizonSeconds: horizon, settings: options.interval),
-                      let c = held.coverage80(errorsByFold[k]) else { continue }
-                inside += c * Double(errorsByFold[k].count)
-                total += Double(errorsByFold[k].count)
-            }
+        let fitted = FoldCalibration(folds: errorsByFold.count, horizon: horizon, settings: options.interval) { k, j in
+            carried(k, to: j.map { foldScales.isEmpty ? nil : foldScales[$0] } ?? finalScale)
         }
         let folds = zip(origins, scored).map { origin, rows in
             let naiveRows = rows.compactMap { r in r.naiveQPS.map { (r.qps, $0) } }
@@ -199,9 +194,9 @@ public struct Forecaster: Sendable, Hashable {
                         smapeSeasonalNaive: naiveRows.isEmpty ? nil : smape(naiveRows),
                         smapeBlend: smape(rows.map { ($0.qps, inverse(blend.value(model: $0.model, naive: $0.naive, median: $0.median))) }))
         }
-        return Forecaster(model: model, blendWeight: blend.naive, calibration: calibration, folds: folds,
-                          foldCoverage80: total > 0 ? inside / total : nil, recent: recent, changepointPenalty: chosen.changepointPenalty,
-                          medianWeight: blend.median)
+        return Forecaster(model: model, blendWeight: blend.naive, calibration: fitted.calibration, folds: folds,
+                          foldCoverage80: fitted.coverage80, recent: recent, changepointPenalty: chosen.changepointPenalty,
+                          medianWeight: blend.median, intervalRecency: fitted.recency)
     }
 
     /// The spread (90 % − 10 % quantile) of `model`'s residuals on the model's scale over the
@@ -267,6 +262,7 @@ public struct Forecaster: Sendable, Hashable {
                 : blend.replacingOccurrences(of: "the model alone", with: "the model") + "; \(percent(medianWeight)) % towards the median of the last four weeks"
         }
         return blend + String(format: "; changepoint penalty %g", changepointPenalty) + "; intervals calibrated on \(folds.count) folds' errors"
+            + (intervalRecency < 1 ? String(format: " (each fold weighted %g of the next more recent)", intervalRecency) : "")
     }
 }
 

@@ -31,7 +31,7 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
     public struct Settings: Sendable, Hashable, Codable {
         public var monotone: Monotone = .runningMax
         /// Pseudo-count of the pooled quantile in each slice's (0: each slice alone).
-        public var shrinkage = 50.0
+        public var shrinkage = 500.0
         /// The exponent of the widening past the fold horizon; nil: estimated from the slices.
         public var growthExponent: Double?
         /// Each fold's errors rescaled by the spread of the residuals just before the forecast's
@@ -40,9 +40,29 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
         public var localScale = false
         /// Each fold's errors are those of the blend chosen on the other folds (`Forecaster`).
         public var crossBlend = true
-        public init(monotone: Monotone = .runningMax, shrinkage: Double = 50, growthExponent: Double? = nil, localScale: Bool = false,
-                    crossBlend: Bool = true) {
+        /// The weight of a fold's errors relative to those of the fold just after it (1: all folds
+        /// alike; ½: each fold counts half as much as the next more recent one), so that a history
+        /// whose noise changed is calibrated mostly on its latest folds (`FoldCalibration`).
+        public var recency = 1.0
+        /// When not empty, each series chooses its `recency` among these on its own folds: the one
+        /// whose leave-one-fold-out coverage of the 80 % interval is closest to 80 % (`FoldCalibration`).
+        public var recencies: [Double] = []
+        /// How the folds' spreads are combined (`FoldSpread`).
+        public var foldSpread = FoldSpread.pooled
+        /// The widening past the fold horizon estimated from the slices before they are kept from
+        /// narrowing (a running maximum of flat, noisy widths rises, and so would its slope).
+        public var growthBeforeMonotone = true
+        /// The interval scaled so that the fold of median coverage is covered 80 % (`TypicalWindow`).
+        public var typicalWindow = false
+        public init(monotone: Monotone = .runningMax, shrinkage: Double = 500, growthExponent: Double? = nil, localScale: Bool = false,
+                    crossBlend: Bool = true, recency: Double = 1, recencies: [Double] = [], foldSpread: FoldSpread = .pooled,
+                    typicalWindow: Bool = false, growthBeforeMonotone: Bool = true) {
+            self.growthBeforeMonotone = growthBeforeMonotone
+            self.typicalWindow = typicalWindow
+            self.foldSpread = foldSpread
             self.crossBlend = crossBlend
+            self.recency = recency
+            self.recencies = recencies
             self.monotone = monotone
             self.shrinkage = shrinkage
             self.growthExponent = growthExponent
@@ -57,25 +77,28 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
     /// The exponent of the widening past `horizonSeconds`.
     public var growthExponent: Double
 
-    /// nil when there are no errors at all.
-    public init?(errors: [(lead: Int64, error: Double)], horizonSeconds: Int64, settings: Settings = Settings()) {
+    /// nil when there are no errors at all. `weights` (one per error; nil: all alike) weigh the
+    /// quantiles (`WeightedQuantile`) and, scaled to a mean of 1, count as that many errors in the
+    /// shrinkage of each slice.
+    public init?(errors: [(lead: Int64, error: Double)], weights: [Double]? = nil, horizonSeconds: Int64, settings: Settings = Settings()) {
         guard !errors.isEmpty, horizonSeconds > 0 else { return nil }
         self.horizonSeconds = horizonSeconds
         self.errors = errors.count
-        let all = errors.map(\.error).sorted()
-        let pooled = Self.levels.map { Self.quantile(all, $0) }
-        var slices = [[Double]](repeating: [], count: Self.buckets)
-        for e in errors { slices[Self.bucket(lead: e.lead, horizon: horizonSeconds)].append(e.error) }
+        let w = WeightedQuantile.normalized(weights, count: errors.count)
+        let pooled = WeightedQuantile(errors.map(\.error), weights: w).values(at: Self.levels)
+        var slices = [[Int]](repeating: [], count: Self.buckets)
+        for (i, e) in errors.enumerated() { slices[Self.bucket(lead: e.lead, horizon: horizonSeconds)].append(i) }
         var q: [[Double]] = []
         var counts: [Double] = []
-        for var slice in slices {
-            slice.sort()
-            let n = Double(slice.count)
+        for slice in slices {
+            let n = w.map { w in slice.reduce(0) { $0 + w[$1] } } ?? Double(slice.count)
             counts.append(max(n, 1))
+            let own = WeightedQuantile(slice.map { errors[$0].error }, weights: w.map { w in slice.map { w[$0] } }).values(at: Self.levels)
             q.append(Self.levels.indices.map { l in
-                slice.isEmpty ? pooled[l] : (n * Self.quantile(slice, Self.levels[l]) + settings.shrinkage * pooled[l]) / (n + settings.shrinkage)
+                slice.isEmpty ? pooled[l] : (n * own[l] + settings.shrinkage * pooled[l]) / (n + settings.shrinkage)
             })
         }
+        let rawWidths = q.map { $0[2] - $0[1] }
         for l in Self.levels.indices {
             let sign = Self.levels[l] > 0.5 ? 1.0 : -1.0
             let column = q.map { sign * $0[l] }
@@ -90,7 +113,7 @@ public struct IntervalCalibration: Sendable, Hashable, Codable {
         if let fixed = settings.growthExponent {
             growthExponent = fixed
         } else {
-            growthExponent = Self.growth(widths: q.map { $0[2] - $0[1] })
+            growthExponent = Self.growth(widths: settings.growthBeforeMonotone ? rawWidths : q.map { $0[2] - $0[1] })
         }
     }
 

@@ -33,9 +33,24 @@ struct IntervalCalibrationTests {
     }
 
     @Test func errorsThatGrowLikeARandomWalkKeepGrowingPastTheHorizon() throws {
-        let walk = try #require(IntervalCalibration(errors: Self.errors { 0.2 * max($0, 0.01).squareRoot() }, horizonSeconds: Self.horizon))
+        let errors = Self.errors { 0.2 * max($0, 0.01).squareRoot() }
+        let walk = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(shrinkage: 50)))
         #expect(walk.growthExponent > 0.3, "exponent \(walk.growthExponent)")
         #expect(walk.bounds(lead: 4 * Self.horizon)[2] > 1.4 * walk.bounds(lead: Self.horizon - 1)[2])
+        // The default pseudo-count (500 against 1,000 errors a slice) flattens the slices a third of the way to the pool.
+        let shrunk = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon))
+        #expect(shrunk.growthExponent > 0.2 && shrunk.growthExponent <= walk.growthExponent, "exponent \(shrunk.growthExponent)")
+    }
+
+    @Test func theGrowthIsEstimatedBeforeTheRunningMaximum() throws {
+        // Flat errors but for a wider second slice: the running maximum makes the slices a staircase
+        // that never falls again, whose slope is not a growth of the errors.
+        let errors = Self.errors { $0 >= 0.25 && $0 < 0.5 ? 0.3 : 0.2 }
+        let before = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon, settings: .init(shrinkage: 0)))
+        let after = try #require(IntervalCalibration(errors: errors, horizonSeconds: Self.horizon,
+                                                     settings: .init(shrinkage: 0, growthBeforeMonotone: false)))
+        #expect(before.growthExponent < 0.05, "exponent \(before.growthExponent)")
+        #expect(after.growthExponent > 0.15, "exponent \(after.growthExponent)")
     }
 
     @Test func aWideEarlySliceIsAveragedNotCarriedForward() throws {
