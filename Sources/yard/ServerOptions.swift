@@ -5,7 +5,8 @@ import SwitchyardServer
 /// `--server URL` and the token (`--token-file FILE`, `$YARD_TOKEN`, or `--token T`, which other users can read in `ps`):
 /// with a server, a command goes through yardd's API; without one it works on the state in .yard/ here.
 struct ServerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("yardd's URL (http://HOST:PORT or HOST:PORT); default $YARD_SERVER. Without one, the command works on .yard/ here.",
+    @Option(help: ArgumentHelp("yardd's URL (http://HOST:PORT or HOST:PORT), or several separated by commas (daemons sharing one store: "
+                               + "the leader is found); default $YARD_SERVER. Without one, the command works on .yard/ here.",
                                valueName: "url"))
     var server: String?
 

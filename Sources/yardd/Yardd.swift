@@ -28,7 +28,12 @@ struct Serve: AsyncParsableCommand {
         the previous one keeps serving. GET /metrics serves Prometheus metrics without a token.
 
         Each option can also come from the environment (the flag wins): YARDD_STATE, YARDD_LISTEN, \
-        YARDD_MANIFESTS, YARDD_TLS_CERT, YARDD_TLS_KEY, YARDD_INSECURE_PUBLIC=1.
+        YARDD_MANIFESTS, YARDD_LEASE, YARDD_ADVERTISE, YARDD_TLS_CERT, YARDD_TLS_KEY, YARDD_INSECURE_PUBLIC=1.
+
+        Several daemons may share one PostgreSQL store (--state postgres://…): one leads (fires drill schedules, \
+        drives releases and drills), the others are standbys that serve reads and answer a release or drill start \
+        with 503 not-leader naming the leader. When the leader dies, freezes or loses the store, a standby takes \
+        over within --lease plus a third of it and resumes what was unfinished. See docs/ha.md.
 
         Listening on anything but loopback needs TLS (--tls-cert and --tls-key, PEM files), or \
         --insecure-public when a TLS-terminating proxy in front is the only way in.
@@ -57,6 +62,13 @@ struct Serve: AsyncParsableCommand {
     var maxConnections: Int = 4096
     @Option(name: .customLong("max-streams-per-token"), help: "Release event streams one token may hold open at once (default 256).")
     var maxStreamsPerToken: Int = 256
+    @Option(help: ArgumentHelp(
+        "The leadership lease among daemons sharing a state store (default 6s; env YARDD_LEASE): a standby takes over at most this long plus a third of it after the leader stops renewing.",
+        valueName: "duration"))
+    var lease: String?
+    @Option(help: ArgumentHelp("The address clients reach this daemon at, named by standbys when it leads (default http(s)://LISTEN; env YARDD_ADVERTISE).",
+                               valueName: "url"))
+    var advertise: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -72,6 +84,14 @@ struct Serve: AsyncParsableCommand {
         guard let timeout = DaemonConfiguration.parseDuration(idleTimeout), timeout >= .milliseconds(100) else {
             throw ValidationError("--idle-timeout: expected a duration of at least 100ms such as 10s, got \(idleTimeout)")
         }
+        let leaseText = lease ?? environment["YARDD_LEASE"] ?? "6s"
+        guard let leaseDuration = DaemonConfiguration.parseDuration(leaseText), leaseDuration >= .seconds(1), leaseDuration <= .seconds(300) else {
+            throw ValidationError("--lease: expected a duration from 1s to 5m such as 6s, got \(leaseText)")
+        }
+        let advertised = advertise ?? environment["YARDD_ADVERTISE"]
+        if let advertised, URL(string: advertised)?.host == nil || !(advertised.hasPrefix("http://") || advertised.hasPrefix("https://")) {
+            throw ValidationError("--advertise: expected an http:// or https:// URL such as https://yardd-1.example:7443, got \(advertised)")
+        }
         guard maxConnections >= 16 else { throw ValidationError("--max-connections: at least 16, got \(maxConnections)") }
         guard maxStreamsPerToken >= 1 else { throw ValidationError("--max-streams-per-token: at least 1, got \(maxStreamsPerToken)") }
         OpenFileLimit.raiseToHardLimit()
@@ -79,7 +99,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = DaemonConfiguration(host: host, port: port, statePath: state ?? environment["YARDD_STATE"] ?? ".yard/state.sqlite",
                                                 manifestsDirectory: manifests ?? environment["YARDD_MANIFESTS"] ?? ".",
                                                 tls: tls, insecurePublic: insecure, idleTimeout: timeout, maxConnections: maxConnections,
-                                                maxStreamsPerToken: maxStreamsPerToken)
+                                                maxStreamsPerToken: maxStreamsPerToken, election: ElectionSettings(lease: leaseDuration),
+                                                advertise: advertised)
         let daemon: Daemon
         do {
             daemon = try await Daemon.open(configuration)

@@ -114,7 +114,8 @@ import SwitchyardBuildInfo
             #expect(Self.sample(text, #"yardd_drill_runs_total{outcome="failed"}"#) == 0)
             #expect(text.contains("# TYPE yardd_drill_runs_total counter"))
             #expect(Self.families(text).isSuperset(of: ["yard_build_info", "yardd_releases_running", "yardd_releases_finished_total",
-                                                        "yardd_manifest_reloads_total", "yardd_drill_runs_total", "yardd_http_request_duration_seconds"]))
+                                                        "yardd_manifest_reloads_total", "yardd_drill_runs_total", "yardd_http_request_duration_seconds",
+                                                        "yardd_is_leader", "yardd_leader_generation", "yardd_leader_changes_total"]))
         }
     }
 

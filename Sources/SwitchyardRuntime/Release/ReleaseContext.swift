@@ -23,6 +23,10 @@ public struct ReleaseContext: Sendable {
     public var oldSlotBacksNewSlot = true
     /// Tells the topology's and the playbook's `notify` targets when a release starts and ends (nil: nobody).
     public var notifier: Notifier?
+    /// The lease of the daemon that drives this release as leader (nil from the CLI): every fenced write of the release
+    /// carries it too, so a deposed leader's release cannot write even before its own leases are taken over. The
+    /// election renews it; the runner does not.
+    public var leaderFence: LeaseFence?
 
     /// The targets told about this release.
     var notifyTargets: [NotifyTarget] { topology.notify + playbook.notify }

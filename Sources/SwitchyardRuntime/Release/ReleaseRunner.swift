@@ -96,7 +96,7 @@ public actor ReleaseRunner {
             throw Failure.topologyBusy(topology: context.topology.name, holder: busy.holder)
         }
         let driverLease = try await store.acquireLock(name: driverLock, holder: driver, lease: Self.driverLease, now: Date())
-        fences = [serviceLease.fence, driverLease.fence]
+        fences = [serviceLease.fence, driverLease.fence] + (context.leaderFence.map { [$0] } ?? [])
         try await supersedeLapsed(by: newID)
         // The load balancer serves as committed before anything is recorded: a balancer that cannot (a site node whose
         // nginx is down, say) stops the release here, with its locks given back and nothing to resume.
@@ -123,7 +123,7 @@ public actor ReleaseRunner {
         resumed = true
         let driverLease = try await takeOverDriving()
         let serviceLease = try await context.store.acquireLock(name: context.lockName, holder: record.id, lease: Self.serviceLease, now: Date())
-        fences = [serviceLease.fence, driverLease.fence]
+        fences = [serviceLease.fence, driverLease.fence] + (context.leaderFence.map { [$0] } ?? [])
         var machine = record.machine
         let pending = try await context.store.pendingAction(release: record.id)
         try await context.store.appendJournal(release: record.id, [.note("resumed in phase \(machine.phase.rawValue) by \(context.actor)"
@@ -156,9 +156,10 @@ public actor ReleaseRunner {
     /// Renews both leases: the service's release lock and this process's driving of the release. Either renewal
     /// failing (taken over while this process was frozen, say) throws `.fenced`, and the runner stops acting.
     func renewLeases() async throws {
-        for fence in fences {
+        for fence in fences where fence != context.leaderFence {
             try await context.store.renewLock(fence, lease: fence.lock == driverLock ? Self.driverLease : Self.serviceLease, now: Date())
         }
+        if let leader = context.leaderFence { try await context.store.checkFences([leader]) }
     }
 
     /// How long the service's release lock lasts unrenewed: past it, another release of the service may start, and

@@ -8,6 +8,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as NotLeader:
+            return .notLeader(error)
         case ManualRunRefusal.unknownPlaybook(let name, _):
             return APIError(.notFound, code: "not-found", message: "\(error)", details: ["playbook": name])
         case ManualRunRefusal.releaseRunning(let topology, let activity):

@@ -10,6 +10,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as NotLeader:
+            return .notLeader(error)
         case StateStoreError.lockHeld(let name, let holder, let until):
             return APIError(.conflict, code: "lock-held", message: "\(error)",
                             details: ["lock": name, "holder": holder, "until": ISO8601DateFormatter().string(from: until)])

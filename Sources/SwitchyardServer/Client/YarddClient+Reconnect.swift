@@ -19,6 +19,7 @@ extension YarddClient {
         while true {
             var received = false
             let reason: String
+            let target = server
             do {
                 switch try await attempt({ received = true }) {
                 case .ended(let end): return end
@@ -26,8 +27,11 @@ extension YarddClient {
                 }
             } catch .unreachable(_, let why) {
                 reason = why
+                // Several daemons on one store: any of them serves the stream, from the same journal.
+                choice.advance(from: target)
             } catch .api(let failure) where failure.status == 503 || failure.status == 502 {
                 reason = "HTTP \(failure.status) \(failure.code)"
+                choice.advance(from: target)
             } catch {
                 throw error
             }

@@ -7,21 +7,30 @@ import SwitchyardRuntime
 /// A client of yardd's API: JSON calls with a bearer token, and the release event stream. Errors carry the
 /// server, the HTTP status and what to do about them (which token or role is needed, how to start yardd).
 public struct YarddClient: Sendable {
-    /// `http://HOST:PORT`, without a trailing slash.
-    public let server: String
+    /// The daemon talked to now: `http://HOST:PORT`, without a trailing slash.
+    public var server: String { choice.server }
+    /// Every daemon given, in order.
+    public var servers: [String] { choice.servers }
+    let choice: ServerChoice
     public let token: String?
     let http: HTTPClient
     public var timeout: TimeAmount = .seconds(30)
     /// An event stream silent this long (the daemon pings every 10 s) is taken as lost and reconnected.
     public var eventIdleTimeout: Duration = .seconds(35)
 
-    /// `server` is a URL (`http://127.0.0.1:7780`) or `HOST:PORT`.
+    /// `server` is a URL (`http://127.0.0.1:7780`) or `HOST:PORT`, or several separated by commas (daemons sharing
+    /// one store): calls go to the first that answers, and a standby's `not-leader` answer sends them to the leader.
     public init(server: String, token: String?, http: HTTPClient = YardHTTPClient.shared) throws(Failure) {
-        var base = server.trimmingCharacters(in: .whitespaces)
-        if !base.contains("://") { base = "http://" + base }
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else { throw .invalidServer(server) }
-        self.server = base
+        var bases: [String] = []
+        for part in server.split(separator: ",") {
+            var base = part.trimmingCharacters(in: .whitespaces)
+            if !base.contains("://") { base = "http://" + base }
+            while base.hasSuffix("/") { base.removeLast() }
+            guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https", url.host != nil else { throw .invalidServer(String(part)) }
+            if !bases.contains(base) { bases.append(base) }
+        }
+        guard !bases.isEmpty else { throw .invalidServer(server) }
+        choice = ServerChoice(bases)
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.http = http
     }
@@ -88,14 +97,20 @@ public struct YarddClient: Sendable {
     }
 
     public func call<T: Decodable, B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, as type: T.Type) async throws(Failure) -> T {
-        var request = makeRequest(path)
-        request.method = method
+        var encoded: Data?
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
             guard let data = try? JSONEncoder().encode(body) else { throw .unexpected(server: server, status: 0, what: "a request body that cannot be encoded") }
-            request.body = .bytes(ByteBuffer(bytes: data))
+            encoded = data
         }
-        let (status, data) = try await exchange(request)
+        let (status, data) = try await exchangeWithLeader {
+            var request = makeRequest(path)
+            request.method = method
+            if let encoded {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: encoded))
+            }
+            return request
+        }
         guard (200..<300).contains(status) else { throw failure(status: status, data: data) }
         do { return try Self.decoder.decode(type, from: data) } catch {
             throw .unexpected(server: server, status: status, what: "an answer that is not the JSON expected (\(error)): \(String(decoding: data.prefix(300), as: UTF8.self))")
@@ -106,6 +121,29 @@ public struct YarddClient: Sendable {
         var request = HTTPClientRequest(url: server + path)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         return request
+    }
+
+    /// Sends the request `make` builds to the current daemon; when it is unreachable, to the next of `servers` (each
+    /// once); when a standby answers `not-leader` naming the leader, to the leader (or, naming none, the next one).
+    private func exchangeWithLeader(_ make: () -> HTTPClientRequest) async throws(Failure) -> (Int, Data) {
+        var tries = 0
+        while true {
+            tries += 1
+            let target = server
+            do {
+                let (status, data) = try await exchange(make())
+                if status == 503, tries <= servers.count + 1, case .api(let refusal) = failure(status: status, data: data), refusal.code == "not-leader" {
+                    if let leader = refusal.details["leader"], leader != target {
+                        choice.use(leader)
+                        continue
+                    }
+                    if choice.advance(from: target) { continue }
+                }
+                return (status, data)
+            } catch {
+                guard case .unreachable = error, tries < servers.count, choice.advance(from: target) else { throw error }
+            }
+        }
     }
 
     private func exchange(_ request: HTTPClientRequest) async throws(Failure) -> (Int, Data) {

@@ -22,6 +22,9 @@ public struct Daemon: Sendable {
     public let drills: DrillScheduleService
     public let metrics: DaemonMetrics
     public let reloader: ManifestReloader
+    /// Whether this daemon leads the daemons sharing its store.
+    public let leadership: Leadership
+    let election: LeaderElection
     /// One journal poller per followed release, shared by every viewer of its event stream.
     let journalFeed: ReleaseJournalFeed
     /// The dashboard's sessions and login links, in memory: a restart logs everyone out.
@@ -44,14 +47,19 @@ public struct Daemon: Sendable {
         self.tls = tls
         manifests = LiveCatalog(catalog)
         self.metrics = metrics
+        let leadership = Leadership()
+        self.leadership = leadership
         releases = ReleaseService(store: store, catalog: manifests, makeContext: makeContext ?? catalog.processContextFactory, logger: logger,
-                                  metrics: metrics)
+                                  metrics: metrics, leadership: leadership)
         reloader = ManifestReloader(catalog: manifests, metrics: metrics, logger: logger)
         journalFeed = ReleaseJournalFeed(store: store, maxPerToken: configuration.maxStreamsPerToken)
         sessions = DashboardSessions()
         let live = manifests
         drills = DrillScheduleService(store: store, manifests: { live.current.set }, launcher: drillLauncher ?? makeDrillLauncher?(live) ?? UnavailableDrillLauncher(),
-                                      clock: clock, logger: logger)
+                                      clock: clock, logger: logger, leadership: leadership)
+        let duties = LeaderDuties(releases: releases, drills: drills, interval: configuration.election.interval, logger: logger)
+        election = LeaderElection(store: store, leadership: leadership, settings: configuration.election, duties: duties, metrics: metrics,
+                                  logger: logger)
     }
 
     /// Checks where it may listen, reads the TLS files, the manifests and opens the store named by `configuration` (an SQLite
@@ -76,7 +84,7 @@ public struct Daemon: Sendable {
         let router = Router(context: YarddRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        HealthRoutes.add(to: router, releases: releases)
+        HealthRoutes.add(to: router, releases: releases, leadership: leadership)
         MetricsRoutes.add(to: router, metrics: metrics)
         DashboardAssetRoutes.add(to: router)
         LoginRoutes.add(to: router, store: store, sessions: sessions, secure: tls != nil)
@@ -101,14 +109,16 @@ public struct Daemon: Sendable {
         NormalizedPathResponder(next: makeRouter().buildResponder())
     }
 
-    /// The group to run. Unfinished releases are resumed once the server listens; until then `/readyz`
-    /// answers 503 and mutations are refused. Each of `reloadSignals` (SIGHUP) reloads the manifests.
-    /// `onListening` gets the bound host and port (useful with port 0).
+    /// The group to run. Once the server listens the daemon joins the leader election (`LeaderElection`); as leader it
+    /// restores interrupted drills and resumes unfinished releases, as a standby it serves reads and names the leader.
+    /// Until the first look has settled `/readyz` answers 503 and mutations are refused. Each of `reloadSignals`
+    /// (SIGHUP) reloads the manifests. `onListening` gets the bound host and port (useful with port 0), after that look.
     public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], reloadSignals: [UnixSignal] = [.sighup],
                                  onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) -> ServiceGroup {
         let host = configuration.host, port = configuration.port
-        let releases = self.releases, drills = self.drills, logger = self.logger
+        let releases = self.releases, drills = self.drills, logger = self.logger, election = self.election, leadership = self.leadership
         let scheme = tls == nil ? "http" : "https"
+        let advertise = configuration.advertise
         let app = Application(
             responder: makeResponder(),
             server: serverBuilder,
@@ -118,15 +128,17 @@ public struct Daemon: Sendable {
                 let bound = channel.localAddress?.port ?? port
                 logger.notice("yardd listening on \(host):\(bound)")
                 logger.info("API at \(scheme)://\(host):\(bound)/v1, dashboard at /ui, metrics at /metrics")
-                // Before anything else: what an interrupted drill broke is restored.
-                await drills.launcher.recoverInterrupted()
-                do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }
+                let url = advertise ?? "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(bound)"
+                await election.listening(as: .thisDaemon(url: url))
+                // The first look settles: elected (interrupted drills restored, unfinished releases resumed) or a standby.
+                while !(await releases.isReady) { try? await Task.sleep(for: .milliseconds(20)) }
+                logger.notice("\(leadership.roleName) among the daemons sharing the state store")
                 await onListening(host, bound)
             },
             logger: logger
         )
         let reloads: [any Service] = reloadSignals.map { ReloadOnSignal(reloader: reloader, signal: $0) }
-        return ServiceGroup(configuration: .init(services: reloads + [app, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        return ServiceGroup(configuration: .init(services: reloads + [app, election, releases, drills], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
     }
 
     /// HTTP/1.1, over TLS when configured, closing connections idle for `idleTimeout` (a request head that has not

@@ -6,7 +6,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var host: String
     /// 0 picks a free port (tests); the bound one is reported by `Daemon.makeServiceGroup(onListening:)`.
     public var port: Int
-    /// The SQLite state file, shared with the CLI.
+    /// The state store: an SQLite file shared with the CLI, or a `postgres://` URL shared by several daemons.
     public var statePath: String
     /// The folder holding `topologies/` and `playbooks/`; releases run with it as their working directory.
     public var manifestsDirectory: String
@@ -21,9 +21,16 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var maxConnections: Int
     /// Release event streams one token may follow at once; past it, 429 `too-many-streams`.
     public var maxStreamsPerToken: Int
+    /// The leadership lease among daemons sharing the store (one daemon alone leads at once).
+    public var election: ElectionSettings
+    /// The address other daemons name when this one leads, for clients to go to; nil: `http(s)://HOST:PORT` as bound.
+    public var advertise: String?
 
     public init(host: String = "127.0.0.1", port: Int = 7780, statePath: String = ".yard/state.sqlite", manifestsDirectory: String = ".",
-                tls: TLSFiles? = nil, insecurePublic: Bool = false, idleTimeout: Duration = .seconds(10), maxConnections: Int = 4096, maxStreamsPerToken: Int = 256) {
+                tls: TLSFiles? = nil, insecurePublic: Bool = false, idleTimeout: Duration = .seconds(10), maxConnections: Int = 4096, maxStreamsPerToken: Int = 256,
+                election: ElectionSettings = ElectionSettings(), advertise: String? = nil) {
+        self.election = election
+        self.advertise = advertise
         self.maxStreamsPerToken = maxStreamsPerToken
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections

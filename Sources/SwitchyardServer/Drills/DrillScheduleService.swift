@@ -23,10 +23,13 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
         public var maxSleep: Duration
         /// How often to look again while a fire waits for a release of its topology to end.
         public var deferredPoll: Duration
+        /// How often a standby asks whether it leads yet.
+        public var standbyPoll: Duration
 
-        public init(maxSleep: Duration = .seconds(30), deferredPoll: Duration = .seconds(5)) {
+        public init(maxSleep: Duration = .seconds(30), deferredPoll: Duration = .seconds(5), standbyPoll: Duration = .seconds(1)) {
             self.maxSleep = maxSleep
             self.deferredPoll = deferredPoll
+            self.standbyPoll = standbyPoll
         }
     }
 
@@ -48,6 +51,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     public nonisolated let clock: Clock
     let timing: Timing
     let logger: Logger
+    /// Whether this daemon may fire schedules and start runs now: only the leader does (always, without an election).
+    let leadership: Leadership?
     private var recorder: ScheduledFireRecord { ScheduledFireRecord(store: store) }
     /// Tells the topology's and the playbook's targets about skipped and missed runs.
     lazy var notifier = Notifier(store: store)
@@ -57,7 +62,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(store: any StateStore, manifests: @escaping @Sendable () async -> ManifestSet, launcher: any DrillLauncher,
-                clock: @escaping Clock = { Date() }, timing: Timing = Timing(), logger: Logger) {
+                clock: @escaping Clock = { Date() }, timing: Timing = Timing(), logger: Logger, leadership: Leadership? = nil) {
+        self.leadership = leadership
         self.store = store
         self.manifests = manifests
         self.launcher = launcher
@@ -83,6 +89,11 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
         }
         try? await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
+                // A standby looks again soon: when it is elected, what is due fires at once.
+                guard leadership?.isLeader ?? true else {
+                    try await Task.sleep(for: timing.standbyPoll)
+                    continue
+                }
                 let pass = await evaluateAll()
                 try await Task.sleep(for: await delay(after: pass, now: clock()))
             }
@@ -210,7 +221,8 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
     }
 
     private func startNow(playbook name: String, actor: String) async throws -> String {
-        try await serially {
+        if let leadership, !leadership.isLeader { throw NotLeader(leader: leadership.leader) }
+        return try await serially {
             let set = await manifests()
             guard let playbook = set.drillPlaybook(named: name) else {
                 throw ManualRunRefusal.unknownPlaybook(name, known: set.drillPlaybooks.map(\.name))

@@ -4,7 +4,7 @@ extension DaemonMetrics {
     /// Every metric the daemon serves, with its name and its `# HELP` text: one list, so no metric goes without one.
     enum Metric: CaseIterable {
         case buildInfo, releasesFinished, gateVerdicts, gateMeasurements, releasesRunning, manifestReloads
-        case drillRuns, drillLastRTO, drillLastRequestsLost, requestDuration
+        case drillRuns, drillLastRTO, drillLastRequestsLost, requestDuration, leader, leaderGeneration, leaderChanges
 
         var name: String {
             switch self {
@@ -18,6 +18,9 @@ extension DaemonMetrics {
             case .drillLastRTO: "yardd_drill_last_rto_seconds"
             case .drillLastRequestsLost: "yardd_drill_last_requests_lost"
             case .requestDuration: "yardd_http_request_duration_seconds"
+            case .leader: "yardd_is_leader"
+            case .leaderGeneration: "yardd_leader_generation"
+            case .leaderChanges: "yardd_leader_changes_total"
             }
         }
 
@@ -33,6 +36,9 @@ extension DaemonMetrics {
             case .drillLastRTO: "The recovery time of the last finished run of each drill playbook, in seconds; NaN when traffic did not recover."
             case .drillLastRequestsLost: "Requests lost (failed or cut) in the last finished run of each drill playbook."
             case .requestDuration: "Time to answer API requests, by route pattern, method and status."
+            case .leader: "1 while this yardd leads (fires schedules, drives releases and drills), 0 while it is a standby."
+            case .leaderGeneration: "The generation of the leadership lease this yardd holds or last saw held (each takeover raises it)."
+            case .leaderChanges: "Times this yardd became leader or stopped leading, by change (elected, deposed)."
             }
         }
     }

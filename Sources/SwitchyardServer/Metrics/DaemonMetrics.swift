@@ -16,11 +16,15 @@ import SwitchyardCore
 /// - `yardd_drill_last_rto_seconds{playbook}`: the last finished run's RTO (NaN when traffic did not recover)
 /// - `yardd_drill_last_requests_lost{playbook}`: the last finished run's requests lost
 /// - `yardd_http_request_duration_seconds{route,method,status}`: API latency by route pattern, a histogram
+/// - `yardd_is_leader`: 1 while this daemon leads, 0 as a standby; `yardd_leader_generation`: the lease's generation
+/// - `yardd_leader_changes_total{change}`: elected, deposed
 ///
 /// Counters with a small known label set start at 0, so a rate over them has a series from the first scrape.
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let running: Gauge
+    private let leading: Gauge
+    private let generation: Gauge
 
     static let latencyBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -33,6 +37,11 @@ public final class DaemonMetrics: Sendable {
         registry.makeGauge(descriptor: Self.describe(.buildInfo), labels: [("version", version), ("commit", commit)]).set(to: 1.0)
         running = registry.makeGauge(descriptor: Self.describe(.releasesRunning))
         running.set(to: 0.0)
+        leading = registry.makeGauge(descriptor: Self.describe(.leader))
+        leading.set(to: 0.0)
+        generation = registry.makeGauge(descriptor: Self.describe(.leaderGeneration))
+        generation.set(to: 0.0)
+        for change in ["elected", "deposed"] { _ = counter(.leaderChanges, [("change", change)]) }
         for outcome in ["promoted", "rolled-back", "failed"] { _ = counter(.releasesFinished, [("outcome", outcome)]) }
         for outcome in ["applied", "refused"] { _ = counter(.manifestReloads, [("outcome", outcome)]) }
         for outcome in DrillOutcome.allCases { _ = counter(.drillRuns, [("outcome", outcome.rawValue)]) }
@@ -60,6 +69,14 @@ public final class DaemonMetrics: Sendable {
     public func gateMeasured(gate: String, result: String) { counter(.gateMeasurements, [("gate", gate), ("result", result)]).increment() }
 
     public func releasesRunning(_ count: Int) { running.set(to: Double(count)) }
+
+    /// This daemon leads (`true`) or not, under lease generation `generation` (held, or seen held by another).
+    public func leadership(leading isLeader: Bool, generation value: Int) {
+        leading.set(to: isLeader ? 1.0 : 0.0)
+        generation.set(to: Double(value))
+    }
+
+    public func leaderChanged(_ change: String) { counter(.leaderChanges, [("change", change)]).increment() }
 
     public func manifestReload(outcome: String) { counter(.manifestReloads, [("outcome", outcome)]).increment() }
 

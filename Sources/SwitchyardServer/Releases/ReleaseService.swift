@@ -16,11 +16,21 @@ public actor ReleaseService: ServiceLifecycle.Service {
     let logger: Logger
     let metrics: DaemonMetrics
     private var tasks: [UUID: Task<Void, Never>] = [:]
-    /// Set once unfinished releases have been taken over: mutations wait for it.
+    /// The release each task drives, once it has started: a release driven here is not resumed again.
+    private var driving: [UUID: String] = [:]
+    /// Releases that could not be resumed, logged once each (the leader tries again at every look).
+    private var unresumable: Set<String> = []
+    /// Set once shutting down: nothing new is started or resumed.
+    private var stopping = false
+    /// Set once unfinished releases have been taken over (by this daemon as leader, or by the leader as a standby
+    /// sees it): mutations wait for it.
     public private(set) var isReady = false
+    /// Whether this daemon leads; its lease fences every release it drives. Nil: always leads (one daemon, tests).
+    let leadership: Leadership?
 
     public init(store: any StateStore, catalog: LiveCatalog, makeContext: @escaping ReleaseContextFactory, logger: Logger,
-                metrics: DaemonMetrics = DaemonMetrics()) {
+                metrics: DaemonMetrics = DaemonMetrics(), leadership: Leadership? = nil) {
+        self.leadership = leadership
         self.store = store
         self.catalog = catalog
         self.metrics = metrics
@@ -39,21 +49,44 @@ public actor ReleaseService: ServiceLifecycle.Service {
     /// Starts a release of `version` and returns its id once it holds the service's lock; the release runs on.
     public func start(service: String, topology: String?, version: String, manual: Bool?, actor: String) async throws -> String {
         let (topology, playbook) = try catalog.current.release(service: service, topology: topology)
-        let context = try makeContext(topology, playbook, store, actor)
+        let context = try leaderContext(try makeContext(topology, playbook, store, actor))
         return try await launch(context) { runner in try await runner.release(version: version, manual: manual) }
     }
 
+    /// Why this daemon may not drive releases now; nil when it may.
+    public var refusal: NotLeader? {
+        guard let leadership, !leadership.isLeader else { return nil }
+        return NotLeader(leader: leadership.leader)
+    }
+
+    /// `context` fenced by this daemon's leadership lease; throws `NotLeader` when it does not lead.
+    private func leaderContext(_ context: ReleaseContext) throws -> ReleaseContext {
+        if let refusal { throw refusal }
+        var context = context
+        context.leaderFence = leadership?.fence
+        return context
+    }
+
+    /// A standby is ready once it knows it follows: it serves reads, and answers mutations with who leads.
+    public func markReady() { isReady = true }
+
     /// Resumes every release the store holds unfinished, each in the background; returns once each one
     /// drives again (or could not be resumed, which is logged).
+    /// Releases driven here are left alone, so the leader may call it again and again: it picks up what a deposed or
+    /// dead leader left, and what stopped here on an error (the state store went away mid-release, say).
     public func resumeUnfinished() async throws {
-        for record in try await store.unfinishedReleases() {
+        let here = Set(driving.values)
+        for record in try await store.unfinishedReleases() where !here.contains(record.id) && !stopping {
             do {
                 let (topology, playbook) = try catalog.current.release(service: record.service, topology: record.topology)
-                let context = try makeContext(topology, playbook, store, "yardd")
+                let context = try leaderContext(try makeContext(topology, playbook, store, "yardd"))
                 let id = try await launch(context) { runner in try await runner.resume(releaseID: record.id) }
+                unresumable.remove(record.id)
                 logger.notice("resumed release \(id) of \(record.service) \(record.version) in phase \(record.phase.rawValue)")
+            } catch is NotLeader {
+                break
             } catch {
-                logger.error("cannot resume release \(record.id) of \(record.service): \(error)")
+                if unresumable.insert(record.id).inserted { logger.error("cannot resume release \(record.id) of \(record.service): \(error)") }
             }
         }
         isReady = true
@@ -94,7 +127,9 @@ public actor ReleaseService: ServiceLifecycle.Service {
         metrics.releasesRunning(tasks.count)
         for await first in signals {
             switch first {
-            case .started(let id): return id
+            case .started(let id):
+                driving[key] = id
+                return id
             case .refused(let error): throw error
             }
         }
@@ -103,6 +138,7 @@ public actor ReleaseService: ServiceLifecycle.Service {
 
     private func forget(_ key: UUID) {
         tasks[key] = nil
+        driving[key] = nil
         metrics.releasesRunning(tasks.count)
     }
 
@@ -113,8 +149,15 @@ public actor ReleaseService: ServiceLifecycle.Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
+        stopping = true
+        await stopAll(reason: "yardd is shutting down; each resumes at the next start")
+    }
+
+    /// Cancels every release driven here and waits for each to stop: each stays journaled, and the next leader (or
+    /// the next start) resumes it.
+    public func stopAll(reason: String) async {
         let running = Array(tasks.values)
-        if !running.isEmpty { logger.notice("stopping \(running.count) running release(s); each resumes at the next start") }
+        if !running.isEmpty { logger.notice("stopping \(running.count) running release(s): \(reason)") }
         for task in running { task.cancel() }
         for task in running { await task.value }
     }

@@ -72,11 +72,12 @@ final class YarddExecutable {
     var server: String { "http://127.0.0.1:\(port)" }
 
     /// Starts yardd and returns once it listens (its log says so).
-    static func start(_ workspace: FleetWorkspace, port: Int) async throws -> YarddExecutable {
+    /// `state` is the workspace's SQLite file unless given (a `postgres://` URL); `arguments` are added (`--lease 3s`).
+    static func start(_ workspace: FleetWorkspace, port: Int, state: String? = nil, arguments: [String] = []) async throws -> YarddExecutable {
         let binaries = try FleetWorkspace.binaries()
         let log = workspace.folder.appendingPathComponent("yardd-\(UUID().uuidString.prefix(6)).log")
         let pid = try Spawner.spawn([binaries.appendingPathComponent("yardd").path, "--listen", "127.0.0.1:\(port)",
-                                     "--manifests", workspace.folder.path, "--state", workspace.statePath],
+                                     "--manifests", workspace.folder.path, "--state", state ?? workspace.statePath] + arguments,
                                     logPath: log.path, environment: ["SWITCHYARD_BIN_DIR": binaries.path])
         let started = YarddExecutable(pid: pid, port: port, log: log)
         let deadline = ContinuousClock.now + .seconds(30)
