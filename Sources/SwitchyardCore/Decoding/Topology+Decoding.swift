@@ -161,8 +161,14 @@ extension LoadBalancer {
             let nodeDirectory = siteOnly("directory")?.filePath()
             let nodePid = siteOnly("pidFile")?.filePath()
             let nodeReload = siteOnly("reloadCommand")?.list { $0.nonEmptyString() }
+            let cutField = node.optional("cutCommand"), reconnectField = node.optional("reconnectCommand")
+            let cut = cutField?.list { $0.nonEmptyString() }, reconnect = reconnectField?.list { $0.nonEmptyString() }
+            if cutField != nil, reconnectField == nil { node.required("reconnectCommand", hint: "a node cut off by cutCommand is brought back by reconnectCommand") }
+            if reconnectField != nil, cutField == nil { node.required("cutCommand", hint: "reconnectCommand undoes cutCommand") }
+            let keepalived = node.optional("keepalived").flatMap(KeepalivedProcess.decode)
             guard let nodeName, let zone, let address else { return nil }
-            return Node(name: nodeName, zone: zone, address: address, directory: nodeDirectory, pidFile: nodePid, reloadCommand: nodeReload)
+            return Node(name: nodeName, zone: zone, address: address, directory: nodeDirectory, pidFile: nodePid, reloadCommand: nodeReload,
+                        cutCommand: cut, reconnectCommand: reconnect, keepalived: keepalived)
         } ?? []
         let virtualAddress = map.optional("virtualAddress")?.host()
         if !nodes.isEmpty, virtualAddress == nil {

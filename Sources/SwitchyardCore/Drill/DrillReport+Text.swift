@@ -31,6 +31,7 @@ extension DrillReport {
                 + (m.lowestSuccessRate.map(DrillFormat.percent) ?? "n/a") + ", worst p99 \(DrillFormat.milliseconds(m.worstP99))")
         }
         if let recoveryMechanism { field("recovery", recoveryMechanism) }
+        if let vipFailover { field("vip", vipFailover.summary) }
         if let guardrailTrip { field("guardrail", "\(guardrailTrip.rule) tripped at second \(guardrailTrip.second): \(guardrailTrip.message)") }
         if restoredAfterCrash { field("restore", "the restores were still pending when the runner stopped; they were run at a later start") }
 

@@ -51,6 +51,8 @@ public struct DrillReport: Sendable, Hashable, Codable {
     /// The seconds of traffic (`DrillSecond.second`) watched while the fault was in place, first and last (JSON
     /// `[first, last]`); nil before the fault. Lets a viewer in another process mark them as a live view does.
     public var faultedSeconds: ClosedRange<Int>?
+    /// An `lb-node-kill` of a keepalived pair: the virtual address's move and what users saw through it.
+    public var vipFailover: VIPFailover?
 
     /// Whether second `second` was watched with the fault in place.
     public func faulted(_ second: Int) -> Bool { faultedSeconds?.contains(second) ?? false }

@@ -96,11 +96,21 @@ public struct LoadBalancer: Sendable, Hashable, Encodable {
         public var pidFile: String?
         /// How this node's nginx reloads, when not as the load balancer says.
         public var reloadCommand: [String]?
+        /// Run on the machine Switchyard runs on (out of band: a hypervisor, a cloud API, a switch port) to cut this node
+        /// off its network, for `lb-node-kill` on a keepalived pair; `reconnectCommand` undoes it. Both or neither.
+        public var cutCommand: [String]?
+        public var reconnectCommand: [String]?
+        /// How keepalived runs on the node (nil: Debian's defaults), for the restore after a cut.
+        public var keepalived: KeepalivedProcess?
 
-        public init(name: String, zone: String, address: String, directory: String? = nil, pidFile: String? = nil, reloadCommand: [String]? = nil) {
+        public init(name: String, zone: String, address: String, directory: String? = nil, pidFile: String? = nil, reloadCommand: [String]? = nil,
+                    cutCommand: [String]? = nil, reconnectCommand: [String]? = nil, keepalived: KeepalivedProcess? = nil) {
             self.directory = directory
             self.pidFile = pidFile
             self.reloadCommand = reloadCommand
+            self.cutCommand = cutCommand
+            self.reconnectCommand = reconnectCommand
+            self.keepalived = keepalived
             self.name = name
             self.zone = zone
             self.address = address

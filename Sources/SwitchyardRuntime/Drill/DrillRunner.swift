@@ -19,6 +19,8 @@ public actor DrillRunner {
     var seen: [Int: DrillSecond] = [:]
     var guardrails: GuardrailMonitor
     var cancelReason: String?
+    /// A keepalived pair's node cut off: the instant of the cut and the poll of the other nodes for the virtual address.
+    var vipWatch: VIPWatch?
     /// The leases this run holds (the playbook's drill lock, the topology's lock), set by `claim()`.
     var fences: [LeaseFence] = []
     /// Set once a renewal or a fenced check found a lease taken over: from then on the run writes and restores nothing
@@ -206,8 +208,10 @@ public actor DrillRunner {
             guard let plan else { return machine.injected(ok: false, detail: "no plan") }
             await step("inject", "started", plan.description)
             injectedAt = await elapsed()
+            await beginVIPWatch(plan)
             do {
                 let detail = try await FaultInjector.inject(plan, instances: context.instances)
+                pollVIP()
                 await step("inject", "done", detail)
                 return machine.injected(ok: true, detail: detail)
             } catch {
@@ -228,6 +232,7 @@ public actor DrillRunner {
             await step("observe", "done")
             return machine.faultWindowEnded()
         case .restore(let reason):
+            await recordVIPFailover()
             await step("restore", "started", reason)
             let (ok, detail) = await restore()
             restoredAt = await elapsed()
@@ -278,8 +283,7 @@ public actor DrillRunner {
     // MARK: parts
 
     var baseURL: String {
-        let listen = context.balancer.listen
-        return "http://\(listen.host == "0.0.0.0" ? "127.0.0.1" : listen.host):\(listen.port)"
+        "http://\(context.balancer.clientListener)"
     }
 
     func trafficConfiguration() -> LoadConfiguration {

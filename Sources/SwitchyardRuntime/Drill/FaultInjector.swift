@@ -43,6 +43,10 @@ public enum FaultInjector {
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
             return "\(argv.joined(separator: " ")) exited 0"
+        case .cutNode(let node, let argv):
+            let result = try await Command.run(argv)
+            guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
+            return "node \(node) cut off its network (\(argv.joined(separator: " ")) exited 0)"
         case .all(let blows):
             var details: [String] = []
             for blow in blows { details.append(try await inject(blow, instances: instances)) }

@@ -16,6 +16,8 @@ public struct FaultPlan: Sendable, Hashable {
         case command([String])
         /// Drop every packet to these loopback ports (iptables rules tagged `tag`).
         case block(ports: [Int], tag: String)
+        /// Run `command` on this machine to cut load-balancer node `node` off its network (the node's `cutCommand`).
+        case cutNode(node: String, command: [String])
         /// Each of these, in order (a zone's instances of several services).
         indirect case all([Blow])
     }
@@ -30,6 +32,8 @@ public struct FaultPlan: Sendable, Hashable {
     public var restores: [RestoreStep]
     /// What will be broken, for the journal and the report.
     public var description: String
+    /// A keepalived pair's node cut off: whose virtual address to watch move, and where to.
+    public var vipCut: VIPCut? = nil
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case nothingToBreak(String)
@@ -91,9 +95,7 @@ extension FaultPlan {
             if let node, !balancer.nodes.isEmpty, !balancer.nodes.contains(where: { $0.name == node }) {
                 throw Failure.nothingToBreak("load balancer \(name) has no node \(node)")
             }
-            guard balancer.nodes.isEmpty else {
-                throw Failure.notAvailable("load balancer \(name) is a keepalived pair; taking a node's interface down is not driven yet")
-            }
+            if balancer.isKeepalivedPair { return try await keepalivedNodeCut(balancer, node: node, topology: topology) }
             guard balancer.managed else {
                 throw Failure.notAvailable("load balancer \(name) is a site-managed nginx (managed: false): killing a node needs a keepalived pair, not driven yet")
             }

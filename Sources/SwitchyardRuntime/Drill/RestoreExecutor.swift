@@ -78,6 +78,10 @@ public struct RestoreExecutor: Sendable {
         case .unblock(let ports, let tag):
             let removed = try await PortFirewall.unblock(ports: ports, tag: tag)
             return "ports \(ports.map(String.init).joined(separator: ", ")) reconnected (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
+        case .reconnectNode(let topologyName, let name, let node):
+            let topology = try topology(topologyName)
+            guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }
+            return try await NodeReconnect(balancer: balancer, node: node, timeout: timeout).perform()
         case .command(let argv, let check):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

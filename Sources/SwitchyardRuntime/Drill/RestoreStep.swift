@@ -14,6 +14,9 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case restartLoadBalancer(topology: String, balancer: String)
     /// Remove the iptables rules tagged `tag` that cut these loopback ports off.
     case unblock(ports: [Int], tag: String)
+    /// Run the node's `reconnectCommand` on this machine, wait until the node answers again, and start keepalived there
+    /// when it is gone (removing stale pid files).
+    case reconnectNode(topology: String, balancer: String, node: String)
     /// Run the fault's paired restore command; then `check` must succeed.
     case command([String], check: [String]?)
 
@@ -24,6 +27,7 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         case .resumeInstances(_, _, let instances, let what): "resume \(what) (SIGCONT to \(instances.map { "\($0.id.name) pid \($0.pid)" }.joined(separator: ", ")))"
         case .restartLoadBalancer(_, let balancer): "start load balancer \(balancer) again"
         case .unblock(let ports, _): "reconnect ports \(ports.map(String.init).joined(separator: ", ")) (remove their DROP rules)"
+        case .reconnectNode(_, let balancer, let node): "reconnect node \(node) of load balancer \(balancer) and make sure keepalived runs there"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"
         }
     }

@@ -7,7 +7,7 @@ extension ReleaseRunner {
     func switchedTarget() -> ProbeTarget {
         let plan = machine!.plan
         let switched = plan.waves.prefix(machine!.switchedWaves).flatMap { $0 }
-        return ProbeTarget(listener: context.balancer.listen,
+        return ProbeTarget(listener: context.balancer.clientListener,
                            instances: switched.flatMap { context.service.addresses(plan.target($0), zones: [$0]) },
                            baseline: switched.flatMap { context.service.addresses(plan.target($0).other, zones: [$0]) },
                            readinessPath: context.service.health.readiness, metricsPath: context.service.health.metrics,

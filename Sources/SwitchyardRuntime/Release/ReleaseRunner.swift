@@ -383,7 +383,7 @@ public actor ReleaseRunner {
                 switchTime = report.complete
                 onUpdate(.switched(routing, switchTime: report.complete, checkTime: report.checked))
             }
-            let message = "routing \(routing.label): switch complete in \(Self.format(report.complete)) (nginx -t \(Self.format(report.checked)); \(report.draining) old worker(s) draining)" + (confirmed ? ", confirmed through \(context.balancer.listen)" : ", not yet confirmed through the listener")
+            let message = "routing \(routing.label): switch complete in \(Self.format(report.complete)) (nginx -t \(Self.format(report.checked)); \(report.draining) old worker(s) draining)" + (confirmed ? ", confirmed through \(context.balancer.clientListener)" : ", not yet confirmed through the listener")
             return (mutate { $0.routed(ok: true, detail: message) }, message, false)
         } catch {
             return (mutate { $0.routed(ok: false, detail: "\(error)") }, "\(error)", true)
@@ -412,7 +412,7 @@ public actor ReleaseRunner {
     /// Asks through the live listener until an answer carries the new routing label.
     func confirm(_ routing: Routing) async -> Bool {
         for _ in 0..<20 {
-            var request = HTTPClientRequest(url: "http://\(context.balancer.listen.host == "0.0.0.0" ? "127.0.0.1" : context.balancer.listen.host):\(context.balancer.listen.port)\(context.service.health.liveness)")
+            var request = HTTPClientRequest(url: "http://\(context.balancer.clientListener)\(context.service.health.liveness)")
             request.headers.add(name: "Connection", value: "close")
             if let response = try? await YardHTTPClient.shared.execute(request, timeout: .seconds(2)) {
                 _ = try? await response.body.collect(upTo: 1 << 16)

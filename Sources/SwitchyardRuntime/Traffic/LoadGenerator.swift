@@ -89,6 +89,13 @@ public final class LoadGenerator: Sendable {
     /// Progress so far.
     public func snapshot() async -> LoadSnapshot { await recorder.snapshot() }
 
+    /// Marks this instant (a fault about to be injected): `servedAgain()` then says how long after it the first
+    /// request sent after it was answered 2xx, to a few milliseconds, where the per-second timeline cannot.
+    public func markOutage() async { await recorder.markOutage() }
+
+    /// Time from `markOutage()` to the first 2xx answer to a request sent after it; nil before one came.
+    public func servedAgain() async -> Duration? { await recorder.servedAgain() }
+
     // MARK: Requests
 
     private func requestLoop(until deadline: ContinuousClock.Instant, group: inout DiscardingTaskGroup) async {
@@ -133,13 +140,13 @@ public final class LoadGenerator: Sendable {
         request.body = .bytes(ByteBuffer(bytes: (try? JSONEncoder().encode(body)) ?? Data()))
         let clock = ContinuousClock()
         let start = clock.now
-        await recorder.requestSent()
+        let sentAt = await recorder.requestSent()
         do {
             let response = try await client.execute(request, timeout: .milliseconds(configuration.requestTimeout.milliseconds))
             // Latency is to the whole answer: the body is read to its end.
             _ = try await response.body.collect(upTo: 16 << 20)
             await recorder.requestAnswered(
-                status: Int(response.status.code), latency: clock.now - start,
+                sentAt: sentAt, status: Int(response.status.code), latency: clock.now - start,
                 slot: response.headers.first(name: "X-Yard-Slot"), version: response.headers.first(name: "X-Yard-Version")
             )
         } catch {
@@ -184,8 +191,20 @@ actor LoadRecorder {
     private var startedAt = Date()
     private var finished: LoadReport?
     private let clock = ContinuousClock()
+    private var outageMark: Duration?
+    private var firstServedAfterMark: Duration?
 
     init(target: String) { self.target = target }
+
+    func markOutage() {
+        outageMark = now
+        firstServedAfterMark = nil
+    }
+
+    func servedAgain() -> Duration? {
+        guard let outageMark, let firstServedAfterMark else { return nil }
+        return firstServedAfterMark - outageMark
+    }
 
     private var now: Duration { started.map { clock.now - $0 } ?? .zero }
 
@@ -204,12 +223,17 @@ actor LoadRecorder {
 
     func snapshot() -> LoadSnapshot { tally.snapshot(elapsed: now) }
 
-    func requestSent() { if finished == nil { tally.requestSent(at: now) } }
+    /// Returns when it was sent, since the start.
+    func requestSent() -> Duration {
+        if finished == nil { tally.requestSent(at: now) }
+        return now
+    }
     func requestDropped() { if finished == nil { tally.requestDropped(at: now) } }
     func requestAbandoned() { if finished == nil { tally.requestAbandoned() } }
     func requestUnreachable() { if finished == nil { tally.requestUnreachable(at: now) } }
-    func requestAnswered(status: Int, latency: Duration, slot: String?, version: String?) {
+    func requestAnswered(sentAt: Duration, status: Int, latency: Duration, slot: String?, version: String?) {
         if finished == nil { tally.requestAnswered(at: now, status: status, latency: latency, slot: slot, version: version) }
+        if let outageMark, firstServedAfterMark == nil, sentAt >= outageMark, (200...299).contains(status) { firstServedAfterMark = now }
     }
     func streamAnswered(status: Int, slot: String?, version: String?) {
         if finished == nil { tally.streamAnswered(at: now, status: status, slot: slot, version: version) }
