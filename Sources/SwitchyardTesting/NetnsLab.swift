@@ -13,9 +13,12 @@ import Glibc
 ///
 /// `stop()` kills every process in the namespaces and every sshd it started, closes the SSH master connections
 /// and deletes the namespaces and the bridge; `start` first removes what a crashed earlier run left behind.
+///
+/// Another `Network` (its own name prefix and `10.N.0.0/16`) makes a lab that runs beside one of the standard network.
 public final class NetnsLab: Sendable {
-    public static let prefix = "ysh-"
-    public static let bridge = "ysh-br0"
+    public static let prefix = Network.standard.prefix
+    public static let bridge = Network.standard.bridge
+    public let network: Network
     public let folder: URL
     public let addresses: [String]
     /// `Host 10.77.*` with user root, the lab's key and known_hosts: what `ssh -F` is given.
@@ -23,7 +26,31 @@ public final class NetnsLab: Sendable {
     /// The control-socket folder for reused connections (short: a socket path is limited to 107 bytes).
     public let controlDirectory: String
 
-    init(folder: URL, addresses: [String]) {
+    /// Names and addresses of a lab: interfaces and namespaces start with `prefix` (at most 5 characters: a Linux
+    /// interface name has 15), the bridge is `10.octet.0.1/16` and host `i` is `10.octet.1.(10 + i)`.
+    public struct Network: Sendable, Hashable {
+        public var prefix: String
+        public var octet: Int
+
+        public init(prefix: String, octet: Int) {
+            self.prefix = prefix
+            self.octet = octet
+        }
+
+        public static let standard = Network(prefix: "ysh-", octet: 77)
+
+        public var bridge: String { "\(prefix)br0" }
+        public var bridgeAddress: String { "10.\(octet).0.1" }
+        public func namespace(_ index: Int) -> String { "\(prefix)h\(index)" }
+        public func address(_ index: Int) -> String { "10.\(octet).1.\(10 + index)" }
+        /// The end of host `index`'s veth pair on the bridge, in the root namespace: down, the host is cut off.
+        public func outsideLink(_ index: Int) -> String { "\(prefix)v\(index)" }
+        /// The end inside host `index`'s namespace.
+        public func insideLink(_ index: Int) -> String { "\(prefix)p\(index)" }
+    }
+
+    init(folder: URL, addresses: [String], network: Network) {
+        self.network = network
         self.folder = folder
         self.addresses = addresses
         sshConfig = folder.appendingPathComponent("ssh_config").path
@@ -49,16 +76,17 @@ public final class NetnsLab: Sendable {
         geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
     }
 
-    public static func namespace(_ index: Int) -> String { "\(prefix)h\(index)" }
-    public static func address(_ index: Int) -> String { "10.77.1.\(10 + index)" }
+    public static func namespace(_ index: Int) -> String { Network.standard.namespace(index) }
+    public static func address(_ index: Int) -> String { Network.standard.address(index) }
+    public func namespace(_ index: Int) -> String { network.namespace(index) }
 
     /// Builds the lab with `hosts` hosts, every sshd listening.
-    public static func start(hosts: Int) async throws -> NetnsLab {
+    public static func start(hosts: Int, network: Network = .standard) async throws -> NetnsLab {
         guard isAvailable else { throw Failure.notAvailable("needs root, /usr/sbin/ip and /usr/sbin/sshd (apt-get install iproute2 openssh-server)") }
-        removeLeftovers()
-        let folder = URL(fileURLWithPath: "/tmp/ysh-\(UUID().uuidString.prefix(6))")
+        removeLeftovers(network)
+        let folder = URL(fileURLWithPath: "/tmp/\(network.prefix)\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let lab = NetnsLab(folder: folder, addresses: (0..<hosts).map(address))
+        let lab = NetnsLab(folder: folder, addresses: (0..<hosts).map(network.address), network: network)
         do {
             try lab.build()
             for index in 0..<hosts { try await lab.startSSHD(index) }
@@ -70,8 +98,8 @@ public final class NetnsLab: Sendable {
     }
 
     /// Runs `body` with a lab of `hosts` hosts and always takes it down.
-    public static func with<T: Sendable>(hosts: Int, _ body: (NetnsLab) async throws -> T) async throws -> T {
-        let lab = try await start(hosts: hosts)
+    public static func with<T: Sendable>(hosts: Int, network: Network = .standard, _ body: (NetnsLab) async throws -> T) async throws -> T {
+        let lab = try await start(hosts: hosts, network: network)
         do {
             let result = try await body(lab)
             lab.stop()
@@ -83,15 +111,16 @@ public final class NetnsLab: Sendable {
     }
 
     private func build() throws {
-        try Self.run(["ip", "link", "add", Self.bridge, "type", "bridge"])
-        try Self.run(["ip", "addr", "add", "10.77.0.1/16", "dev", Self.bridge])
-        try Self.run(["ip", "link", "set", Self.bridge, "up"])
+        let bridge = network.bridge
+        try Self.run(["ip", "link", "add", bridge, "type", "bridge"])
+        try Self.run(["ip", "addr", "add", "\(network.bridgeAddress)/16", "dev", bridge])
+        try Self.run(["ip", "link", "set", bridge, "up"])
         for (index, address) in addresses.enumerated() {
-            let namespace = Self.namespace(index), outside = "\(Self.prefix)v\(index)", inside = "\(Self.prefix)p\(index)"
+            let namespace = network.namespace(index), outside = network.outsideLink(index), inside = network.insideLink(index)
             try Self.run(["ip", "netns", "add", namespace])
             try Self.run(["ip", "link", "add", outside, "type", "veth", "peer", "name", inside])
             try Self.run(["ip", "link", "set", inside, "netns", namespace])
-            try Self.run(["ip", "link", "set", outside, "master", Self.bridge, "up"])
+            try Self.run(["ip", "link", "set", outside, "master", bridge, "up"])
             try Self.run(["ip", "-n", namespace, "addr", "add", "\(address)/16", "dev", inside])
             try Self.run(["ip", "-n", namespace, "link", "set", inside, "up"])
             try Self.run(["ip", "-n", namespace, "link", "set", "lo", "up"])
@@ -99,14 +128,14 @@ public final class NetnsLab: Sendable {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         for key in ["host_key", "client_key"] {
-            try Self.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ysh-\(key)", "-f", path(key)])
+            try Self.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "\(network.prefix)\(key)", "-f", path(key)])
         }
         try FileManager.default.copyItem(atPath: path("client_key.pub"), toPath: path("authorized_keys"))
         FileManager.default.createFile(atPath: path("no_keys"), contents: nil)
         let hostKey = try String(contentsOfFile: path("host_key.pub"), encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
         try addresses.map { "\($0) \(hostKey)\n" }.joined().write(toFile: path("known_hosts"), atomically: true, encoding: .utf8)
         try """
-            Host 10.77.*
+            Host 10.\(network.octet).*
                 User root
                 IdentityFile \(path("client_key"))
                 IdentitiesOnly yes
@@ -140,7 +169,7 @@ public final class NetnsLab: Sendable {
 
             """.write(toFile: config, atomically: true, encoding: .utf8)
         // posix_spawn in a session of its own (Spawner), never Foundation's Process: see `ChildProcess`.
-        _ = try Spawner.spawn(["/usr/sbin/ip", "netns", "exec", Self.namespace(index), "/usr/sbin/sshd", "-D", "-f", config,
+        _ = try Spawner.spawn(["/usr/sbin/ip", "netns", "exec", namespace(index), "/usr/sbin/sshd", "-D", "-f", config,
                                "-E", path("sshd-\(index).log")], logPath: path("sshd-\(index).out"))
         for _ in 0..<200 {
             if Self.canConnect(addresses[index], port: 22) { return }
@@ -153,7 +182,7 @@ public final class NetnsLab: Sendable {
     /// the host stays and its instances keep running.
     public func stopSSHD(_ index: Int) {
         for _ in 0..<100 {
-            let pids = ((try? Self.output(["ip", "netns", "pids", Self.namespace(index)])) ?? "").split(separator: "\n").compactMap { Int32($0) }
+            let pids = ((try? Self.output(["ip", "netns", "pids", namespace(index)])) ?? "").split(separator: "\n").compactMap { Int32($0) }
             let sshds = pids.filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8))?.hasPrefix("sshd") == true }
             if sshds.isEmpty, !Self.canConnect(addresses[index], port: 22) { break }
             for pid in sshds { kill(pid, SIGKILL) }
@@ -167,12 +196,13 @@ public final class NetnsLab: Sendable {
         for address in addresses {
             _ = try? Self.output(["ssh", "-F", sshConfig, "-o", "ControlPath=\(controlDirectory)/%C", "-O", "exit", address])
         }
-        Self.removeLeftovers()
+        Self.removeLeftovers(network)
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Kills every process in a `ysh-` namespace, deletes the namespaces and the bridge.
-    public static func removeLeftovers() {
+    /// Kills every process in a namespace of `network` (`ysh-`), deletes the namespaces and the bridge.
+    public static func removeLeftovers(_ network: Network = .standard) {
+        let prefix = network.prefix, bridge = network.bridge
         let list = (try? output(["ip", "netns", "list"])) ?? ""
         let namespaces = list.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasPrefix(prefix) }
         for namespace in namespaces {
