@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "yard-bench-release", targets: ["yard-bench-release"]),
         .executable(name: "yard-bench-daemon", targets: ["yard-bench-daemon"]),
         .executable(name: "yard-bench-ssh", targets: ["yard-bench-ssh"]),
+        .executable(name: "yard-bench-takeover", targets: ["yard-bench-takeover"]),
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
@@ -130,6 +131,14 @@ let package = Package(
             name: "yard-bench-ssh",
             dependencies: [
                 "SwitchyardRuntime", "SwitchyardTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The leader of several yardd on PostgreSQL killed mid-release, round after round (bench/takeover/README.md).
+        .executableTarget(
+            name: "yard-bench-takeover",
+            dependencies: [
+                "SwitchyardRuntime", "SwitchyardServer", "SwitchyardTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -65,9 +65,7 @@ public final class PostgresServer: Sendable {
             for _ in 0..<5 {
                 let candidate = PostgresServer(port: closedPort().port, folder: folder, binDirectory: bin, runAs: runAs)
                 do {
-                    try candidate.tool("pg_ctl", ["-D", candidate.dataDirectory, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "30",
-                                                  "-o", "-p \(candidate.port) -k \(candidate.socketDirectory) -c listen_addresses=127.0.0.1 -c fsync=off "
-                                                      + "-c synchronous_commit=off -c full_page_writes=off", "start"])
+                    try candidate.startServer()
                     server = candidate
                     lastError = nil
                     break
@@ -99,6 +97,21 @@ public final class PostgresServer: Sendable {
     /// Restarts the server on the same port (a PostgreSQL restart mid-test).
     public func restart() throws {
         try tool("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "restart"])
+    }
+
+    /// `pg_ctl start` on this server's port, folder and settings.
+    private func startServer() throws {
+        try tool("pg_ctl", ["-D", dataDirectory, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "30",
+                            "-o", "-p \(port) -k \(socketDirectory) -c listen_addresses=127.0.0.1 -c fsync=off "
+                                + "-c synchronous_commit=off -c full_page_writes=off", "start"])
+    }
+
+    /// A crash of the server: stopped at once (`-m immediate`: every connection dropped, no checkpoint), down for
+    /// `downFor`, then started again on the same port, recovering from its log as after a power cut.
+    public func crash(downFor: Duration) throws {
+        try tool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"])
+        Thread.sleep(forTimeInterval: Double(downFor.components.seconds) + Double(downFor.components.attoseconds) / 1e18)
+        try startServer()
     }
 
     /// Runs one of the server's binaries (as `runAs` under root), failing with its output when it exits non-zero.

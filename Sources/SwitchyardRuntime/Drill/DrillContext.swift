@@ -18,6 +18,10 @@ public struct DrillContext: Sendable {
     public var settleLimit: TimeSpan
     /// Tells the topology's and the playbook's `notify` targets how the drill ended (nil: nobody).
     public var notifier: Notifier?
+    /// The lease of the daemon that leads, when a leader runs the drill: every write of the run carries it beside the
+    /// run's own leases, so a leader deposed mid-drill (frozen, cut off from the store) writes and restores nothing more;
+    /// the next leader restores what the run broke.
+    public var leaderFence: LeaseFence?
 
     /// The targets told about this drill.
     public var notifyTargets: [NotifyTarget] { topology.notify + playbook.notify }

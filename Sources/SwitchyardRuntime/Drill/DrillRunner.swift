@@ -21,8 +21,11 @@ public actor DrillRunner {
     var cancelReason: String?
     /// A keepalived pair's node cut off: the instant of the cut and the poll of the other nodes for the virtual address.
     var vipWatch: VIPWatch?
-    /// The leases this run holds (the playbook's drill lock, the topology's lock), set by `claim()`.
+    /// What every write of the run carries: the leases it holds (the playbook's drill lock, the topology's lock), set by
+    /// `claim()`, and the leader's lease when a leader runs it.
     var fences: [LeaseFence] = []
+    /// The leases this run took itself, which it renews and gives back (the leader's is the election's).
+    var ownFences: [LeaseFence] { fences.filter { $0 != context.leaderFence } }
     /// Set once a renewal or a fenced check found a lease taken over: from then on the run writes and restores nothing
     /// (whoever took it over restores).
     var deposed: String?
@@ -84,12 +87,12 @@ public actor DrillRunner {
             _ = try? await context.store.releaseLock(name: Self.lockName(context.playbook.name), holder: holder)
             throw Failure.topologyBusy((try? await context.store.lock(name: LockName.topology(context.topology.name)))?.holder ?? "?")
         }
-        fences = [drillLease.fence, topologyLease.fence]
+        fences = [drillLease.fence, topologyLease.fence] + (context.leaderFence.map { [$0] } ?? [])
         // Checked with the topology's lock held (a release checks it with its own held): of the two, one sees the other.
         for service in context.topology.services {
             let name = LockName.release(topology: context.topology.name, service: service.name)
             if let lock = try await context.store.lock(name: name), !lock.isExpired(at: now) {
-                for fence in fences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
+                for fence in ownFences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
                 fences = []
                 throw Failure.releaseRunning(name)
             }
@@ -137,7 +140,7 @@ public actor DrillRunner {
             _ = await traffic?.stop()
             return report
         }
-        for fence in fences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
+        for fence in ownFences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
         return report
     }
 
@@ -154,13 +157,18 @@ public actor DrillRunner {
         return false
     }
 
-    /// Renews every lease; false (and `deposed` set) once one was taken over.
+    /// Renews the run's own leases and checks the leader's; false (and `deposed` set) once one was taken over.
     func renewLeases() async -> Bool {
         guard deposed == nil else { return false }
-        for fence in fences {
+        for fence in ownFences {
             do { try await context.store.renewLock(fence, lease: Self.lease, now: Date()) } catch {
                 if case .fenced = error { deposed = "this run's lease was taken over, so it stops: \(error)"; return false }
                 // A busy or failing store: retried at the next renewal, while the lease lasts.
+            }
+        }
+        if let leader = context.leaderFence {
+            do { try await context.store.checkFences([leader]) } catch {
+                if case .fenced = error { deposed = "this daemon no longer leads, so the run stops (the next leader restores it): \(error)"; return false }
             }
         }
         return true

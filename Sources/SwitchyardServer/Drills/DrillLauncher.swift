@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardRuntime
 
 /// Starts and stops drill runs for the daemon: the scheduler calls it for each fire time it starts, and
 /// `POST /v1/drills/{playbook}/run` for a run asked for by hand.
@@ -8,8 +9,9 @@ public protocol DrillLauncher: Sendable {
     /// the run goes on in the background and finishes its record itself. `fire` is the scheduled time (the
     /// request time for a run asked for by hand); `reason` says why it runs, for its record and logs; `actor` is who asked
     /// (a token's name, or `scheduler`), for the audit log.
-    /// Throwing means that no run was started.
-    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String
+    /// `leaderFence` is the lease of the daemon that leads, carried by every write of the run (nil without an
+    /// election). Throwing means that no run was started.
+    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String, leaderFence: LeaseFence?) async throws -> String
 
     /// Stops a running run: it restores what it broke and finishes its record. Returns once it has.
     func stop(run: String, reason: String) async
@@ -40,7 +42,7 @@ public enum DrillLaunchError: Error, Sendable, Hashable, CustomStringConvertible
 public struct UnavailableDrillLauncher: DrillLauncher {
     public init() {}
 
-    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
+    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String, leaderFence: LeaseFence?) async throws -> String {
         throw DrillLaunchError.noRunner(playbook: playbook.name)
     }
 

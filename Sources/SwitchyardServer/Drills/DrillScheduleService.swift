@@ -191,7 +191,7 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
         let reason = "scheduled for \(Self.format(fire, schedule))"
         do {
             let run = try await AuditTrail(store: store).perform(actor: "scheduler", action: "drill.run", target: playbook.name, detail: reason) {
-                try await launcher.launch(playbook: playbook, fire: fire, reason: reason, actor: "scheduler")
+                try await launcher.launch(playbook: playbook, fire: fire, reason: reason, actor: "scheduler", leaderFence: try leaderFence())
             }
             logger.notice("drill \(playbook.name): started run \(run), \(reason)")
             return run
@@ -235,10 +235,19 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
                 logger.notice("drill \(name): stopping run \(running) for a run requested by \(actor) (concurrency replace)")
                 await launcher.stop(run: running, reason: "replaced by a run requested by \(actor)")
             }
-            let run = try await launcher.launch(playbook: playbook, fire: now, reason: "requested by \(actor)", actor: actor)
+            let run = try await launcher.launch(playbook: playbook, fire: now, reason: "requested by \(actor)", actor: actor,
+                                                leaderFence: try leaderFence())
             logger.notice("drill \(name): started run \(run), requested by \(actor)")
             return run
         }
+    }
+
+    /// The lease a run started now carries: the leader's (nil without an election). Refused once this daemon no
+    /// longer leads, also when it lost the lease while the start was being decided.
+    private func leaderFence() throws -> LeaseFence? {
+        guard let leadership else { return nil }
+        guard let fence = leadership.fence else { throw NotLeader(leader: leadership.leader) }
+        return fence
     }
 
     // MARK: taking turns

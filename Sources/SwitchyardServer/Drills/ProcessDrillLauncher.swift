@@ -47,12 +47,13 @@ public actor ProcessDrillLauncher: DrillLauncher {
         }
     }
 
-    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
+    public func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String, leaderFence: LeaseFence?) async throws -> String {
         guard let topology = catalog.set.topology(named: playbook.topology) else {
             throw DrillContext.Failure.unknownTopology(playbook.topology, playbook: playbook.name)
         }
-        let context = try DrillContext.processes(playbook: playbook, topology: topology, store: store, workingDirectory: catalog.directory,
+        var context = try DrillContext.processes(playbook: playbook, topology: topology, store: store, workingDirectory: catalog.directory,
                                                  logDirectory: logDirectory, actor: actor, settleLimit: settleLimit)
+        context.leaderFence = leaderFence
         let logger = self.logger, metrics = self.metrics
         let runner = DrillRunner(context: context, executor: executor(context.instances)) { event in
             switch event {

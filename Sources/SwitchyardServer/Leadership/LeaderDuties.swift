@@ -20,13 +20,23 @@ final class LeaderDuties: Sendable {
         self.logger = logger
     }
 
+    /// How often a leader looks again for interrupted drills: a drill run's lease (`DrillRunner.lease`).
+    static let recoverEvery: Duration = .seconds(15)
+
     func begin() {
         let releases = self.releases, drills = self.drills, interval = self.interval, logger = self.logger
         let duties = Task {
             // Before anything else: what an interrupted drill broke is restored.
             await drills.launcher.recoverInterrupted()
+            var recoveredAt = ContinuousClock.now
             while !Task.isCancelled {
                 do { try await releases.resumeUnfinished() } catch { logger.error("cannot list unfinished releases: \(error)") }
+                // Again once a drill lease could have run out: a run whose driver died on another host (its lock not
+                // provably free at the first look) is restored then, and a failed restore is retried.
+                if ContinuousClock.now - recoveredAt >= Self.recoverEvery {
+                    await drills.launcher.recoverInterrupted()
+                    recoveredAt = ContinuousClock.now
+                }
                 try? await Task.sleep(for: interval)
             }
         }

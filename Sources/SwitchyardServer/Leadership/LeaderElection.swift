@@ -75,23 +75,28 @@ public actor LeaderElection: ServiceLifecycle.Service {
         }
     }
 
+    /// A renewal waits no longer than the leader may still act: a store that stopped answering (gone, frozen, a dropped
+    /// network) deposes the leader on time instead of holding it in a call that may never return.
     private func renew(_ lease: LockLease) async {
+        let since = renewedAt.map { clock.now - $0 } ?? .zero
+        let store = self.store, fence = lease.fence, duration = settings.lease
         do {
-            let renewed = try await store.renewLock(lease.fence, lease: settings.lease, now: Date())
+            let renewed = try await Deadline.run(within: max(settings.actFor - since, .milliseconds(100))) {
+                try await store.renewLock(fence, lease: duration, now: Date())
+            }
             renewedAt = clock.now
             leadership.set(.leading(renewed))
         } catch {
-            switch error {
-            case .fenced(_, let current):
-                await stepDown(lease, because: "its lease was taken over by \(current.map { LeaderIdentity(holder: $0).description } ?? "nobody")")
-            case .lockNotHeld(_, _, let current):
+            switch error as? StateStoreError {
+            case .fenced(_, let current)?, .lockNotHeld(_, _, let current)?:
                 await stepDown(lease, because: "its lease was taken over by \(current.map { LeaderIdentity(holder: $0).description } ?? "nobody")")
             default:
                 let since = renewedAt.map { clock.now - $0 } ?? settings.lease
+                let reason = error is Deadline.Passed ? "the state store did not answer" : "\(error)"
                 if since >= settings.actFor {
-                    await stepDown(lease, because: "it could not renew its lease for \(String(format: "%.1f", Double(since.components.seconds) + Double(since.components.attoseconds) / 1e18)) s: \(error)")
+                    await stepDown(lease, because: "it could not renew its lease for \(since.formattedSeconds): \(reason)")
                 } else {
-                    logger.warning("cannot renew the leadership lease (will stop leading if this lasts \(settings.actFor)): \(error)")
+                    logger.warning("cannot renew the leadership lease (will stop leading if this lasts \(settings.actFor.formattedSeconds)): \(reason)")
                 }
             }
         }
@@ -105,28 +110,41 @@ public actor LeaderElection: ServiceLifecycle.Service {
         await duties.end(reason: "this yardd no longer leads")
     }
 
+    /// A look as a standby waits at most one lease for the store, so a store that stopped answering cannot hold the
+    /// election.
     private func compete(as me: LeaderIdentity) async {
-        _ = await store.freeLockIfHolderDied(Leadership.lockName)
+        let store = self.store, lease = settings.lease
         do {
-            let lease = try await store.acquireLock(name: Leadership.lockName, holder: me.holder, lease: settings.lease, now: Date())
+            let won = try await Deadline.run(within: lease) {
+                _ = await store.freeLockIfHolderDied(Leadership.lockName)
+                return try await store.acquireLock(name: Leadership.lockName, holder: me.holder, lease: lease, now: Date())
+            }
             renewedAt = clock.now
-            leadership.set(.leading(lease))
+            leadership.set(.leading(won))
             metrics.leaderChanged("elected")
-            metrics.leadership(leading: true, generation: lease.generation)
-            logger.notice("leading as \(me) (generation \(lease.generation))")
+            metrics.leadership(leading: true, generation: won.generation)
+            logger.notice("leading as \(me) (generation \(won.generation))")
             duties.begin()
         } catch {
-            switch error {
-            case .lockHeld(_, let holder, _):
+            switch error as? StateStoreError {
+            case .lockHeld(_, let holder, _)?:
                 let leader = LeaderIdentity(holder: holder)
-                if case .following(let known) = leadership.role, known == leader {} else {
+                let known: LeaderIdentity?? = if case .following(let known) = leadership.role { known } else { nil }
+                if known != .some(leader) {
                     logger.notice("standby: \(leader) leads")
+                    // The generation changes only with the leader.
+                    let generation = (try? await Deadline.run(within: lease) { try await store.lock(name: Leadership.lockName) })??.generation ?? 0
+                    metrics.leadership(leading: false, generation: generation)
                 }
                 leadership.set(.following(leader))
-                let generation = (try? await store.lock(name: Leadership.lockName))?.generation ?? 0
-                metrics.leadership(leading: false, generation: generation)
             default:
-                if leadership.leader != nil || leadership.roleName == "electing" { logger.error("cannot take part in the leader election: \(error)") }
+                let wasKnown: Bool = switch leadership.role {
+                case .electing: true
+                case .following(let leader): leader != nil
+                case .leading: true
+                }
+                let reason = error is Deadline.Passed ? "the state store did not answer within \(lease.formattedSeconds)" : "\(error)"
+                if wasKnown { logger.error("cannot take part in the leader election: \(reason)") }
                 leadership.set(.following(nil))
             }
             await duties.follow()

@@ -29,7 +29,7 @@ actor RecordingDrillLauncher: DrillLauncher {
         self.runFor = runFor
     }
 
-    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String) async throws -> String {
+    func launch(playbook: DrillPlaybook, fire: Date, reason: String, actor: String, leaderFence: LeaseFence?) async throws -> String {
         let run = "run-\(UUID().uuidString.prefix(8).lowercased())"
         let state = try await store.scheduleState(playbook: playbook.name)
         _ = try await store.createDrillRun(id: run, playbook: playbook.name, status: "running", now: clock())

@@ -30,6 +30,9 @@ public final class PostgresStateStore: StateStore {
 
     deinit { runner.cancel() }
 
+    /// How long the server waits for the next statement of an open transaction before it ends the session.
+    public static let abandonedTransactionTimeout: Duration = .seconds(2)
+
     /// Connects (once, to name an unreachable server or a refused login at once), then migrates the schema.
     public static func open(_ location: PostgresLocation, connectTimeout: Duration = .seconds(5), operationTimeout: Duration = .seconds(15),
                             logger: Logger = Logger(label: "switchyard-state-postgres")) async throws(StateStoreError) -> PostgresStateStore {
@@ -38,6 +41,9 @@ public final class PostgresStateStore: StateStore {
                                                          password: location.password, database: location.database, tls: .disable)
         configuration.options.connectTimeout = connectTimeout
         configuration.options.maximumConnections = 8
+        // A client frozen (SIGSTOP) or cut off inside a write transaction holds the writer lock, and with it every
+        // daemon's writes, a standby's takeover included: the server ends such a session after this long.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "\(abandonedTransactionTimeout.components.seconds * 1000)")]
         let store = PostgresStateStore(location: location, client: PostgresClient(configuration: configuration), operationTimeout: operationTimeout,
                                        logger: logger)
         try await store.migrate()

@@ -1,0 +1,133 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardRuntime
+import SwitchyardServer
+import SwitchyardTesting
+
+/// What one benchmark run drives: a folder with the test fleet's manifests (a real nginx and 8 `yard-gateway` on
+/// private loopback ports from `basePort`), its state in a PostgreSQL database, the fleet live in blue, an operator
+/// token, and `count` yardd processes on that database. `tearDown()` stops them all.
+final class TakeoverFleet {
+    let folder: URL
+    let basePort: Int
+    let state: String
+    let store: any StateStore
+    let token: String
+    let binaries: URL
+    let lease: String
+    private(set) var daemons: [Daemon] = []
+
+    struct Daemon {
+        var port: Int
+        var pid: Int32
+        var log: URL
+        var server: String { "http://127.0.0.1:\(port)" }
+        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    }
+
+    init(basePort: Int, bake: String, lease: String, state: String, binaries: URL) async throws {
+        self.basePort = basePort
+        self.state = state
+        self.binaries = binaries
+        self.lease = lease
+        setenv("SWITCHYARD_BIN_DIR", binaries.path, 1)
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-bench-takeover-\(UUID().uuidString.prefix(8))")
+        for name in ["topologies", "playbooks", ".yard/logs"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        try FleetManifests.topology(name: "takeover", basePort: basePort, gatewayArguments: "--token-delay 20ms")
+            .write(to: folder.appendingPathComponent("topologies/takeover.yaml"), atomically: true, encoding: .utf8)
+        try """
+        apiVersion: switchyard/v1
+        kind: ReleasePlaybook
+        name: release-gateway
+        topology: takeover
+        service: gateway
+        preGates: [ready]
+        bake: {duration: \(bake), interval: 1s, gates: [errors]}
+        scaleDownDelay: 0s
+        gates:
+          - {name: ready, kind: http, path: /readyz}
+          - {name: errors, kind: metric, measure: error-rate, max: 5%}
+        """.write(to: folder.appendingPathComponent("playbooks/release-gateway.yaml"), atomically: true, encoding: .utf8)
+        let catalog = try ManifestCatalog.load(directory: folder.path)
+        store = try await StateLocation.open(state)
+        let context = try ReleaseContext.processes(topology: catalog.set.topologies[0], playbook: catalog.set.releasePlaybooks[0], store: store,
+                                                   workingDirectory: folder.path, logDirectory: folder.appendingPathComponent(".yard/logs").path,
+                                                   actor: "bench")
+        _ = try await Fleet(context: context).up(version: "1.0.0")
+        token = try await TokenAdmin.create(name: "bench", role: .operator, in: store, actor: "bench").1
+    }
+
+    var ports: [Int] { daemons.map(\.port) }
+
+    /// Starts yardd on `port` and returns once it listens.
+    func start(port: Int) async throws {
+        let log = folder.appendingPathComponent("yardd-\(port)-\(daemons.count).log")
+        let pid = try Spawner.spawn([binaries.appendingPathComponent("yardd").path, "--listen", "127.0.0.1:\(port)", "--manifests", folder.path,
+                                     "--state", state, "--lease", lease], logPath: log.path, environment: ["SWITCHYARD_BIN_DIR": binaries.path])
+        let daemon = Daemon(port: port, pid: pid, log: log)
+        daemons.removeAll { $0.port == port }
+        daemons.append(daemon)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if daemon.logText.contains("yardd listening on") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw BenchFailure("yardd on port \(port) did not start: \(daemon.logText)")
+    }
+
+    /// The role `/readyz` of the daemon on `port` gives (`leader`, `standby`, `electing`); nil when it does not answer.
+    func role(_ port: Int) async -> String? {
+        guard let client = try? YarddClient(server: "http://127.0.0.1:\(port)", token: nil) else { return nil }
+        return (try? await client.call(.GET, "/readyz", as: [String: String].self))?["role"]
+    }
+
+    /// The daemon that leads, polled until one says so (at most `within`), and when it first said so.
+    func leader(among candidates: [Daemon]? = nil, within: Duration = .seconds(60)) async throws -> (Daemon, ContinuousClock.Instant) {
+        let deadline = ContinuousClock.now + within
+        while ContinuousClock.now < deadline {
+            for daemon in candidates ?? daemons where await role(daemon.port) == "leader" { return (daemon, ContinuousClock.now) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BenchFailure("no daemon led within \(within)")
+    }
+
+    /// SIGKILL to `daemon`, waited for.
+    func kill9(_ daemon: Daemon) {
+        kill(daemon.pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(daemon.pid, &status, 0)
+    }
+
+    /// Stops every daemon, the gateways and nginx of the fleet, and removes the folder.
+    func tearDown() async {
+        for daemon in daemons {
+            kill(daemon.pid, SIGTERM)
+            _ = await Spawner.waitForExit(daemon.pid, timeout: .seconds(10))
+        }
+        let ports = (0..<8).map { "--port \(basePort + 4 + $0) " }
+        for _ in 0..<50 {
+            var found = false
+            for pid in ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init) {
+                guard let line = ProcessTable.commandLine(of: pid), ProcessTable.state(of: pid) != "Z" else { continue }
+                let gateway = line.contains("yard-gateway") && ports.contains { line.contains($0) }
+                let nginx = line.hasPrefix("nginx: master") && line.contains(folder.path)
+                guard gateway || nginx else { continue }
+                if nginx { for child in ProcessTable.children(of: pid) { kill(child, SIGKILL) } }
+                kill(pid, SIGKILL)
+                found = true
+            }
+            var status: Int32 = 0
+            while waitpid(-1, &status, WNOHANG) > 0 {}
+            if !found { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
