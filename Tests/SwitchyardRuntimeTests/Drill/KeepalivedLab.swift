@@ -9,7 +9,7 @@ import Glibc
 /// A keepalived pair in the namespace lab, on a network of its own (`ykp-`, 10.78.0.0/16) so that it runs beside the
 /// SSH suites' lab: hosts 0 and 1 are the load-balancer nodes (a site nginx listening on every address, keepalived with
 /// the virtual address 10.78.1.100, both `state BACKUP` with `nopreempt`, so a node that comes back does not take the
-/// address back); the gateways run on this machine on the bridge's address 10.78.0.1. `with` always takes it all down
+/// address back); the gateways run on this machine on the bridge's address 10.78.0.1, or over SSH on hosts 2 to 5. `with` always takes it all down
 /// (the lab kills every process in its namespaces).
 struct KeepalivedLab {
     static let network = NetnsLab.Network(prefix: "ykp-", octet: 78)
@@ -23,14 +23,23 @@ struct KeepalivedLab {
 
     static var isAvailable: Bool { NetnsLab.isAvailable && FileManager.default.isExecutableFile(atPath: "/usr/sbin/keepalived") }
 
-    static func with(basePort port: Int, _ body: (KeepalivedLab) async throws -> Void) async throws {
-        try await NetnsLab.with(hosts: 2, network: network) { lab in
+    /// With `sshHosts`, the gateways run on four more namespace hosts (2 zones x 2 hosts, started over SSH) instead of
+    /// on this machine.
+    static func with(basePort port: Int, sshHosts: Bool = false, _ body: (KeepalivedLab) async throws -> Void) async throws {
+        try await NetnsLab.with(hosts: sshHosts ? 6 : 2, network: network) { lab in
             SSHFleet.pointSSH(at: lab)
             var harness = try ReleaseHarness(basePort: port)
             let gateway = try GatewayProcess.binary().path
             let folders = [0, 1].map { harness.folder.appendingPathComponent("lb-\($0)").path }
             let old = harness.fleet.topology.loadBalancers[0]
-            harness.fleet.topology.services[0].instance.host = network.bridgeAddress
+            if sshHosts {
+                harness.fleet.topology.zones = ["zone-a", "zone-b"].enumerated().map { z, zone in
+                    Zone(name: zone, hosts: [ZoneHost(zone: zone, address: lab.addresses[2 + 2 * z]), ZoneHost(zone: zone, address: lab.addresses[3 + 2 * z])])
+                }
+                harness.fleet.topology.services[0].hosts = harness.fleet.topology.zones.flatMap(\.hosts)
+            } else {
+                harness.fleet.topology.services[0].instance.host = network.bridgeAddress
+            }
             harness.fleet.topology.services[0].instance.command =
                 "\(gateway) --host {host} --port {port} --version {version} --zone {zone} --slot {slot} --instance {instance} --token-delay 20ms"
             harness.fleet.topology.loadBalancers[0] = LoadBalancer(

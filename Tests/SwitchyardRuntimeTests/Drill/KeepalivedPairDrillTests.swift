@@ -44,6 +44,37 @@ struct KeepalivedPairDrillTests {
         }
     }
 
+    @Test func aReleaseThroughTheVirtualAddressOfGatewaysOnFourHostsIsPromotedAndABadOneRolledBack() async throws {
+        try await KeepalivedLab.with(basePort: 32300, sshHosts: true) { lab in
+            let driver = try lab.harness.context().instances
+            let blue = await driver.running(lab.harness.topology.services[0], slot: .blue)
+            #expect(Set(blue.map(\.address.host)) == Set(lab.lab.addresses[2...5]), "the gateways run on the four hosts: \(blue.map(\.address))")
+            let load = LoadGenerator(configuration: LoadConfiguration(target: "\(lab.balancer.clientListener)", requestsPerSecond: 100, streams: 20,
+                                                                      streamTokens: 10))
+            load.start()
+            try await Task.sleep(for: .milliseconds(500))
+            let good = try await ReleaseRunner(context: lab.harness.context()).release(version: "2.0.0")
+            #expect(good.outcome == .promoted, "\(good.reason)")
+            // Both nodes carry the new slot, and the address serves it.
+            #expect(try await SitePair.version(through: lab.balancer.clientListener) == "2.0.0")
+            for node in lab.balancer.nodes {
+                #expect(try await SitePair.version(through: HostPort(host: node.address, port: lab.balancer.listen.port)) == "2.0.0", "node \(node.name)")
+            }
+            let bad = try await ReleaseRunner(context: lab.harness.context(environment: ["YARD_FAULT_FIRST_TOKEN_LATENCY": "400ms"]))
+                .release(version: "3.0.0-slow")
+            try await Task.sleep(for: .milliseconds(300))
+            let report = await load.stop()
+            #expect(bad.outcome == .rolledBack, "\(bad.reason)")
+            for node in lab.balancer.nodes {
+                #expect(try await SitePair.version(through: HostPort(host: node.address, port: lab.balancer.listen.port)) == "2.0.0", "node \(node.name)")
+            }
+            #expect(report.requests.sent > 500, "\(report.requests)")
+            #expect(report.requests.failed == 0, "\(report.requests)")
+            #expect(report.streams.cut == 0, "\(report.streams)")
+            print("keepalived pair release: \(report.requests.sent) requests and \(report.streams.opened) streams through \(lab.balancer.clientListener), \(report.requests.failed) failed, \(report.streams.cut) cut")
+        }
+    }
+
     @Test func theRestoreStartsAKilledKeepalivedDespiteAStalePidFile() async throws {
         try await KeepalivedLab.with(basePort: 32200) { lab in
             let holder = try await lab.pair.holder()
