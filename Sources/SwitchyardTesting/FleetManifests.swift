@@ -29,4 +29,23 @@ public enum FleetManifests {
             capacityQPS: 100
         """
     }
+
+    /// The release playbook of that fleet's gateway: ready and a 2-stream SSE smoke test before the switch, the error
+    /// rate during a bake of `bake`, the old slot stopped at once.
+    public static func releasePlaybook(topology: String, bake: String) -> String {
+        """
+        apiVersion: switchyard/v1
+        kind: ReleasePlaybook
+        name: release-gateway
+        topology: \(topology)
+        service: gateway
+        preGates: [ready, smoke]
+        bake: {duration: \(bake), interval: 1s, gates: [errors]}
+        scaleDownDelay: 0s
+        gates:
+          - {name: ready, kind: http, path: /readyz}
+          - {name: smoke, kind: sse, streams: 2, firstEventWithin: 1s}
+          - {name: errors, kind: metric, measure: error-rate, max: 5%}
+        """
+    }
 }

@@ -15,13 +15,14 @@ struct BenchTakeover: AsyncParsableCommand {
         Starts a PostgreSQL server of its own (initdb and pg_ctl on a temporary folder, a free port of 127.0.0.1; as \
         the postgres user under root), a test fleet live in blue (a real nginx and 8 yard-gateway on 127.0.0.1 from \
         --base-port) and --daemons yardd on that database. Each round starts a release through all of them (the \
-        client finds the leader), waits until it bakes, SIGKILLs the leader, and measures the time until another \
+        client finds the leader), waits until it bakes, SIGKILLs (or with --fault freeze, SIGSTOPs) the leader, and measures the time until another \
         /readyz says it leads; then waits for the release to end, reads its journal (every entry once, one end), \
         checks that only the new leader resumed it, and starts the killed daemon again as a standby. Everything it \
         started is stopped afterwards. Build with `swift build -c release --scratch-path .build-release`.
 
         Example:
           .build-release/release/yard-bench-takeover --rounds 10
+          .build-release/release/yard-bench-takeover --rounds 10 --fault freeze
           .build-release/release/yard-bench-takeover --rounds 3 --lease 3s --json
         """
     )
@@ -31,6 +32,8 @@ struct BenchTakeover: AsyncParsableCommand {
     @Option(help: "The leadership lease given to every yardd (--lease).") var lease = "6s"
     @Option(help: "The release's bake.") var bake = "6s"
     @Option(help: "First of the loopback ports the fleet and the daemons use (fleet: base..base+11; daemons: base+30...).") var basePort = 28400
+    @Option(help: "How the leader goes: kill (SIGKILL: provably dead on this host, taken over at once) or freeze (SIGSTOP until a standby leads, then SIGKILL: as a host lost, the lease is waited out).")
+    var fault: LeaderFault = .kill
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() async throws {
@@ -43,6 +46,7 @@ struct BenchTakeover: AsyncParsableCommand {
         try server.createDatabase("takeover")
         let fleet = try await TakeoverFleet(basePort: basePort, bake: bake, lease: lease, state: server.url(database: "takeover"), binaries: binaries)
         do {
+            try await fleet.up()
             let report = try await measure(fleet)
             await fleet.tearDown()
             print(json ? report.json : report.table)
@@ -62,24 +66,32 @@ struct BenchTakeover: AsyncParsableCommand {
             try await waitForBake(accepted.id, store: fleet.store)
             try await Task.sleep(for: .seconds(1))
             let killedAt = ContinuousClock.now
-            fleet.kill9(leader)
-            let (newLeader, leadingAt) = try await fleet.leader(among: fleet.daemons.filter { $0.port != leader.port })
-            let outcome = try await waitForEnd(accepted.id, store: fleet.store)
+            let (newLeader, leadingAt): (TakeoverFleet.Daemon, ContinuousClock.Instant)
+            switch fault {
+            case .kill:
+                fleet.kill9(leader)
+                (newLeader, leadingAt) = try await fleet.leader(among: fleet.daemons.filter { $0.port != leader.port })
+            case .freeze:
+                kill(leader.pid, SIGSTOP)
+                (newLeader, leadingAt) = try await fleet.leader(among: fleet.daemons.filter { $0.port != leader.port })
+                fleet.kill9(leader)
+            }
+            let (outcome, reason) = try await waitForEnd(accepted.id, store: fleet.store)
             let journal = try await fleet.store.journal(release: accepted.id)
             let sequences = journal.map(\.sequence)
             let result = TakeoverRound(
                 round: round, release: accepted.id, killed: leader.port, newLeader: newLeader.port,
-                takeoverSeconds: (leadingAt - killedAt).timeInterval, outcome: outcome,
+                takeoverSeconds: (leadingAt - killedAt).timeInterval, outcome: outcome, reason: reason,
                 resumedBy: fleet.daemons.filter { $0.logText.contains("resumed release \(accepted.id)") }.map(\.port),
                 finishedEntries: journal.filter { $0.message.hasPrefix("finished: ") }.count,
                 duplicateSequences: sequences.count - Set(sequences).count)
             results.append(result)
             if !json {
-                FileHandle.standardError.write(Data("round \(round): takeover \(String(format: "%.2f", result.takeoverSeconds)) s, \(outcome)\(result.drivenTwice ? ", DRIVEN TWICE" : "")\n".utf8))
+                FileHandle.standardError.write(Data("round \(round): takeover \(String(format: "%.2f", result.takeoverSeconds)) s, \(outcome) (\(reason))\(result.drivenTwice ? ", DRIVEN TWICE" : "")\n".utf8))
             }
             try await fleet.start(port: leader.port)
         }
-        return TakeoverReport(lease: lease, daemons: daemons, rounds: results)
+        return TakeoverReport(lease: lease, daemons: daemons, fault: fault.rawValue, rounds: results)
     }
 
     func waitForBake(_ id: String, store: any StateStore) async throws {
@@ -91,12 +103,21 @@ struct BenchTakeover: AsyncParsableCommand {
         throw BenchFailure("release \(id) did not reach its bake within 60 s")
     }
 
-    func waitForEnd(_ id: String, store: any StateStore) async throws -> String {
+    /// The release's outcome and reason once its runner wrote its end (`finished:` in the journal, written just after
+    /// the record is marked finished).
+    func waitForEnd(_ id: String, store: any StateStore) async throws -> (outcome: String, reason: String) {
         let deadline = ContinuousClock.now + .seconds(120)
+        var finishedAt: ContinuousClock.Instant?
         while ContinuousClock.now < deadline {
-            if let record = try? await store.release(id: id), record.isFinished, let outcome = record.outcome { return outcome.rawValue }
+            if let record = try? await store.release(id: id), record.isFinished, let outcome = record.outcome {
+                let ended = (try? await store.journal(release: id))?.contains { $0.message.hasPrefix("finished: ") } ?? false
+                if ended || ContinuousClock.now - (finishedAt ?? ContinuousClock.now) > .seconds(10) { return (outcome.rawValue, record.reason ?? "") }
+                finishedAt = finishedAt ?? ContinuousClock.now
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw BenchFailure("release \(id) did not end within 120 s of the kill")
     }
 }
+
+enum LeaderFault: String, ExpressibleByArgument, Codable { case kill, freeze }

@@ -12,7 +12,7 @@ final class TakeoverFleet {
     let basePort: Int
     let state: String
     let store: any StateStore
-    let token: String
+    private(set) var token = ""
     let binaries: URL
     let lease: String
     private(set) var daemons: [Daemon] = []
@@ -37,21 +37,14 @@ final class TakeoverFleet {
         }
         try FleetManifests.topology(name: "takeover", basePort: basePort, gatewayArguments: "--token-delay 20ms")
             .write(to: folder.appendingPathComponent("topologies/takeover.yaml"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: switchyard/v1
-        kind: ReleasePlaybook
-        name: release-gateway
-        topology: takeover
-        service: gateway
-        preGates: [ready]
-        bake: {duration: \(bake), interval: 1s, gates: [errors]}
-        scaleDownDelay: 0s
-        gates:
-          - {name: ready, kind: http, path: /readyz}
-          - {name: errors, kind: metric, measure: error-rate, max: 5%}
-        """.write(to: folder.appendingPathComponent("playbooks/release-gateway.yaml"), atomically: true, encoding: .utf8)
-        let catalog = try ManifestCatalog.load(directory: folder.path)
+        try FleetManifests.releasePlaybook(topology: "takeover", bake: bake)
+            .write(to: folder.appendingPathComponent("playbooks/release-gateway.yaml"), atomically: true, encoding: .utf8)
         store = try await StateLocation.open(state)
+    }
+
+    /// The fleet's first version, live in blue, and an operator token.
+    func up() async throws {
+        let catalog = try ManifestCatalog.load(directory: folder.path)
         let context = try ReleaseContext.processes(topology: catalog.set.topologies[0], playbook: catalog.set.releasePlaybooks[0], store: store,
                                                    workingDirectory: folder.path, logDirectory: folder.appendingPathComponent(".yard/logs").path,
                                                    actor: "bench")
@@ -106,23 +99,9 @@ final class TakeoverFleet {
             kill(daemon.pid, SIGTERM)
             _ = await Spawner.waitForExit(daemon.pid, timeout: .seconds(10))
         }
-        let ports = (0..<8).map { "--port \(basePort + 4 + $0) " }
-        for _ in 0..<50 {
-            var found = false
-            for pid in ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init) {
-                guard let line = ProcessTable.commandLine(of: pid), ProcessTable.state(of: pid) != "Z" else { continue }
-                let gateway = line.contains("yard-gateway") && ports.contains { line.contains($0) }
-                let nginx = line.hasPrefix("nginx: master") && line.contains(folder.path)
-                guard gateway || nginx else { continue }
-                if nginx { for child in ProcessTable.children(of: pid) { kill(child, SIGKILL) } }
-                kill(pid, SIGKILL)
-                found = true
-            }
-            var status: Int32 = 0
-            while waitpid(-1, &status, WNOHANG) > 0 {}
-            if !found { break }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
+        await FleetProcesses.stop(folder: folder.path, gatewayPorts: (0..<8).map { basePort + 4 + $0 })
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
         try? FileManager.default.removeItem(at: folder)
     }
 }

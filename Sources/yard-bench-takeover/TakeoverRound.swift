@@ -9,6 +9,8 @@ struct TakeoverRound: Codable {
     /// From the SIGKILL to the first `/readyz` of another daemon saying it leads.
     var takeoverSeconds: Double
     var outcome: String
+    /// Why it ended so, as the release's record says.
+    var reason: String
     /// Daemons whose log says they resumed the release (one is right: the new leader).
     var resumedBy: [Int]
     /// `finished: ` entries in the release's journal (one is right).
@@ -24,6 +26,7 @@ struct TakeoverRound: Codable {
 struct TakeoverReport: Codable {
     var lease: String
     var daemons: Int
+    var fault: String
     var rounds: [TakeoverRound]
 
     var takeovers: [Double] { rounds.map(\.takeoverSeconds).sorted() }
@@ -44,7 +47,7 @@ struct TakeoverReport: Codable {
                 + "\(r.resumedBy.map(String.init).joined(separator: ",").padding(toLength: 10, withPad: " ", startingAt: 0))  \(pad(r.finishedEntries, 8))  \(r.drivenTwice ? "yes" : "no")")
         }
         lines.append("")
-        lines.append("\(daemons) daemons, lease \(lease): takeover median \(String(format: "%.2f", median)) s, max \(String(format: "%.2f", max)) s; "
+        lines.append("\(daemons) daemons, lease \(lease), leader \(fault == "kill" ? "killed (SIGKILL)" : "frozen (SIGSTOP)"): takeover median \(String(format: "%.2f", median)) s, max \(String(format: "%.2f", max)) s; "
             + "releases finished \(finished) of \(rounds.count); driven twice \(drivenTwice)")
         return lines.joined(separator: "\n")
     }

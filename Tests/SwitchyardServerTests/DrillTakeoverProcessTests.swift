@@ -16,18 +16,8 @@ import SwitchyardTesting
             try server.createDatabase("yardd_ha_drill")
             let state = server.url(database: "yardd_ha_drill")
             try await LeaderElectionProcessTests.withFleet(basePort: 28350, bake: "3s", state: state) { workspace, store, token, daemons in
-                try """
-                apiVersion: switchyard/v1
-                kind: DrillPlaybook
-                name: drill-long
-                topology: daemon-\(workspace.basePort)
-                steadyState:
-                  - {name: ready, path: /readyz, requests: 3}
-                load: {requestsPerSecond: 40, streams: 2, streamDuration: 2s}
-                fault: {kind: zone-outage, zone: zone-b, mode: stop}
-                duration: 60s
-                objectives: {rto: 10s, minSuccessRate: 99%, maxRequestsLost: 10}
-                """.write(to: workspace.folder.appendingPathComponent("playbooks/drill-long.yaml"), atomically: true, encoding: .utf8)
+                // drill-long: zone-b stopped for 60 s under 40 requests/s and 2 streams.
+                try YardDrillProcessTests.playbooks(workspace)
                 let arguments = ["--lease", "3s"]
                 daemons.append(try await YarddExecutable.start(workspace, port: 28380, state: state, arguments: arguments))
                 daemons.append(try await YarddExecutable.start(workspace, port: 28381, state: state, arguments: arguments))

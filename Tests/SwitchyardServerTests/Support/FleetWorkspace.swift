@@ -35,20 +35,7 @@ struct FleetWorkspace {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         let topology = FleetManifests.topology(name: "daemon-\(basePort)", basePort: basePort, gatewayArguments: "--token-delay 20ms")
-        let playbook = """
-        apiVersion: switchyard/v1
-        kind: ReleasePlaybook
-        name: release-gateway
-        topology: daemon-\(basePort)
-        service: gateway
-        preGates: [ready, smoke]
-        bake: {duration: \(bake), interval: 1s, gates: [errors]}
-        scaleDownDelay: 0s
-        gates:
-          - {name: ready, kind: http, path: /readyz}
-          - {name: smoke, kind: sse, streams: 2, firstEventWithin: 1s}
-          - {name: errors, kind: metric, measure: error-rate, max: 5%}
-        """
+        let playbook = FleetManifests.releasePlaybook(topology: "daemon-\(basePort)", bake: bake)
         try topology.write(to: folder.appendingPathComponent("topologies/daemon.yaml"), atomically: true, encoding: .utf8)
         try playbook.write(to: folder.appendingPathComponent("playbooks/release-gateway.yaml"), atomically: true, encoding: .utf8)
         catalog = try ManifestCatalog.load(directory: folder.path)
@@ -66,39 +53,11 @@ struct FleetWorkspace {
 
     /// Kills the fleet's gateways (by their ports) and its nginx (by its prefix in this folder), then removes the folder.
     func tearDown() async {
-        let ports = service.instances.map { "--port \($0.port) " }
-        // nginx first, with SIGTERM: its master stops its workers (a SIGKILLed master leaves them running, orphaned).
-        let masters = Self.processes().filter { $0.line.hasPrefix("nginx: master") && $0.line.contains(folder.path) }.map(\.pid)
-        for pid in masters { kill(pid, SIGTERM) }
-        let clock = ContinuousClock()
-        let start = clock.now
-        while masters.contains(where: { ProcessTable.isAlive($0) && ProcessTable.state(of: $0) != "Z" }), clock.now - start < .seconds(5) {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        var killed: Set<Int32> = []
-        for _ in 0..<50 {
-            var found = false
-            for pid in ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init) {
-                guard let line = ProcessTable.commandLine(of: pid), ProcessTable.state(of: pid) != "Z" else { continue }
-                if line.contains("yard-gateway"), ports.contains(where: { line.contains($0) }) {
-                    kill(pid, SIGKILL)
-                    killed.insert(pid)
-                    found = true
-                }
-                if line.hasPrefix("nginx: master"), line.contains(folder.path) {
-                    for child in ProcessTable.children(of: pid) { kill(child, SIGKILL) }
-                    kill(pid, SIGKILL)
-                    killed.insert(pid)
-                    found = true
-                }
-            }
-            // Reap the ones that are this process's children (started by a release run in-process), and only those.
-            var status: Int32 = 0
-            for pid in killed { _ = waitpid(pid, &status, WNOHANG) }
-            for pid in Self.exitedChildren() { _ = waitpid(pid, &status, WNOHANG) }
-            if !found { break }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
+        let killed = await FleetProcesses.stop(folder: folder.path, gatewayPorts: service.instances.map(\.port))
+        // Reap the ones that are this process's children (started by a release run in-process), and only those.
+        var status: Int32 = 0
+        for pid in killed { _ = waitpid(pid, &status, WNOHANG) }
+        for pid in Self.exitedChildren() { _ = waitpid(pid, &status, WNOHANG) }
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -108,12 +67,5 @@ struct FleetWorkspace {
         let me = getpid()
         return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
             .filter { ProcessTable.parent(of: $0) == me && ProcessTable.state(of: $0) == "Z" }
-    }
-
-    /// Every process with its command line.
-    static func processes() -> [(pid: Int32, line: String)] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).compactMap { pid in
-            ProcessTable.commandLine(of: pid).map { (pid, $0) }
-        }
     }
 }
