@@ -15,6 +15,27 @@ import SwitchyardTesting
             + (blackouts.isEmpty ? [] : ["blackouts:"] + blackouts.map { "  " + $0 })
     }
 
+    /// Among several daemons: a standby neither starts runs nor restores interrupted ones; the leader's runs carry
+    /// its lease, so that the store refuses them once it is deposed.
+    @Test func onlyTheLeaderStartsAndRestoresRunsAndItsRunsCarryItsLease() async throws {
+        let fixture = try ScheduleFixture(schedule: Self.hourly(), at: utc("09:59:00"))
+        let launcher = fixture.launcher()
+        let leadership = Leadership()
+        let service = fixture.service(launcher: launcher, leadership: leadership)
+        leadership.set(.following(nil))
+        #expect(await service.recoverInterruptedAsLeader() == false)
+        await #expect(throws: NotLeader.self) { _ = try await service.runNow(playbook: ScheduleFixture.playbook, actor: "ops") }
+        #expect(await launcher.recoveries == 0)
+        #expect(await launcher.launches.isEmpty)
+
+        let lease = LockLease(name: Leadership.lockName, holder: "yardd-1", acquiredAt: utc("09:59:00"), expiresAt: utc("10:00:00"), generation: 7)
+        leadership.set(.leading(lease))
+        #expect(await service.recoverInterruptedAsLeader())
+        #expect(await launcher.recoveries == 1)
+        _ = try await service.runNow(playbook: ScheduleFixture.playbook, actor: "ops")
+        #expect(await launcher.launches.map(\.leaderFence) == [lease.fence])
+    }
+
     @Test func aFireTimeThatPassesStartsOneRunAndIsSavedFirst() async throws {
         let fixture = try ScheduleFixture(schedule: Self.hourly(), at: utc("09:59:00"))
         let launcher = fixture.launcher()

@@ -76,8 +76,11 @@ enum DrillRoutes {
                 throw APIError.store(error)
             }
             guard sent.driven else {
-                // Its process died: nobody reads the request. What it broke is restored now, as at a start.
-                await drills.launcher.recoverInterrupted()
+                // Its process died: nobody reads the request. What it broke is restored now, as at a start, by the
+                // leader only (a standby restoring beside the leader's own recovery would run the restores twice).
+                guard await drills.recoverInterruptedAsLeader() else {
+                    return JSONResponse.make(AcceptedView(id: id, status: "restore-left-to-leader"), status: .accepted)
+                }
                 let after = try? await store.drillRun(id: id)
                 return JSONResponse.make(AcceptedView(id: id, status: after?.isFinished == true ? "restored-after-crash" : "restore-failed"), status: .accepted)
             }

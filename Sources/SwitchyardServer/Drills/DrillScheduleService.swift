@@ -242,6 +242,14 @@ public actor DrillScheduleService: ServiceLifecycle.Service {
         }
     }
 
+    /// Restores what interrupted runs broke, now, when this daemon leads (or runs without an election); false on a
+    /// standby, whose leader restores them at its next look.
+    public func recoverInterruptedAsLeader() async -> Bool {
+        if let leadership, !leadership.isLeader { return false }
+        await launcher.recoverInterrupted()
+        return true
+    }
+
     /// The lease a run started now carries: the leader's (nil without an election). Refused once this daemon no
     /// longer leads, also when it lost the lease while the start was being decided.
     private func leaderFence() throws -> LeaseFence? {

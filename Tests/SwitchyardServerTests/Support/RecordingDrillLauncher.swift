@@ -15,6 +15,8 @@ actor RecordingDrillLauncher: DrillLauncher {
         var run: String
         /// The playbook's schedule state in the store when the launch came.
         var storedState: ScheduleState?
+        /// The leader's lease the run was given.
+        var leaderFence: LeaseFence?
     }
 
     let store: any StateStore
@@ -22,6 +24,8 @@ actor RecordingDrillLauncher: DrillLauncher {
     let runFor: Duration?
     private(set) var launches: [Launch] = []
     private(set) var stops: [String] = []
+    /// How many times it was asked to restore interrupted runs.
+    private(set) var recoveries = 0
 
     init(store: any StateStore, clock: @escaping @Sendable () -> Date = { Date() }, runFor: Duration? = nil) {
         self.store = store
@@ -33,7 +37,7 @@ actor RecordingDrillLauncher: DrillLauncher {
         let run = "run-\(UUID().uuidString.prefix(8).lowercased())"
         let state = try await store.scheduleState(playbook: playbook.name)
         _ = try await store.createDrillRun(id: run, playbook: playbook.name, status: "running", now: clock())
-        launches.append(Launch(playbook: playbook.name, fire: fire, reason: reason, run: run, storedState: state))
+        launches.append(Launch(playbook: playbook.name, fire: fire, reason: reason, run: run, storedState: state, leaderFence: leaderFence))
         if let runFor {
             let store = self.store, clock = self.clock
             Task {
@@ -50,7 +54,7 @@ actor RecordingDrillLauncher: DrillLauncher {
         _ = try? await store.updateDrillRun(id: run, status: "stopped", report: nil, finished: true, now: clock())
     }
 
-    func recoverInterrupted() async {}
+    func recoverInterrupted() async { recoveries += 1 }
 
     func stopAll(reason: String) async {}
 

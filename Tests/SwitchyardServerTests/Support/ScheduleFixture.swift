@@ -58,10 +58,12 @@ final class ScheduleFixture: Sendable {
     func reopenedStore() throws -> SQLiteStateStore { try SQLiteStateStore(path: statePath) }
 
     func service(launcher: any DrillLauncher, store: (any StateStore)? = nil,
-                 timing: DrillScheduleService.Timing = .init()) -> DrillScheduleService {
+                 timing: DrillScheduleService.Timing = .init(), leadership: Leadership? = nil) -> DrillScheduleService {
         var logger = Logger(label: "drill-schedule-test")
         logger.logLevel = .warning
-        return DrillScheduleService(store: store ?? self.store, catalog: catalog, launcher: launcher, clock: clock.function, timing: timing, logger: logger)
+        let set = catalog.set
+        return DrillScheduleService(store: store ?? self.store, manifests: { set }, launcher: launcher, clock: clock.function, timing: timing,
+                                    logger: logger, leadership: leadership)
     }
 
     func launcher(runFor: Duration? = nil) -> RecordingDrillLauncher {
