@@ -110,7 +110,7 @@ public final class PostgresServer: Sendable {
     /// `downFor`, then started again on the same port, recovering from its log as after a power cut.
     public func crash(downFor: Duration) throws {
         try tool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"])
-        Thread.sleep(forTimeInterval: Double(downFor.components.seconds) + Double(downFor.components.attoseconds) / 1e18)
+        Thread.sleep(forTimeInterval: downFor.seconds)
         try startServer()
     }
 

@@ -50,7 +50,7 @@ struct YardBenchSSH: AsyncParsableCommand {
         let report = await driver.retire(service, zones: zones, slot: .blue)
         let retired = clock.now
         guard report.stopped.count == count else { throw ValidationError("retire stopped \(report.stopped.count) of \(count)") }
-        return [preflight - start, deployed - preflight, retired - deployed, retired - start].map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        return [preflight - start, deployed - preflight, retired - deployed, retired - start].map(\.milliseconds)
     }
 
     func closeMasters(_ lab: NetnsLab) async {

@@ -81,7 +81,7 @@ struct BenchTakeover: AsyncParsableCommand {
             let sequences = journal.map(\.sequence)
             let result = TakeoverRound(
                 round: round, release: accepted.id, killed: leader.port, newLeader: newLeader.port,
-                takeoverSeconds: (leadingAt - killedAt).timeInterval, outcome: outcome, reason: reason,
+                takeoverSeconds: (leadingAt - killedAt).seconds, outcome: outcome, reason: reason,
                 resumedBy: fleet.daemons.filter { $0.logText.contains("resumed release \(accepted.id)") }.map(\.port),
                 finishedEntries: journal.filter { $0.message.hasPrefix("finished: ") }.count,
                 duplicateSequences: sequences.count - Set(sequences).count)

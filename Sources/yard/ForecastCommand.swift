@@ -43,7 +43,7 @@ struct ForecastCommand: AsyncParsableCommand {
         let started = clock.now
         func progress(_ message: String) {
             let elapsed = clock.now - started
-            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let ms = elapsed.milliseconds
             FileHandle.standardError.write(Data(String(format: "[%7.0f ms] %@\n", ms, message).utf8))
         }
         do {

@@ -41,7 +41,7 @@ struct ReleaseView: Sendable {
     }
 
     func ms(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let value = duration.milliseconds
         return value >= 10_000 ? String(format: "%.1f s", value / 1000) : String(format: "%.0f ms", value)
     }
 }

@@ -14,8 +14,7 @@ struct ClockAnchor: Sendable {
 
 /// Milliseconds between two instants (`to - from`).
 func milliseconds(from: ContinuousClock.Instant, to: ContinuousClock.Instant) -> Double {
-    let duration = to - from
-    return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    (to - from).milliseconds
 }
 
 /// When each update of a release arrived.

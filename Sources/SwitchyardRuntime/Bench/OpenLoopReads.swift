@@ -36,7 +36,7 @@ public struct OpenLoopReads: Sendable {
 
     public func run(client: HTTPClient = YardHTTPClient.shared) async -> Result {
         let clock = ContinuousClock()
-        let total = Int(Double(rate) * (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18))
+        let total = Int(Double(rate) * duration.seconds)
         let interval = Duration.nanoseconds(1_000_000_000 / Int64(max(rate, 1)))
         let start = clock.now
         var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
@@ -65,7 +65,7 @@ public struct OpenLoopReads: Sendable {
                 if answered { ok += 1 } else { failed += 1 }
             }
         }
-        let seconds = Double(sendingTime.components.seconds) + Double(sendingTime.components.attoseconds) / 1e18
+        let seconds = sendingTime.seconds
         let ms = { (value: UInt64) in Double(value) / 1e6 }
         return Result(sent: total, ok: ok, failed: failed, p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
                       p99: ms(histogram.valueAtPercentile(99)), max: ms(histogram.max), achievedRate: Double(total) / seconds)

@@ -516,7 +516,7 @@ public actor ReleaseRunner {
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        duration.milliseconds
     }
 
     static func format(_ duration: Duration) -> String { String(format: "%.0f ms", milliseconds(duration)) }

@@ -238,7 +238,4 @@ extension Duration {
 
     /// As a manifest writes it: `200ms`, `30s`.
     var shown: String { TimeSpan(milliseconds: Int64((seconds * 1000).rounded())).description }
-
-    /// Seconds as a Double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

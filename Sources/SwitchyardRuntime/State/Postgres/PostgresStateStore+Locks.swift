@@ -15,11 +15,11 @@ extension PostgresStateStore {
             let result: LockLease
             if let current, current.holder == holder, !current.isExpired(at: now) {
                 // The same holder renewing a live lease: the same generation.
-                result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.timeInterval),
+                result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.seconds),
                                    generation: current.generation)
             } else {
                 let generation = try await Self.nextGeneration(db, logger, name: name)
-                result = LockLease(name: name, holder: holder, acquiredAt: now, expiresAt: now.addingTimeInterval(lease.timeInterval), generation: generation)
+                result = LockLease(name: name, holder: holder, acquiredAt: now, expiresAt: now.addingTimeInterval(lease.seconds), generation: generation)
             }
             try await Self.store(db, logger, result)
             return result
@@ -34,7 +34,7 @@ extension PostgresStateStore {
             guard let current, current.holder == holder else {
                 throw StateStoreError.lockNotHeld(name: name, holder: holder, currentHolder: current?.holder)
             }
-            let result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.timeInterval),
+            let result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.seconds),
                                    generation: current.generation)
             try await Self.store(db, logger, result)
             return result
@@ -47,7 +47,7 @@ extension PostgresStateStore {
         return try await write("renewing lock \(fence.lock)") { db, logger in
             let current = try await Self.checkFences(db, logger, [fence])[0]
             let result = LockLease(name: fence.lock, holder: fence.holder, acquiredAt: current.acquiredAt,
-                                   expiresAt: now.addingTimeInterval(lease.timeInterval), generation: fence.generation)
+                                   expiresAt: now.addingTimeInterval(lease.seconds), generation: fence.generation)
             try await Self.store(db, logger, result)
             return result
         }

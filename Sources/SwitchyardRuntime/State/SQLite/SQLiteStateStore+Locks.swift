@@ -15,11 +15,11 @@ extension SQLiteStateStore {
             let result: LockLease
             if let current, current.holder == holder, !current.isExpired(at: now) {
                 // The same holder renewing a live lease: the same generation.
-                result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.timeInterval),
+                result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.seconds),
                                    generation: current.generation)
             } else {
                 let generation = try Self.nextGeneration(db, name: name)
-                result = LockLease(name: name, holder: holder, acquiredAt: now, expiresAt: now.addingTimeInterval(lease.timeInterval), generation: generation)
+                result = LockLease(name: name, holder: holder, acquiredAt: now, expiresAt: now.addingTimeInterval(lease.seconds), generation: generation)
             }
             try Self.store(db, result)
             return result
@@ -33,7 +33,7 @@ extension SQLiteStateStore {
             guard let current = try Self.lease(db, name: name), current.holder == holder else {
                 throw StateStoreError.lockNotHeld(name: name, holder: holder, currentHolder: try Self.lease(db, name: name)?.holder)
             }
-            let result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.timeInterval),
+            let result = LockLease(name: name, holder: holder, acquiredAt: current.acquiredAt, expiresAt: now.addingTimeInterval(lease.seconds),
                                    generation: current.generation)
             try Self.store(db, result)
             return result
@@ -46,7 +46,7 @@ extension SQLiteStateStore {
         return try await write("renewing lock \(fence.lock)") { db in
             let current = try Self.checkFences(db, [fence]).first!
             let result = LockLease(name: fence.lock, holder: fence.holder, acquiredAt: current.acquiredAt,
-                                   expiresAt: now.addingTimeInterval(lease.timeInterval), generation: fence.generation)
+                                   expiresAt: now.addingTimeInterval(lease.seconds), generation: fence.generation)
             try Self.store(db, result)
             return result
         }

@@ -22,7 +22,7 @@ public final class SQLiteStateStore: StateStore {
         try Self.prepareFolder(for: path)
         try Self.checkFile(at: path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout.timeInterval)
+        configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.label = "switchyard-state"
         configuration.foreignKeysEnabled = true
         do {
