@@ -1,0 +1,64 @@
+import Foundation
+import SwitchyardCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The PostgreSQL programs run for one member of a datastore, on this machine: from its `binDirectory` (or the newest
+/// installed), as its `runAs` user when Switchyard runs as root (initdb, pg_ctl and pg_rewind refuse root).
+struct PostgresMemberTools: Sendable {
+    var member: DatastoreMember
+    var bin: String
+
+    enum Failure: Error, Sendable, CustomStringConvertible {
+        case notInstalled(String)
+        case failed(String, status: Int32, output: String)
+
+        var description: String {
+            switch self {
+            case .notInstalled(let member): "no PostgreSQL programs for member \(member): set its binDirectory, or install postgresql"
+            case .failed(let command, let status, let output): "\(command) exited \(status): \(output.suffix(600))"
+            }
+        }
+    }
+
+    init(_ member: DatastoreMember) throws {
+        guard let bin = member.binDirectory ?? PostgresBinaries.find() else { throw Failure.notInstalled(member.name) }
+        self.member = member
+        self.bin = bin
+    }
+
+    func argv(_ tool: String, _ arguments: [String]) -> [String] {
+        let program = "\(bin)/\(tool)"
+        return getuid() == 0 ? ["/usr/sbin/runuser", "-u", member.runAs, "--", program] + arguments : [program] + arguments
+    }
+
+    /// Runs `tool`; fails with its output unless it exits 0.
+    @discardableResult
+    func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(120)) async throws -> String {
+        let command = argv(tool, arguments)
+        let result = try await ChildProcess.run(command, environment: environment, timeout: timeout)
+        guard result.succeeded else { throw Failure.failed("\(tool) \(arguments.joined(separator: " "))", status: result.status, output: result.output) }
+        return result.output
+    }
+
+    /// The postmaster's pid from `postmaster.pid`, when that process is alive.
+    var postmasterPID: Int32? {
+        guard let text = try? String(contentsOfFile: "\(member.dataDirectory)/postmaster.pid", encoding: .utf8),
+              let first = text.split(separator: "\n").first, let pid = Int32(first.trimmingCharacters(in: .whitespaces)),
+              ProcessTable.isAlive(pid) else { return nil }
+        return pid
+    }
+
+    /// `pg_ctl start` on the member's port and options, waiting until it accepts connections (or is a standby that does).
+    func start(timeout: Duration) async throws {
+        let options = "-p \(member.address.port)" + (member.serverOptions.map { " \($0)" } ?? "")
+        try await run("pg_ctl", ["-D", member.dataDirectory, "-l", "\(member.dataDirectory)/switchyard-start.log", "-w",
+                                 "-t", "\(max(1, timeout.components.seconds))", "-o", options, "start"], timeout: timeout + .seconds(5))
+    }
+
+    /// `pg_ctl stop -m fast`: a clean shutdown (pg_rewind then needs no crash recovery).
+    func stop() async throws {
+        try await run("pg_ctl", ["-D", member.dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"])
+    }
+}
