@@ -21,6 +21,9 @@ public final class PostgresServer: Sendable {
         public var synchronousStandbyNames: String?
         /// More `-c name=value` settings, in order.
         public var extra: [(String, String)]
+        /// `initdb --data-checksums`: what pg_rewind needs of the target when wal_log_hints is not in its configuration
+        /// file (pg_rewind's own crash recovery of a killed primary runs without the command line's settings).
+        public var dataChecksums = false
 
         public init(fsync: Bool = false, synchronousCommit: Bool = false, fullPageWrites: Bool = false, synchronousStandbyNames: String? = nil,
                     extra: [(String, String)] = []) {
@@ -35,11 +38,14 @@ public final class PostgresServer: Sendable {
         /// replica noticing a promotion at once (`wal_retrieve_retry_interval` 100 ms: its default 5 s delays one promotion in
         /// three right after the primary's loss by 5 s, DRILL-FACTS.md).
         public static func replication(synchronousCommit: Bool, synchronousStandby: Bool = false) -> Settings {
-            Settings(fsync: true, synchronousCommit: synchronousCommit, fullPageWrites: true, synchronousStandbyNames: synchronousStandby ? "'*'" : nil,
-                     extra: [("wal_log_hints", "on"), ("wal_retrieve_retry_interval", "100ms")])
+            var settings = Settings(fsync: true, synchronousCommit: synchronousCommit, fullPageWrites: true,
+                                    synchronousStandbyNames: synchronousStandby ? "'*'" : nil,
+                                    extra: [("wal_log_hints", "on"), ("wal_retrieve_retry_interval", "100ms")])
+            settings.dataChecksums = true
+            return settings
         }
 
-        public static func == (a: Settings, b: Settings) -> Bool { a.options == b.options }
+        public static func == (a: Settings, b: Settings) -> Bool { a.options == b.options && a.dataChecksums == b.dataChecksums }
         public func hash(into hasher: inout Hasher) { hasher.combine(options) }
 
         var options: String {
@@ -95,7 +101,8 @@ public final class PostgresServer: Sendable {
 
     public static func start(settings: Settings = Settings()) throws -> PostgresServer {
         try start(settings: settings) { server in
-            try server.tool("initdb", ["-D", server.dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"])
+            try server.tool("initdb", ["-D", server.dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"]
+                + (settings.dataChecksums ? ["--data-checksums"] : []))
         }
     }
 

@@ -23,6 +23,8 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
     public var lostWrites: [Int]
     /// Nil when the writes were read back; otherwise why they could not be (the loss is then unknown).
     public var readBackFailure: String?
+    /// The first few failed writes: their number and what the client was told.
+    public var errorSamples: [String] = []
 
     public var lost: Int? { readBackFailure == nil ? lostWrites.count : nil }
 
@@ -69,12 +71,14 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
         } else {
             lost = []
         }
-        return WriteProbeReport(target: target, perSecond: perSecond, oldPrimary: oldPrimary, newPrimary: newPrimary, promotedAfter: promotedAfter,
-                                attempts: attempts.count, acknowledged: acks.count, errors: errors,
-                                firstWriteOnNewPrimary: firstOnNew.map { $0 - faultAt }, longestGap: gap,
-                                errorRateDuringFailover: during.isEmpty ? nil : Double(during.filter { $0.acknowledgedAt == nil }.count) / Double(during.count),
-                                errorRate: attempts.isEmpty ? nil : Double(errors) / Double(attempts.count),
-                                lostWrites: lost, readBackFailure: present == nil ? (readBackFailure ?? "not read back") : nil)
+        var report = WriteProbeReport(target: target, perSecond: perSecond, oldPrimary: oldPrimary, newPrimary: newPrimary, promotedAfter: promotedAfter,
+                                      attempts: attempts.count, acknowledged: acks.count, errors: errors,
+                                      firstWriteOnNewPrimary: firstOnNew.map { $0 - faultAt }, longestGap: gap,
+                                      errorRateDuringFailover: during.isEmpty ? nil : Double(during.filter { $0.acknowledgedAt == nil }.count) / Double(during.count),
+                                      errorRate: attempts.isEmpty ? nil : Double(errors) / Double(attempts.count),
+                                      lostWrites: lost, readBackFailure: present == nil ? (readBackFailure ?? "not read back") : nil)
+        report.errorSamples = attempts.filter { $0.acknowledgedAt == nil }.prefix(5).map { "#\($0.sequence): \($0.error ?? "no answer")" }
+        return report
     }
 
     /// The report's lines about the writes.
@@ -92,6 +96,6 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
             "primary \(oldPrimary) killed; \(newPrimary) promoted \(s(promotedAfter)) after; first write acknowledged there \(s(firstWriteOnNewPrimary)) after the kill",
             "longest write gap \(s(longestGap))"
                 + (errorRateDuringFailover.map { ", \(DrillFormat.percent($0)) of the writes failed during the failover" } ?? "") + "; \(lostText)",
-        ]
+        ] + (errorSamples.isEmpty ? [] : ["failed writes: " + errorSamples.joined(separator: "; ")])
     }
 }

@@ -48,7 +48,10 @@ struct DatabasePrimaryLossDrillTests {
         let executor = RestoreExecutor(topologies: [topology], store: harness.store, instances: context.instances, workingDirectory: harness.folder.path)
         let runner = DrillRunner(context: context, executor: executor)
         try await runner.claim()
-        return (await runner.run(), context, executor)
+        let report = await runner.run()
+        print((report.writes?.lines ?? []).joined(separator: "\n"))
+        print("restore: \(report.steps.last { $0.step == "restore" }?.detail ?? "none")")
+        return (report, context, executor)
     }
 
     /// The old primary answers as a replica and streams from the new one.
@@ -61,7 +64,10 @@ struct DatabasePrimaryLossDrillTests {
         defer { PostgresSession.close(connection) }
         let sender = try await PostgresSession.value("SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver WHERE status = 'streaming'",
                                                      on: connection, as: String.self, timeout: .seconds(2))
-        #expect(sender == "\(new)")
+        let log = (try? String(contentsOfFile: "\(oldPrimary.dataDirectory)/switchyard-start.log", encoding: .utf8)).map { String($0.suffix(1500)) } ?? "no log"
+        let receiver = try await PostgresSession.value("SELECT coalesce(status, '?') || ' ' || coalesce(sender_host, '?') || ':' || coalesce(sender_port::text, '?') FROM pg_stat_wal_receiver",
+                                                       on: connection, as: String.self, timeout: .seconds(2))
+        #expect(sender == "\(new)", "wal receiver: \(receiver ?? "none"); log: \(log)")
     }
 
     @Test func withASynchronousStandbyNoAcknowledgedWriteIsLostAndWritersRecoverWithinASecond() async throws {
@@ -157,6 +163,7 @@ struct DatabasePrimaryLossDrillTests {
                 // The process that injected it is gone; the next start finds the run unfinished.
                 let executor = RestoreExecutor(topologies: [topology], store: harness.store, instances: context.instances, workingDirectory: harness.folder.path)
                 let recovered = try await DrillRecovery.recover(store: harness.store, executor: executor)
+                print("recovered: \(recovered)")
                 #expect(recovered.map(\.run) == ["drill-db-crash-1"])
                 #expect(recovered.first?.failures == [])
                 #expect(recovered.first?.restored.first?.contains("replica of pg-b again") == true, "\(recovered)")

@@ -50,11 +50,29 @@ struct PostgresMemberTools: Sendable {
         return pid
     }
 
+    /// Removes `postmaster.pid` when the process it names is gone or a zombie: PostgreSQL takes a zombie for a live
+    /// postmaster (`kill(pid, 0)` succeeds) and refuses to start, and pg_rewind's crash recovery with it, until the
+    /// killed postmaster's parent reaps it, which an init that does not reap (a container's) never does. Measured here:
+    /// a SIGKILLed postmaster stays a zombie of pid 1. Returns the pid of the lock removed.
+    func removeStaleLockFile() -> Int32? {
+        let path = "\(member.dataDirectory)/postmaster.pid"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let first = text.split(separator: "\n").first,
+              let pid = Int32(first.trimmingCharacters(in: .whitespaces)), !ProcessTable.isAlive(pid) else { return nil }
+        return (try? FileManager.default.removeItem(atPath: path)) == nil ? nil : pid
+    }
+
     /// `pg_ctl start` on the member's port and options, waiting until it accepts connections (or is a standby that does).
     func start(timeout: Duration) async throws {
         let options = "-p \(member.address.port)" + (member.serverOptions.map { " \($0)" } ?? "")
-        try await run("pg_ctl", ["-D", member.dataDirectory, "-l", "\(member.dataDirectory)/switchyard-start.log", "-w",
-                                 "-t", "\(max(1, timeout.components.seconds))", "-o", options, "start"], timeout: timeout + .seconds(5))
+        let log = "\(member.dataDirectory)/switchyard-start.log"
+        do {
+            try await run("pg_ctl", ["-D", member.dataDirectory, "-l", log, "-w", "-t", "\(max(1, timeout.components.seconds))", "-o", options, "start"],
+                          timeout: timeout + .seconds(5))
+        } catch PostgresMemberTools.Failure.failed(let command, let status, let output) {
+            // What the server said, not only pg_ctl's "could not start server".
+            let said = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(600)) } ?? ""
+            throw Failure.failed(command, status: status, output: output + (said.isEmpty ? "" : "; \(log): \(said)"))
+        }
     }
 
     /// `pg_ctl stop -m fast`: a clean shutdown (pg_rewind then needs no crash recovery).

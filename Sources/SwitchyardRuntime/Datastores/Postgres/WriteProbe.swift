@@ -96,7 +96,8 @@ public actor WriteProbe {
                 }
                 attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, acknowledgedAt: seconds(ContinuousClock.now), server: "\(server)"))
             } catch {
-                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: PostgresSession.reason(error)))
+                let took = Int(((seconds(ContinuousClock.now) - sentAt) * 1000).rounded())
+                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresSession.reason(error)) (after \(took) ms)"))
                 if let connection = session?.connection { PostgresSession.close(connection) }
                 session = nil
             }
