@@ -24,6 +24,9 @@ public final class PostgresServer: Sendable {
         /// `initdb --data-checksums`: what pg_rewind needs of the target when wal_log_hints is not in its configuration
         /// file (pg_rewind's own crash recovery of a killed primary runs without the command line's settings).
         public var dataChecksums = false
+        /// Lines appended to the data directory's postgresql.conf (copied to replicas by pg_basebackup): what must hold
+        /// also where the command line does not reach, such as pg_rewind's single-user crash recovery of the target.
+        public var configFile: [String] = []
 
         public init(fsync: Bool = false, synchronousCommit: Bool = false, fullPageWrites: Bool = false, synchronousStandbyNames: String? = nil,
                     extra: [(String, String)] = []) {
@@ -42,10 +45,13 @@ public final class PostgresServer: Sendable {
                                     synchronousStandbyNames: synchronousStandby ? "'*'" : nil,
                                     extra: [("wal_log_hints", "on"), ("wal_retrieve_retry_interval", "100ms")])
             settings.dataChecksums = true
+            // pg_rewind's crash recovery of a killed primary ends with a checkpoint that recycles the WAL before it, which
+            // pg_rewind then needs to find the last checkpoint in common ("could not find previous WAL record").
+            settings.configFile = ["wal_keep_size = 256MB"]
             return settings
         }
 
-        public static func == (a: Settings, b: Settings) -> Bool { a.options == b.options && a.dataChecksums == b.dataChecksums }
+        public static func == (a: Settings, b: Settings) -> Bool { a.options == b.options && a.dataChecksums == b.dataChecksums && a.configFile == b.configFile }
         public func hash(into hasher: inout Hasher) { hasher.combine(options) }
 
         var options: String {
@@ -130,6 +136,11 @@ public final class PostgresServer: Sendable {
                 for path in [folder.path, server.socketDirectory] { chown(path, user.pointee.pw_uid, user.pointee.pw_gid) }
             }
             try makeData(server)
+            if !settings.configFile.isEmpty, let handle = FileHandle(forWritingAtPath: "\(server.dataDirectory)/postgresql.conf") {
+                handle.seekToEndOfFile()
+                handle.write(Data(("\n" + settings.configFile.joined(separator: "\n") + "\n").utf8))
+                try? handle.close()
+            }
             // A port that was free a moment ago may be taken by the time the server binds it: try a few.
             var lastError: (any Error)?
             for _ in 0..<5 {

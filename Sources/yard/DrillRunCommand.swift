@@ -118,6 +118,9 @@ enum DrillDryRun {
             restores = made.restores.map(\.summary)
         } catch {
             plan = "would fail: \(error)"
+            if case .dbPrimaryLoss(let store, _) = drill.fault {
+                restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: "(the member answering primary then)").summary]
+            }
         }
         var machine = DrillMachine(duration: drill.duration, settleLimit: context.settleLimit)
         var queue = machine.start()
@@ -138,7 +141,7 @@ enum DrillDryRun {
                 queue += machine.restoresWritten(ok: true, detail: "")
             case .inject:
                 if case .dbPrimaryLoss(_, let rate) = drill.fault {
-                    Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, \(DrillRunner.writeWarmUp) before the fault")
+                    Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, from \(DrillRunner.writeWarmUp.components.seconds) s before the fault")
                     number += 1
                 }
                 line = "inject \(drill.fault.kind): \(plan)"

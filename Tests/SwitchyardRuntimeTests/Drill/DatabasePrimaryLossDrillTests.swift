@@ -50,7 +50,9 @@ struct DatabasePrimaryLossDrillTests {
         try await runner.claim()
         let report = await runner.run()
         print((report.writes?.lines ?? []).joined(separator: "\n"))
-        print("restore: \(report.steps.last { $0.step == "restore" }?.detail ?? "none")")
+        let restore = report.steps.last { $0.step == "restore" }
+        print("restore: \(restore?.detail ?? "none")")
+        #expect(restore?.status == "done" && restore?.detail?.contains("replica of pg-b again (pg_rewind)") == true, "\(restore?.detail ?? "no restore")")
         return (report, context, executor)
     }
 
@@ -166,7 +168,7 @@ struct DatabasePrimaryLossDrillTests {
                 print("recovered: \(recovered)")
                 #expect(recovered.map(\.run) == ["drill-db-crash-1"])
                 #expect(recovered.first?.failures == [])
-                #expect(recovered.first?.restored.first?.contains("replica of pg-b again") == true, "\(recovered)")
+                #expect(recovered.first?.restored.first?.contains("replica of pg-b again (pg_rewind)") == true, "\(recovered)")
                 try await Self.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
                 let again = try await executor.perform(plan.restores[0])
                 #expect(again.contains("nothing to do"), "\(again)")

@@ -46,7 +46,14 @@ struct PostgresFailover: Sendable {
         } catch {
             throw Failure.promotionFailed(loss.replica.name, "\(error)")
         }
-        let promotedAt = ContinuousClock.now
+        // pg_ctl promote -w returns once the control file says "in production", a moment before the server answers
+        // pg_is_in_recovery() = false: promoted is when it answers as the primary.
+        var promotedAt = ContinuousClock.now
+        while PostgresSession.LiveRole.primary != (await PostgresSession.role(of: loss.replica.address, as: loss.clients)) {
+            guard ContinuousClock.now - promotedAt < .seconds(60) else { throw Failure.promotionFailed(loss.replica.name, "promoted, but not answering as primary after 60 s") }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        promotedAt = ContinuousClock.now
         let how: String
         switch loss.replica.promote {
         case .pgCtl: how = "pg_ctl promote"
@@ -55,6 +62,6 @@ struct PostgresFailover: Sendable {
         let ms = Int(((promotedAt - killedAt) / .milliseconds(1)).rounded())
         return FailoverOutcome(killedAt: killedAt, promotedAt: promotedAt,
                                detail: "SIGKILL to postmaster \(postmaster) of \(loss.primary.name) and its \(children.count) processes; "
-                                   + "\(loss.replica.name) promoted (\(how)) \(ms) ms after the kill")
+                                   + "\(loss.replica.name) promoted (\(how)) and answering as primary \(ms) ms after the kill")
     }
 }

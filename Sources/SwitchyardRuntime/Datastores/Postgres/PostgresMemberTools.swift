@@ -54,10 +54,19 @@ struct PostgresMemberTools: Sendable {
     /// postmaster (`kill(pid, 0)` succeeds) and refuses to start, and pg_rewind's crash recovery with it, until the
     /// killed postmaster's parent reaps it, which an init that does not reap (a container's) never does. Measured here:
     /// a SIGKILLed postmaster stays a zombie of pid 1. Returns the pid of the lock removed.
+    /// The unix socket's lock file (`SOCKETDIR/.s.PGSQL.PORT.lock`, named by lines 4 and 5 of `postmaster.pid`) holds the
+    /// same pid and goes with it.
     func removeStaleLockFile() -> Int32? {
         let path = "\(member.dataDirectory)/postmaster.pid"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let first = text.split(separator: "\n").first,
-              let pid = Int32(first.trimmingCharacters(in: .whitespaces)), !ProcessTable.isAlive(pid) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first, let pid = Int32(first), !ProcessTable.isAlive(pid) else { return nil }
+        if lines.count > 4, !lines[4].isEmpty {
+            let socketLock = "\(lines[4])/.s.PGSQL.\(lines[3]).lock"
+            if let held = try? String(contentsOfFile: socketLock, encoding: .utf8), held.split(separator: "\n").first.map(String.init) == first {
+                try? FileManager.default.removeItem(atPath: socketLock)
+            }
+        }
         return (try? FileManager.default.removeItem(atPath: path)) == nil ? nil : pid
     }
 

@@ -18,6 +18,8 @@ struct PostgresRejoin: Sendable {
     var member: DatastoreMember
     var timeout: Duration
 
+    static let settleRoles: Duration = .seconds(5)
+
     enum Failure: Error, Sendable, CustomStringConvertible {
         case noClients(String)
         case splitBrain([String])
@@ -42,13 +44,21 @@ struct PostgresRejoin: Sendable {
         guard let clients = datastore.clients else { throw Failure.noClients(datastore.name) }
         let tools = try PostgresMemberTools(member)
         var primaries: [DatastoreMember] = [], answers: [String] = [], silent = false
-        for other in datastore.members where other.name != member.name {
-            switch await PostgresSession.role(of: other.address, as: clients) {
-            case .primary: primaries.append(other); answers.append("\(other.name) primary")
-            case .replica: answers.append("\(other.name) replica")
-            case .down(let why): silent = true; answers.append("\(other.name) down (\(why))")
+        // A replica being promoted answers as a replica for a moment: no primary is taken as an answer only after
+        // asking for `settleRoles`.
+        let asked = ContinuousClock.now
+        repeat {
+            primaries = []; answers = []; silent = false
+            for other in datastore.members where other.name != member.name {
+                switch await PostgresSession.role(of: other.address, as: clients) {
+                case .primary: primaries.append(other); answers.append("\(other.name) primary")
+                case .replica: answers.append("\(other.name) replica")
+                case .down(let why): silent = true; answers.append("\(other.name) down (\(why))")
+                }
             }
-        }
+            if !primaries.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(250))
+        } while ContinuousClock.now - asked < Self.settleRoles
         let mine = await PostgresSession.role(of: member.address, as: clients)
         guard primaries.count <= 1 else { throw Failure.splitBrain(primaries.map(\.name)) }
         guard let primary = primaries.first else {

@@ -58,6 +58,9 @@ enum PostgresSession {
             return "\(error.code)"
         }
         if let passed = error as? Deadline.Passed { return "no answer within \(passed.limit)" }
-        return "\(error)"
+        if let abandoned = error as? Deadline.Abandoned { return abandoned.reason }
+        // PSQLError hides itself from "\(error)" when it arrives wrapped; its reflection says what happened.
+        let text = "\(error)"
+        return text.contains("Generic description") ? String(String(reflecting: error).prefix(300)) : text
     }
 }
