@@ -112,12 +112,12 @@ struct DatastoreManifestTests {
         ], "\(refusals)")
     }
 
-    static func playbook(fault: String, objectives: String) -> String {
+    static func playbook(fault: String, objectives: String, topology: String = "local") -> String {
         """
         apiVersion: switchyard/v1
         kind: DrillPlaybook
         name: drill-db
-        topology: local
+        topology: \(topology)
         load: {requestsPerSecond: 10}
         fault:
         \(fault)
@@ -154,5 +154,13 @@ struct DatastoreManifestTests {
         #expect(misplaced == [
             "inline.yaml:9:59: objectives.maxLostWrites: is measured by the write probe of a db-primary-loss fault (this fault is zone-outage)",
         ], "\(misplaced)")
+    }
+
+    @Test func aPrimaryLossOfADatastoreWithoutMembersIsRefusedAtItsField() {
+        let got = GateManifestTests.diagnostics(Self.playbook(fault: "  {kind: db-primary-loss, datastore: orders-mysql}",
+                                                              objectives: "{rto: 5s, minSuccessRate: 99%}", topology: "two-zone-production"))
+        #expect(got == [
+            "inline.yaml:7:38: fault.datastore: datastore orders-mysql of topology two-zone-production lists no members: a primary loss needs the servers (members, clients) to act on",
+        ], "\(got)")
     }
 }

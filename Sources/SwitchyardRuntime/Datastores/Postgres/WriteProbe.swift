@@ -55,7 +55,7 @@ public actor WriteProbe {
     /// The sequence numbers of this run found on the primary now.
     public func readBack() async -> Result<Set<Int>, ReadBackFailure> {
         do {
-            let (connection, server) = try await ReadWriteConnector.connect(clients)
+            let (connection, _) = try await ReadWriteConnector.connect(clients)
             defer { PostgresSession.close(connection) }
             let run = self.run
             let found = try await Deadline.run(within: .seconds(15)) {
@@ -66,7 +66,6 @@ public actor WriteProbe {
                 }
                 return found
             }
-            _ = server
             return .success(found)
         } catch {
             return .failure(ReadBackFailure(description: PostgresSession.reason(error)))
