@@ -118,6 +118,9 @@ enum DrillDryRun {
             restores = made.restores.map(\.summary)
         } catch {
             plan = "would fail: \(error)"
+            if case .dbPrimaryLoss(let store, _) = drill.fault {
+                restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: "(the member answering primary then)").summary]
+            }
         }
         var machine = DrillMachine(duration: drill.duration, settleLimit: context.settleLimit)
         var queue = machine.start()
@@ -137,6 +140,10 @@ enum DrillDryRun {
                 line = "journal the restores: " + (restores.isEmpty ? "none" : restores.joined(separator: "; "))
                 queue += machine.restoresWritten(ok: true, detail: "")
             case .inject:
+                if case .dbPrimaryLoss(_, let rate) = drill.fault {
+                    Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, from \(DrillRunner.writeWarmUp.components.seconds) s before the fault")
+                    number += 1
+                }
                 line = "inject \(drill.fault.kind): \(plan)"
                 queue += machine.injected(ok: true, detail: "")
             case .observe(let duration):
@@ -144,6 +151,10 @@ enum DrillDryRun {
                 line = "observe every second for \(duration); abort if " + [g.minSuccessRate.map { "success < \($0) for \(g.floorFor)" }, g.maxP99.map { "p99 > \($0)" }].compactMap { $0 }.joined(separator: " or ")
                 queue += machine.faultWindowEnded()
             case .restore:
+                if case .dbPrimaryLoss = drill.fault {
+                    Swift.print("  \(number). stop the write probe, read its rows back from the new primary: writers' RTO, longest gap, error rate, acknowledged writes lost")
+                    number += 1
+                }
                 line = "restore, newest first: " + (restores.isEmpty ? "none" : restores.reversed().joined(separator: "; "))
                 queue += machine.restored(ok: true, detail: "")
             case .settle(let limit):
@@ -156,6 +167,8 @@ enum DrillDryRun {
                 let o = drill.objectives
                 line = "measure against the objectives: RTO ≤ \(o.rto), success ≥ \(o.minSuccessRate)"
                     + (o.maxRequestsLost.map { ", ≤ \($0) requests lost" } ?? "") + (o.maxStreamsCut.map { ", ≤ \($0) streams cut" } ?? "")
+                    + (drill.fault.kind == "db-primary-loss" ? ", writers' RTO ≤ \(o.rto) (kill to the first write on the new primary)" : "")
+                    + (o.maxLostWrites.map { ", ≤ \($0) acknowledged writes lost" } ?? "")
                 queue += machine.analysed(objectivesMet: true, detail: "")
             case .finish:
                 line = "write the report (yard drill report <id>)"

@@ -129,8 +129,8 @@ import SwitchyardRuntime
             #expect(details?["topology"] == "local")
             #expect(details?["release"]?.contains("rel-1") == true)
             #expect(try await yardd.store.listDrillRuns(playbook: nil, limit: 10).isEmpty)
-            // Another topology's drill is not held back.
-            #expect(try await yardd.post("/v1/drills/drill-db-primary-loss/run").status == 202)
+            // drill-db-primary-loss drills the same topology (local, where its PostgreSQL pair runs): held back as well.
+            #expect(try await yardd.post("/v1/drills/drill-db-primary-loss/run").status == 409)
         }
     }
 

@@ -15,6 +15,11 @@ extension DrillPlaybook {
         let guardrails = map.optional("guardrails")?.mapping().flatMap { Guardrails.decode($0) } ?? Guardrails()
         let objectives = map.required("objectives", hint: "rto and minSuccessRate at least")?.mapping().flatMap { Objectives.decode($0) }
         let notify = NotifyTarget.decodeList(map.optional("notify"))
+        if let objectives, objectives.maxLostWrites != nil, let fault {
+            if case .dbPrimaryLoss = fault {} else {
+                map.optional("objectives")?.asMapping?.optional("maxLostWrites")?.error("is measured by the write probe of a db-primary-loss fault (this fault is \(fault.kind))")
+            }
+        }
         guard let name, let topology, let load, let fault, let duration, let objectives, let notify else { return nil }
         var playbook = DrillPlaybook(name: name, description: description, topology: topology, schedule: schedule, steadyState: steadyState,
                                      load: load, fault: fault, duration: duration, guardrails: guardrails, objectives: objectives)
@@ -149,6 +154,10 @@ extension FaultSpec {
             let datastore = context.reference(map.optional("datastore"), to: .datastore(topology: topology))
             guard let run, let restore else { return nil }
             return .exec(command: run, restore: restore, recoveryCheck: check, datastore: datastore)
+        case "db-primary-loss":
+            let datastore = context.reference(map.required("datastore", hint: "a datastore of the topology with members"), to: .datastore(topology: topology))
+            let rate = map.optional("writesPerSecond")?.int(min: 1, max: 1000) ?? 20
+            return datastore.map { .dbPrimaryLoss(datastore: $0, writesPerSecond: rate) }
         default:
             let hint = Suggestion.closest(to: kind, in: FaultSpec.kinds).map { " (did you mean '\($0)'?)" } ?? ""
             kindField.error("expected one of \(FaultSpec.kinds.joined(separator: ", ")), got \"\(kind)\"\(hint)")
@@ -174,7 +183,8 @@ extension Objectives {
         let rate = map.required("minSuccessRate")?.ratio()
         let lost = map.optional("maxRequestsLost")?.int(min: 0)
         let cut = map.optional("maxStreamsCut")?.int(min: 0)
+        let lostWrites = map.optional("maxLostWrites")?.int(min: 0)
         guard let rto, let rate else { return nil }
-        return Objectives(rto: rto, minSuccessRate: rate, maxRequestsLost: lost, maxStreamsCut: cut)
+        return Objectives(rto: rto, minSuccessRate: rate, maxRequestsLost: lost, maxStreamsCut: cut, maxLostWrites: lostWrites)
     }
 }

@@ -257,31 +257,6 @@ extension HealthPaths {
     }
 }
 
-extension Datastore {
-    static func decode(_ field: Field, zones: [String]) -> Datastore? {
-        guard let map = field.mapping() else { return nil }
-        defer { map.finish() }
-        let name = map.required("name")?.name()
-        let kind = map.required("kind")?.oneOf(Kind.self)
-        let placementField = map.required("placement", hint: "a list of {zone, role: primary|replica, count}")
-        let placement = placementField?.list { item -> Placement? in
-            guard let entry = item.mapping() else { return nil }
-            defer { entry.finish() }
-            let zone = entry.required("zone")?.name()
-            if let zone, !zones.contains(zone) { entry.optional("zone")?.error(unknownName(zone, "zone", zones)) }
-            let role = entry.required("role")?.oneOf(Role.self)
-            let count = entry.optional("count")?.int(min: 1, max: 1000) ?? 1
-            guard let zone, zones.contains(zone), let role else { return nil }
-            return Placement(zone: zone, role: role, count: count)
-        }
-        if let placement, let placementField, placement.filter({ $0.role == .primary }).isEmpty {
-            placementField.error("needs at least one node with role: primary")
-        }
-        guard let name, let kind, let placement else { return nil }
-        return Datastore(name: name, kind: kind, placement: placement)
-    }
-}
-
 /// `unknown zone "zone-c"; did you mean "zone-a"? (known: zone-a, zone-b)`
 func unknownName(_ name: String, _ what: String, _ known: [String]) -> String {
     let hint = Suggestion.closest(to: name, in: known).map { "; did you mean \"\($0)\"?" } ?? ""

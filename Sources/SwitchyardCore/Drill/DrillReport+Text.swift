@@ -32,6 +32,7 @@ extension DrillReport {
         }
         if let recoveryMechanism { field("recovery", recoveryMechanism) }
         if let vipFailover { field("vip", vipFailover.summary) }
+        if let writes { for (index, line) in writes.lines.enumerated() { field(index == 0 ? "writes" : "", line) } }
         if let guardrailTrip { field("guardrail", "\(guardrailTrip.rule) tripped at second \(guardrailTrip.second): \(guardrailTrip.message)") }
         if restoredAfterCrash { field("restore", "the restores were still pending when the runner stopped; they were run at a later start") }
 

@@ -53,6 +53,8 @@ public struct DrillReport: Sendable, Hashable, Codable {
     public var faultedSeconds: ClosedRange<Int>?
     /// An `lb-node-kill` of a keepalived pair: the virtual address's move and what users saw through it.
     public var vipFailover: VIPFailover?
+    /// A `db-primary-loss`: what the write probe saw.
+    public var writes: WriteProbeReport?
 
     /// Whether second `second` was watched with the fault in place.
     public func faulted(_ second: Int) -> Bool { faultedSeconds?.contains(second) ?? false }

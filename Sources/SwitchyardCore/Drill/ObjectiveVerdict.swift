@@ -23,7 +23,10 @@ extension Objectives {
     ///   is at or above the objective (not the lowest second: a few bad seconds while the fleet
     ///   notices are what the RTO measures). No finished request during the fault fails.
     /// - requests lost, streams cut: at most the objective, from the injection on.
-    public func verdicts(_ m: DrillMeasurements) -> [ObjectiveVerdict] {
+    /// - writers' rto (a `db-primary-loss`): the kill to the first write acknowledged by the new primary, within `rto`.
+    /// - lost writes: acknowledged before the kill and absent on the new primary, at most `maxLostWrites`; unknown (not
+    ///   read back) fails.
+    public func verdicts(_ m: DrillMeasurements, writes: WriteProbeReport? = nil) -> [ObjectiveVerdict] {
         var verdicts: [ObjectiveVerdict] = []
         let rtoMeasured: String
         if let measured = m.rto {
@@ -46,6 +49,17 @@ extension Objectives {
         if let maxStreamsCut {
             verdicts.append(ObjectiveVerdict(objective: "streams cut", target: "≤ \(maxStreamsCut)", measured: "\(m.streamsCut)",
                                              passed: m.streamsCut <= maxStreamsCut))
+        }
+        if let writes {
+            let measured = writes.firstWriteOnNewPrimary.map { DrillFormat.milliseconds($0 * 1000) + " to the first write on the new primary" }
+                ?? "no write acknowledged by the new primary"
+            verdicts.append(ObjectiveVerdict(objective: "writers' rto", target: "≤ \(rto)", measured: measured,
+                                             passed: writes.firstWriteOnNewPrimary.map { $0 <= rto.seconds + 1e-9 } ?? false))
+            if let maxLostWrites {
+                verdicts.append(ObjectiveVerdict(objective: "lost writes", target: "≤ \(maxLostWrites)",
+                                                 measured: writes.lost.map { "\($0) acknowledged, then missing on the new primary" } ?? "unknown: \(writes.readBackFailure ?? "")",
+                                                 passed: writes.lost.map { $0 <= maxLostWrites } ?? false))
+            }
         }
         return verdicts
     }

@@ -119,6 +119,9 @@ public struct ManifestSet: Sendable {
             if case .lbNodeKill(let balancerName, _) = playbook.fault, let balancer = topology.loadBalancer(named: balancerName), balancer.nodes.count < 2 {
                 at("fault.loadBalancer", "load balancer \(balancerName) has \(balancer.nodes.count) node(s); killing one only makes sense for a pair (nodes: with two or more)")
             }
+            if case .dbPrimaryLoss(let storeName, _) = playbook.fault, let store = topology.datastores.first(where: { $0.name == storeName }), store.members.isEmpty {
+                at("fault.datastore", "datastore \(storeName) of topology \(topology.name) lists no members: a primary loss needs the servers (members, clients) to act on")
+            }
         case .capacityPlan(let plan):
             guard let topology = topology(named: plan.topology), let service = topology.service(named: plan.service) else { break }
             if plan.surviveZoneLoss, service.zones.count < 2 {

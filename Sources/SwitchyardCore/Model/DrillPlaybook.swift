@@ -200,6 +200,10 @@ public enum FaultSpec: Sendable, Hashable {
     case lbNodeKill(loadBalancer: String, node: String?)
     /// A command (stop a database primary, say), its restore command and a check that recovery happened.
     case exec(command: [String], restore: [String], recoveryCheck: [String]?, datastore: String?)
+    /// A datastore's primary lost (every process of it SIGKILLed), a replica promoted as its member says, numbered writes
+    /// probing through the clients' connection string at `writesPerSecond` all along; the restore makes the old primary
+    /// a replica of the new one.
+    case dbPrimaryLoss(datastore: String, writesPerSecond: Int)
 
     public var kind: String {
         switch self {
@@ -207,10 +211,11 @@ public enum FaultSpec: Sendable, Hashable {
         case .zoneOutage: "zone-outage"
         case .lbNodeKill: "lb-node-kill"
         case .exec: "exec"
+        case .dbPrimaryLoss: "db-primary-loss"
         }
     }
 
-    public static let kinds = ["instance-kill", "zone-outage", "lb-node-kill", "exec"]
+    public static let kinds = ["instance-kill", "zone-outage", "lb-node-kill", "exec", "db-primary-loss"]
 }
 
 public enum ZoneOutageMode: String, Sendable, Hashable, Codable, CaseIterable { case stop, freeze, network }
@@ -235,11 +240,14 @@ public struct Objectives: Sendable, Hashable, Encodable {
     public var minSuccessRate: Ratio
     public var maxRequestsLost: Int?
     public var maxStreamsCut: Int?
+    /// Writes acknowledged before a `db-primary-loss` and missing on the new primary afterwards.
+    public var maxLostWrites: Int?
 
-    public init(rto: TimeSpan, minSuccessRate: Ratio, maxRequestsLost: Int? = nil, maxStreamsCut: Int? = nil) {
+    public init(rto: TimeSpan, minSuccessRate: Ratio, maxRequestsLost: Int? = nil, maxStreamsCut: Int? = nil, maxLostWrites: Int? = nil) {
         self.rto = rto
         self.minSuccessRate = minSuccessRate
         self.maxRequestsLost = maxRequestsLost
         self.maxStreamsCut = maxStreamsCut
+        self.maxLostWrites = maxLostWrites
     }
 }

@@ -98,6 +98,9 @@ extension FaultSpec: Encodable {
             try c.put("restore", restore)
             try c.put("recoveryCheck", recoveryCheck)
             try c.put("datastore", datastore)
+        case .dbPrimaryLoss(let datastore, let writesPerSecond):
+            try c.put("datastore", datastore)
+            try c.put("writesPerSecond", writesPerSecond)
         }
     }
 }

@@ -252,6 +252,10 @@ public struct Datastore: Sendable, Hashable, Encodable {
     public var name: String
     public var kind: Kind
     public var placement: [Placement]
+    /// The servers drills act on (kind postgres); empty: the datastore is only described by its placement.
+    public var members: [DatastoreMember]
+    /// The connection string the applications use, which the drill's write probe uses too; set with `members`.
+    public var clients: ClientConnectionString?
 
     /// How many nodes of one role stand in one zone.
     public struct Placement: Sendable, Hashable, Encodable {
@@ -266,10 +270,38 @@ public struct Datastore: Sendable, Hashable, Encodable {
         }
     }
 
-    public init(name: String, kind: Kind, placement: [Placement]) {
+    public init(name: String, kind: Kind, placement: [Placement], members: [DatastoreMember] = [], clients: ClientConnectionString? = nil) {
         self.name = name
         self.kind = kind
         self.placement = placement
+        self.members = members
+        self.clients = clients
+    }
+
+    /// The placement that `members` make: per zone and role, how many.
+    public static func placement(of members: [DatastoreMember]) -> [Placement] {
+        var result: [Placement] = []
+        for member in members {
+            if let index = result.firstIndex(where: { $0.zone == member.zone && $0.role == member.role }) { result[index].count += 1 } else {
+                result.append(Placement(zone: member.zone, role: member.role))
+            }
+        }
+        return result
+    }
+
+    public func member(named name: String) -> DatastoreMember? { members.first { $0.name == name } }
+
+    /// As written: the placement alone, or the members and the clients' connection string (the placement is theirs).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: ManifestKey.self)
+        try c.put("name", name)
+        try c.put("kind", kind)
+        if members.isEmpty {
+            try c.put("placement", placement)
+        } else {
+            try c.put("clients", clients)
+            try c.put("members", members)
+        }
     }
 
     public var primaryZones: [String] { placement.filter { $0.role == .primary }.map(\.zone) }

@@ -34,6 +34,51 @@ public enum Deadline {
     }
 }
 
+extension Deadline {
+    /// The condition given to `run(within:abandonWhen:_:)` held: the reason it gave.
+    public struct Abandoned: Error, Sendable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// As `run(within:_:)`, also resuming with `Abandoned` as soon as `condition` (asked every `interval`) gives a
+    /// reason: a query on a connection that is already closed, say, which the client library may never answer.
+    public static func run<T: Sendable>(within limit: Duration, abandonWhen condition: @escaping @Sendable () -> String?,
+                                        every interval: Duration = .milliseconds(5),
+                                        _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let first = FirstResult<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                first.attach(continuation)
+                let work = Task {
+                    do { first.finish(.success(try await operation())) } catch { first.finish(.failure(error)) }
+                }
+                let timer = Task {
+                    try? await Task.sleep(for: limit)
+                    first.finish(.failure(Passed(limit: limit)))
+                    work.cancel()
+                }
+                let watcher = Task {
+                    while !Task.isCancelled {
+                        if let reason = condition() {
+                            first.finish(.failure(Abandoned(reason: reason)))
+                            work.cancel()
+                            return
+                        }
+                        try? await Task.sleep(for: interval)
+                    }
+                }
+                first.onFinish {
+                    timer.cancel()
+                    watcher.cancel()
+                }
+            }
+        } onCancel: {
+            first.finish(.failure(CancellationError()))
+        }
+    }
+}
+
 /// The first of several results resumes the continuation; the later ones are dropped. A result may come before the
 /// continuation is attached (a cancellation of the caller at once): it is kept and given on attaching.
 private final class FirstResult<T: Sendable>: Sendable {

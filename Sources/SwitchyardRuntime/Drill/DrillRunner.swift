@@ -21,6 +21,8 @@ public actor DrillRunner {
     var cancelReason: String?
     /// A keepalived pair's node cut off: the instant of the cut and the poll of the other nodes for the virtual address.
     var vipWatch: VIPWatch?
+    /// A datastore's primary lost: the write probe and the failover's instants.
+    var writeWatch: WriteWatch?
     /// What every write of the run carries: the leases it holds (the playbook's drill lock, the topology's lock), set by
     /// `claim()`, and the leader's lease when a leader runs it.
     var fences: [LeaseFence] = []
@@ -138,6 +140,7 @@ public actor DrillRunner {
         if let deposed {
             progress(.step(DrillStep(at: Date(), step: "deposed", status: "failed", detail: deposed)))
             _ = await traffic?.stop()
+            _ = await writeWatch?.probe.stop()
             return report
         }
         for fence in ownFences { _ = try? await context.store.releaseLock(name: fence.lock, holder: fence.holder) }
@@ -215,10 +218,16 @@ public actor DrillRunner {
         case .inject:
             guard let plan else { return machine.injected(ok: false, detail: "no plan") }
             await step("inject", "started", plan.description)
+            if let failure = await beginWriteProbe(plan) {
+                await step("inject", "failed", failure)
+                return machine.injected(ok: false, detail: failure)
+            }
             injectedAt = await elapsed()
             await beginVIPWatch(plan)
             do {
-                let detail = try await FaultInjector.inject(plan, instances: context.instances)
+                let injection = try await FaultInjector.inject(plan, instances: context.instances)
+                let detail = injection.detail
+                noteFailover(injection.failover)
                 pollVIP()
                 await step("inject", "done", detail)
                 return machine.injected(ok: true, detail: detail)
@@ -241,6 +250,7 @@ public actor DrillRunner {
             return machine.faultWindowEnded()
         case .restore(let reason):
             await recordVIPFailover()
+            await recordWrites()
             await step("restore", "started", reason)
             let (ok, detail) = await restore()
             restoredAt = await elapsed()
@@ -270,7 +280,7 @@ public actor DrillRunner {
             let measurements = DrillMeasurements.analyze(seconds: report.seconds, injectedAt: injectedAt ?? 0, restoredAt: restoredAt,
                                                          objectiveRate: objectives.minSuccessRate)
             report.measurements = measurements
-            report.verdicts = objectives.verdicts(measurements)
+            report.verdicts = objectives.verdicts(measurements, writes: report.writes)
             report.recoveryMechanism = mechanism(measurements)
             let missed = report.verdicts.filter { !$0.passed }
             let detail = missed.isEmpty ? "every objective met" : missed.map { "\($0.objective) \($0.measured) (objective \($0.target))" }.joined(separator: "; ")

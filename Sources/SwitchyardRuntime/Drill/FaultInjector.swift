@@ -19,9 +19,19 @@ public enum FaultInjector {
         }
     }
 
+    /// What an injection did: in words, and for a datastore's primary loss, when the kill and the promotion were.
+    public struct Injection: Sendable {
+        public var detail: String
+        public var failover: FailoverOutcome?
+    }
+
     /// Injects `plan`; instances are signalled through `instances`, the driver that runs them.
-    public static func inject(_ plan: FaultPlan, instances: any InstanceDriver) async throws -> String {
-        try await inject(plan.blow, instances: instances)
+    public static func inject(_ plan: FaultPlan, instances: any InstanceDriver) async throws -> Injection {
+        if case .primaryLoss(let loss) = plan.blow {
+            let outcome = try await PostgresFailover(loss: loss).perform()
+            return Injection(detail: outcome.detail, failover: outcome)
+        }
+        return Injection(detail: try await inject(plan.blow, instances: instances), failover: nil)
     }
 
     static func inject(_ blow: FaultPlan.Blow, instances: any InstanceDriver) async throws -> String {
@@ -47,6 +57,8 @@ public enum FaultInjector {
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
             return "node \(node) cut off its network (\(argv.joined(separator: " ")) exited 0)"
+        case .primaryLoss(let loss):
+            return try await PostgresFailover(loss: loss).perform().detail
         case .all(let blows):
             var details: [String] = []
             for blow in blows { details.append(try await inject(blow, instances: instances)) }

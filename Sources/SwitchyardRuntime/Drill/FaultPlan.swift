@@ -18,6 +18,8 @@ public struct FaultPlan: Sendable, Hashable {
         case block(ports: [Int], tag: String)
         /// Run `command` on this machine to cut load-balancer node `node` off its network (the node's `cutCommand`).
         case cutNode(node: String, command: [String])
+        /// SIGKILL to a datastore's primary (its postmaster and every child), then the replica promoted.
+        case primaryLoss(PrimaryLoss)
         /// Each of these, in order (a zone's instances of several services).
         indirect case all([Blow])
     }
@@ -34,6 +36,8 @@ public struct FaultPlan: Sendable, Hashable {
     public var description: String
     /// A keepalived pair's node cut off: whose virtual address to watch move, and where to.
     public var vipCut: VIPCut? = nil
+    /// A datastore's primary lost: the writes that probe it.
+    public var writeProbe: WriteProbePlan? = nil
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case nothingToBreak(String)
@@ -107,6 +111,8 @@ extension FaultPlan {
         case .exec(let command, let restore, let check, let datastore):
             return FaultPlan(blow: .command(command), restores: [.command(restore, check: check)],
                              description: "\(datastore.map { "\($0): " } ?? "")run \(command.joined(separator: " "))")
+        case .dbPrimaryLoss(let datastore, let writesPerSecond):
+            return try await primaryLoss(datastore, writesPerSecond: writesPerSecond, topology: topology)
         }
     }
 

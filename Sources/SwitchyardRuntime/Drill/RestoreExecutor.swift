@@ -17,6 +17,7 @@ public struct RestoreExecutor: Sendable {
         case unknownTopology(String)
         case unknownService(String, topology: String)
         case unknownBalancer(String, topology: String)
+        case unknownMember(String, datastore: String, topology: String)
         case commandFailed([String], status: Int32, output: String)
         case checkFailed([String], output: String)
 
@@ -25,6 +26,7 @@ public struct RestoreExecutor: Sendable {
             case .unknownTopology(let name): "topology \(name) is no longer in topologies/; restore it by hand"
             case .unknownService(let name, let topology): "service \(name) is no longer in topology \(topology); restore it by hand"
             case .unknownBalancer(let name, let topology): "load balancer \(name) is no longer in topology \(topology); restore it by hand"
+            case .unknownMember(let name, let store, let topology): "member \(name) of datastore \(store) is no longer in topology \(topology); restore it by hand"
             case .commandFailed(let argv, let status, let output): "\(argv.joined(separator: " ")) exited \(status): \(output.suffix(400))"
             case .checkFailed(let argv, let output): "the recovery check \(argv.joined(separator: " ")) still fails: \(output.suffix(400))"
             }
@@ -82,6 +84,12 @@ public struct RestoreExecutor: Sendable {
             let topology = try topology(topologyName)
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }
             return try await NodeReconnect(balancer: balancer, node: node, timeout: timeout).perform()
+        case .rejoinAsReplica(let topologyName, let storeName, let memberName):
+            let topology = try topology(topologyName)
+            guard let store = topology.datastores.first(where: { $0.name == storeName }), let member = store.member(named: memberName) else {
+                throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
+            }
+            return try await PostgresRejoin(datastore: store, member: member, timeout: max(timeout, .seconds(60))).perform()
         case .command(let argv, let check):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

@@ -19,6 +19,8 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case reconnectNode(topology: String, balancer: String, node: String)
     /// Run the fault's paired restore command; then `check` must succeed.
     case command([String], check: [String]?)
+    /// Bring datastore member `member` (a primary lost) back as a streaming replica of the primary now (`PostgresRejoin`).
+    case rejoinAsReplica(topology: String, datastore: String, member: String)
 
     public var summary: String {
         switch self {
@@ -29,6 +31,7 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         case .unblock(let ports, _): "reconnect ports \(ports.map(String.init).joined(separator: ", ")) (remove their DROP rules)"
         case .reconnectNode(_, let balancer, let node): "reconnect node \(node) of load balancer \(balancer) and make sure keepalived runs there"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"
+        case .rejoinAsReplica(_, let datastore, let member): "bring \(member) of \(datastore) back as a replica of the new primary (pg_rewind, or a fresh pg_basebackup)"
         }
     }
 }

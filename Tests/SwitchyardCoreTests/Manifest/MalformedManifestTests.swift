@@ -119,7 +119,7 @@ struct MalformedManifestTests {
             "36-drill-bad-timezone.yaml:7:13: schedule.timeZone: unknown IANA time zone \"Asia/Shangai\"; did you mean \"Asia/Shanghai\"?",
         ],
         "37-drill-unknown-fault-kind.yaml": [
-            "37-drill-unknown-fault-kind.yaml:11:9: fault.kind: expected one of instance-kill, zone-outage, lb-node-kill, exec, got \"zone-outtage\" (did you mean 'zone-outage'?)",
+            "37-drill-unknown-fault-kind.yaml:11:9: fault.kind: expected one of instance-kill, zone-outage, lb-node-kill, exec, db-primary-loss, got \"zone-outtage\" (did you mean 'zone-outage'?)",
         ],
         "38-drill-exec-without-restore.yaml": [
             "38-drill-exec-without-restore.yaml:11:3: fault.restore: is required; every exec fault needs the command that undoes it; it runs even after a crash",

@@ -1,0 +1,52 @@
+/// One server of a datastore that drills act on: where it listens, where its data lives on the machine Switchyard runs
+/// on, and how it becomes the primary. The roles are those the datastore was set up with; a drill asks each member for
+/// its role now (a failover swaps them).
+public struct DatastoreMember: Sendable, Hashable, Encodable {
+    /// How a replica is made the primary.
+    public enum Promotion: Sendable, Hashable, Encodable {
+        /// `pg_ctl promote -w -D DATA_DIRECTORY`.
+        case pgCtl
+        /// A command run on this machine (a script, a failover tool's CLI); it must return once the member is primary.
+        case command([String])
+
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .pgCtl:
+                var c = encoder.singleValueContainer()
+                try c.encode("pg_ctl")
+            case .command(let argv):
+                var c = encoder.container(keyedBy: ManifestKey.self)
+                try c.put("command", argv)
+            }
+        }
+    }
+
+    public var name: String
+    public var zone: String
+    public var role: Datastore.Role
+    /// Where clients and the drill reach it.
+    public var address: HostPort
+    /// Its data directory, on this machine.
+    public var dataDirectory: String
+    public var promote: Promotion
+    /// `postgres` options beside `-p PORT` when Switchyard starts the member again (`pg_ctl start -o`), such as
+    /// `-c config_file=/etc/postgresql/15/main/postgresql.conf`.
+    public var serverOptions: String?
+    /// The PostgreSQL tools run as this user when Switchyard runs as root (they refuse root); the data directory's owner.
+    public var runAs: String
+    /// Where `pg_ctl`, `pg_rewind` and `pg_basebackup` are; nil: the newest /usr/lib/postgresql/*/bin, else PATH.
+    public var binDirectory: String?
+
+    public init(name: String, zone: String, role: Datastore.Role, address: HostPort, dataDirectory: String, promote: Promotion = .pgCtl,
+                serverOptions: String? = nil, runAs: String = "postgres", binDirectory: String? = nil) {
+        self.name = name
+        self.zone = zone
+        self.role = role
+        self.address = address
+        self.dataDirectory = dataDirectory
+        self.promote = promote
+        self.serverOptions = serverOptions
+        self.runAs = runAs
+        self.binDirectory = binDirectory
+    }
+}

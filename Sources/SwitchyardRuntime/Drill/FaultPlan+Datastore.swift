@@ -1,0 +1,48 @@
+import SwitchyardCore
+
+extension FaultPlan {
+    /// `db-primary-loss`: the member that answers as primary now is lost, the first member (as listed) that answers as a
+    /// replica is promoted. Asked live, since an earlier drill swapped the roles the topology lists.
+    static func primaryLoss(_ storeName: String, writesPerSecond: Int, topology: Topology) async throws -> FaultPlan {
+        guard let store = topology.datastores.first(where: { $0.name == storeName }) else { throw Failure.nothingToBreak("no datastore \(storeName)") }
+        guard let clients = store.clients, !store.members.isEmpty else {
+            throw Failure.notAvailable("datastore \(storeName) lists no members and clients: Switchyard cannot reach its servers")
+        }
+        var primaries: [DatastoreMember] = [], replicas: [DatastoreMember] = [], answers: [String] = []
+        for member in store.members {
+            let role = await PostgresSession.role(of: member.address, as: clients)
+            switch role {
+            case .primary: primaries.append(member); answers.append("\(member.name) primary")
+            case .replica: replicas.append(member); answers.append("\(member.name) replica")
+            case .down(let why): answers.append("\(member.name) down (\(why))")
+            }
+        }
+        guard primaries.count == 1, let primary = primaries.first else {
+            throw Failure.nothingToBreak("datastore \(storeName) needs one primary to lose, its members answer: \(answers.joined(separator: ", "))")
+        }
+        guard let replica = replicas.first else {
+            throw Failure.nothingToBreak("datastore \(storeName) has no replica to promote: \(answers.joined(separator: ", "))")
+        }
+        let loss = PrimaryLoss(datastore: storeName, primary: primary, replica: replica, clients: clients)
+        let swapped = primary.role == .primary ? "" : " (primary since an earlier failover)"
+        let how: String
+        switch replica.promote {
+        case .pgCtl: how = "pg_ctl promote"
+        case .command(let argv): how = argv.joined(separator: " ")
+        }
+        return FaultPlan(blow: .primaryLoss(loss),
+                         restores: [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)],
+                         description: "datastore \(storeName) loses its primary \(primary.name) \(primary.address)\(swapped): SIGKILL to its postmaster and every "
+                            + "child; \(replica.name) \(replica.address) promoted (\(how)); \(writesPerSecond) numbered writes/s through \(clients)",
+                         writeProbe: WriteProbePlan(clients: clients, perSecond: writesPerSecond, oldPrimary: primary.address, newPrimary: replica.address))
+    }
+}
+
+/// The write probe a `db-primary-loss` runs: through which connection string, how fast, and which servers it expects
+/// before and after.
+public struct WriteProbePlan: Sendable, Hashable {
+    public var clients: ClientConnectionString
+    public var perSecond: Int
+    public var oldPrimary: HostPort
+    public var newPrimary: HostPort
+}
