@@ -14,27 +14,9 @@ public enum Deadline {
 
     public static func run<T: Sendable>(within limit: Duration,
                                         _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let first = FirstResult<T>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                first.attach(continuation)
-                let work = Task {
-                    do { first.finish(.success(try await operation())) } catch { first.finish(.failure(error)) }
-                }
-                let timer = Task {
-                    try? await Task.sleep(for: limit)
-                    first.finish(.failure(Passed(limit: limit)))
-                    work.cancel()
-                }
-                first.onFinish { timer.cancel() }
-            }
-        } onCancel: {
-            first.finish(.failure(CancellationError()))
-        }
+        try await race(limit, condition: nil, every: .zero, operation)
     }
-}
 
-extension Deadline {
     /// The condition given to `run(within:abandonWhen:_:)` held: the reason it gave.
     public struct Abandoned: Error, Sendable, CustomStringConvertible {
         public let reason: String
@@ -46,6 +28,12 @@ extension Deadline {
     public static func run<T: Sendable>(within limit: Duration, abandonWhen condition: @escaping @Sendable () -> String?,
                                         every interval: Duration = .milliseconds(5),
                                         _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await race(limit, condition: condition, every: interval, operation)
+    }
+
+    /// The operation against the limit (and the condition, when there is one); the first to answer resumes the caller.
+    private static func race<T: Sendable>(_ limit: Duration, condition: (@Sendable () -> String?)?, every interval: Duration,
+                                          _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let first = FirstResult<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -58,19 +46,21 @@ extension Deadline {
                     first.finish(.failure(Passed(limit: limit)))
                     work.cancel()
                 }
-                let watcher = Task {
-                    while !Task.isCancelled {
-                        if let reason = condition() {
-                            first.finish(.failure(Abandoned(reason: reason)))
-                            work.cancel()
-                            return
+                let watcher = condition.map { condition in
+                    Task {
+                        while !Task.isCancelled {
+                            if let reason = condition() {
+                                first.finish(.failure(Abandoned(reason: reason)))
+                                work.cancel()
+                                return
+                            }
+                            try? await Task.sleep(for: interval)
                         }
-                        try? await Task.sleep(for: interval)
                     }
                 }
                 first.onFinish {
                     timer.cancel()
-                    watcher.cancel()
+                    watcher?.cancel()
                 }
             }
         } onCancel: {

@@ -86,22 +86,8 @@ struct DatabaseDrillCrashTests {
     }
 
     static func killAndRestart(_ folder: URL, store: Datastore, primary: PostgresServer, replica: PostgresServer) async throws {
-        let drill = try DrillCrashTests.start(["drill", "run", "drill-dbcrash"], in: folder)
         let state = try SQLiteStateStore(path: folder.appendingPathComponent(".yard/state.sqlite").path)
-        let clock = ContinuousClock()
-        let start = clock.now
-        var runID: String?
-        while clock.now - start < .seconds(40) {
-            if let run = try await state.listDrillRuns(playbook: "drill-dbcrash", limit: 1).first,
-               let report = try? run.report?.decode(DrillReport.self), report.steps.contains(where: { $0.step == "inject" && $0.status == "done" }) {
-                runID = run.id
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let id = try #require(runID, "the drill never injected its fault")
-        kill(drill.pid, SIGKILL)
-        _ = await Spawner.waitForExit(drill.pid, timeout: .seconds(5))
+        let id = try await DrillCrashTests.killedOnceInjected("drill-dbcrash", in: folder, store: state, within: .seconds(40))
         let clients = try #require(store.clients)
         let a = HostPort(host: "127.0.0.1", port: primary.port), b = HostPort(host: "127.0.0.1", port: replica.port)
         #expect(await PostgresSession.role(of: b, as: clients) == .primary)

@@ -92,26 +92,37 @@ struct DrillCrashTests {
         #expect(Self.gateways(folder) == 0)
     }
 
-    static func killAndRestart(_ folder: URL) async throws {
-        #expect(Self.gateways(folder) == 4)
-
-        // Start the drill and kill it once the fault is in place.
-        let drill = try Self.start(["drill", "run", "drill-crash"], in: folder)
-        let store = try SQLiteStateStore(path: folder.appendingPathComponent(".yard/state.sqlite").path)
+    /// Starts `yard drill run PLAYBOOK` in `folder`, SIGKILLs it once its report says the fault is injected, and
+    /// returns the run's id.
+    static func killedOnceInjected(_ playbook: String, in folder: URL, store: any StateStore, within: Duration) async throws -> String {
+        let drill = try Self.start(["drill", "run", playbook], in: folder)
         let clock = ContinuousClock()
         let start = clock.now
         var runID: String?
-        while clock.now - start < .seconds(30) {
-            if let run = try await store.listDrillRuns(playbook: "drill-crash", limit: 1).first,
+        while clock.now - start < within {
+            if let run = try await store.listDrillRuns(playbook: playbook, limit: 1).first,
                let report = try? run.report?.decode(DrillReport.self), report.steps.contains(where: { $0.step == "inject" && $0.status == "done" }) {
                 runID = run.id
                 break
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let id = try #require(runID, "the drill never injected its fault")
+        guard let id = runID else {
+            kill(drill.pid, SIGKILL)
+            _ = await Spawner.waitForExit(drill.pid, timeout: .seconds(5))
+            throw TestFailure("the drill never injected its fault")
+        }
         kill(drill.pid, SIGKILL)
         _ = await Spawner.waitForExit(drill.pid, timeout: .seconds(5))
+        return id
+    }
+
+    static func killAndRestart(_ folder: URL) async throws {
+        #expect(Self.gateways(folder) == 4)
+
+        // Start the drill and kill it once the fault is in place.
+        let store = try SQLiteStateStore(path: folder.appendingPathComponent(".yard/state.sqlite").path)
+        let id = try await Self.killedOnceInjected("drill-crash", in: folder, store: store, within: .seconds(30))
         #expect(Self.gateways(folder) == 2, "zone-a's two instances are down while the drill is dead")
         #expect(try await store.pendingRestoreActions(run: id).count == 1)
         #expect(try await store.drillRun(id: id)?.isFinished == false)
