@@ -69,7 +69,7 @@ import SwitchyardRuntime
             // The topology the release runs in disappears from the served set; the release goes on.
             let local = yardd.folder.appendingPathComponent("topologies/local.yaml")
             try FileManager.default.moveItem(at: local, to: yardd.folder.appendingPathComponent("local.yaml.off"))
-            for playbook in ["release-gateway", "drill-zone-outage"] {
+            for playbook in ["release-gateway", "drill-zone-outage", "drill-db-primary-loss"] {
                 try FileManager.default.removeItem(at: yardd.folder.appendingPathComponent("playbooks/\(playbook).yaml"))
             }
             let reply = try await yardd.post("/v1/reload")

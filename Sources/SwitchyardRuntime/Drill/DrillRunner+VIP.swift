@@ -13,6 +13,15 @@ extension DrillRunner {
     /// How often the other nodes are asked for the virtual address while the fault holds.
     static let vipPollInterval: Duration = .milliseconds(50)
 
+    /// How often the drill's traffic takes a fresh client (users arriving). A client whose connections went to the cut
+    /// node backs off new ones, so users are first served through the moved address at the next fresh client: every
+    /// second would put the first answer up to a second after the takeover, too coarse to set beside it. When a
+    /// keepalived node is cut, a fresh client every 250 ms.
+    var clientPeriod: Duration {
+        if case .lbNodeKill = context.playbook.fault, context.balancer.isKeepalivedPair { return .milliseconds(250) }
+        return .seconds(1)
+    }
+
     /// Just before a keepalived node is cut: the traffic marks the instant (for the first answer after it), the watch notes it.
     func beginVIPWatch(_ plan: FaultPlan) async {
         guard let cut = plan.vipCut else { return }

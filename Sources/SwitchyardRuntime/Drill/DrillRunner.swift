@@ -189,7 +189,7 @@ public actor DrillRunner {
             return machine.steadyState(ok: result.ok, detail: result.detail)
         case .startTraffic:
             // Fresh clients every second: users arriving, not one client's connection backoff, decide what is seen.
-            let generator = LoadGenerator(configuration: trafficConfiguration(), rotation: ClientRotation(period: .seconds(1)))
+            let generator = LoadGenerator(configuration: trafficConfiguration(), rotation: ClientRotation(period: clientPeriod))
             if let problem = await generator.reachability() {
                 await step("traffic", "failed", problem)
                 return machine.trafficStarted(ok: false, detail: problem)

@@ -4,7 +4,9 @@ import Foundation
 enum ManifestFiles {
     /// The example `local` topology renamed, on other ports: a valid topology to add.
     static func topology(named name: String, listen: Int, ports: ClosedRange<Int>, replicasPerZone: Int = 2, zones: [String] = ["zone-a", "zone-b"]) throws -> String {
-        let local = try String(contentsOf: DaemonHarness.repositoryRoot.appendingPathComponent("topologies/local.yaml"), encoding: .utf8)
+        var local = try String(contentsOf: DaemonHarness.repositoryRoot.appendingPathComponent("topologies/local.yaml"), encoding: .utf8)
+        // The fleet only: local's datastores (its members in zone-a and zone-b, on fixed ports) stay with local.
+        if let datastores = local.range(of: "\ndatastores:") { local = String(local[..<datastores.lowerBound]) + "\n" }
         return local
             .replacingOccurrences(of: "name: local", with: "name: \(name)")
             .replacingOccurrences(of: "127.0.0.1:7800", with: "127.0.0.1:\(listen)")
