@@ -15,10 +15,6 @@ struct DatabaseDrillCrashTests {
     static let basePort = 28580
 
     static func workspace(_ store: Datastore) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("db-drill-crash-\(UUID().uuidString.prefix(6))")
-        for sub in ["topologies", "playbooks"] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
-        }
         let members = store.members.map { member in
             """
                   - name: \(member.name)
@@ -30,39 +26,24 @@ struct DatabaseDrillCrashTests {
                     binDirectory: \(member.binDirectory ?? "")
             """
         }.joined(separator: "\n")
-        try (FleetManifests.topology(name: "dbcrash", basePort: basePort, drainTimeout: "5s") + """
+        return try DrillCrashTests.workspace(prefix: "db-drill-crash", topology: "dbcrash", FleetManifests.topology(name: "dbcrash", basePort: basePort, drainTimeout: "5s") + """
 
-        datastores:
-          - name: orders
-            kind: postgres
-            clients: \(store.clients!)
-            members:
-        \(members)
-        """).write(to: folder.appendingPathComponent("topologies/dbcrash.yaml"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: switchyard/v1
-        kind: ReleasePlaybook
-        name: release-dbcrash
-        topology: dbcrash
-        service: gateway
-        gates:
-          - name: ready
-            kind: http
-            path: /readyz
-        preGates: [ready]
-        bake: {duration: 1s, interval: 1s, gates: []}
-        """.write(to: folder.appendingPathComponent("playbooks/release.yaml"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: switchyard/v1
-        kind: DrillPlaybook
-        name: drill-dbcrash
-        topology: dbcrash
-        load: {requestsPerSecond: 10}
-        fault: {kind: db-primary-loss, datastore: orders, writesPerSecond: 20}
-        duration: 2m
-        objectives: {rto: 5s, minSuccessRate: 99%, maxLostWrites: 0}
-        """.write(to: folder.appendingPathComponent("playbooks/drill.yaml"), atomically: true, encoding: .utf8)
-        return folder
+            datastores:
+              - name: orders
+                kind: postgres
+                clients: \(store.clients!)
+                members:
+            \(members)
+            """, drill: """
+            apiVersion: switchyard/v1
+            kind: DrillPlaybook
+            name: drill-dbcrash
+            topology: dbcrash
+            load: {requestsPerSecond: 10}
+            fault: {kind: db-primary-loss, datastore: orders, writesPerSecond: 20}
+            duration: 2m
+            objectives: {rto: 5s, minSuccessRate: 99%, maxLostWrites: 0}
+            """)
     }
 
     @Test func theNextStartRejoinsTheOldPrimaryThenDrillsTheNewOne() async throws {

@@ -14,18 +14,37 @@ struct DrillCrashTests {
     static let basePort = 23500
 
     static func workspace() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drill-crash-\(UUID().uuidString.prefix(6))")
+        try workspace(prefix: "drill-crash", topology: "crash",
+                      FleetManifests.topology(name: "crash", basePort: basePort, drainTimeout: "5s", extraBalancerLines: ["failTimeout: 5s"]),
+                      drill: """
+            apiVersion: switchyard/v1
+            kind: DrillPlaybook
+            name: drill-crash
+            topology: crash
+            steadyState:
+              - name: ready
+                path: /readyz
+                requests: 3
+            load: {requestsPerSecond: 20, streams: 2, streamDuration: 2s}
+            fault: {kind: zone-outage, zone: zone-a, mode: stop}
+            duration: 2m
+            objectives: {rto: 10s, minSuccessRate: 99%}
+            """)
+    }
+
+    /// A folder for `yard` with the topology `name` (its text), a release playbook of its gateway gated on readiness
+    /// alone, and the drill playbook `drill`.
+    static func workspace(prefix: String, topology name: String, _ topology: String, drill: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(6))")
         for sub in ["topologies", "playbooks"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        let p = basePort
-        try FleetManifests.topology(name: "crash", basePort: p, drainTimeout: "5s", extraBalancerLines: ["failTimeout: 5s"])
-            .write(to: folder.appendingPathComponent("topologies/crash.yaml"), atomically: true, encoding: .utf8)
+        try topology.write(to: folder.appendingPathComponent("topologies/\(name).yaml"), atomically: true, encoding: .utf8)
         try """
         apiVersion: switchyard/v1
         kind: ReleasePlaybook
-        name: release-crash
-        topology: crash
+        name: release-\(name)
+        topology: \(name)
         service: gateway
         gates:
           - name: ready
@@ -34,20 +53,7 @@ struct DrillCrashTests {
         preGates: [ready]
         bake: {duration: 1s, interval: 1s, gates: []}
         """.write(to: folder.appendingPathComponent("playbooks/release.yaml"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: switchyard/v1
-        kind: DrillPlaybook
-        name: drill-crash
-        topology: crash
-        steadyState:
-          - name: ready
-            path: /readyz
-            requests: 3
-        load: {requestsPerSecond: 20, streams: 2, streamDuration: 2s}
-        fault: {kind: zone-outage, zone: zone-a, mode: stop}
-        duration: 2m
-        objectives: {rto: 10s, minSuccessRate: 99%}
-        """.write(to: folder.appendingPathComponent("playbooks/drill.yaml"), atomically: true, encoding: .utf8)
+        try drill.write(to: folder.appendingPathComponent("playbooks/drill.yaml"), atomically: true, encoding: .utf8)
         return folder
     }
 
