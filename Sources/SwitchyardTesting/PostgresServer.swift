@@ -93,18 +93,6 @@ public final class PostgresServer: Sendable {
         return try await body(server)
     }
 
-    /// The folder of the newest PostgreSQL's binaries; nil when none is installed.
-    public static func findBinaries() -> String? {
-        let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
-            .compactMap { name in Int(name).map { (version: $0, bin: "\(root)/\(name)/bin") } }
-            .filter { FileManager.default.isExecutableFile(atPath: "\($0.bin)/initdb") }
-            .sorted { $0.version > $1.version }
-        if let newest = versions.first { return newest.bin }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin"
-        return (["/usr/local/bin"] + path.split(separator: ":").map(String.init)).first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
-    }
-
     public static func start(settings: Settings = Settings()) throws -> PostgresServer {
         try start(settings: settings) { server in
             try server.tool("initdb", ["-D", server.dataDirectory, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--no-locale"]
@@ -123,7 +111,7 @@ public final class PostgresServer: Sendable {
 
     /// A folder of its own, the data directory made by `makeData`, then the server started on a free port.
     private static func start(settings: Settings, makeData: (PostgresServer) throws -> Void) throws -> PostgresServer {
-        guard let bin = findBinaries() else {
+        guard let bin = PostgresBinaries.find(holding: "initdb") else {
             throw TestFailure("PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin, /usr/local/bin or PATH): apt-get install postgresql")
         }
         let folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("switchyard-pg-\(UUID().uuidString.prefix(8))")
