@@ -42,25 +42,12 @@ enum PostgresSession {
             }
             return recovering ? .replica : .primary
         } catch {
-            return .down(reason(error))
+            return .down(PostgresErrorReason.text(error))
         }
     }
 
     /// Closes without waiting: a connection to a dead server may never finish closing.
     static func close(_ connection: PostgresConnection) {
         Task { try? await connection.close() }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return "\(underlying)" }
-            return "\(error.code)"
-        }
-        if let passed = error as? Deadline.Passed { return "no answer within \(passed.limit)" }
-        if let abandoned = error as? Deadline.Abandoned { return abandoned.reason }
-        // PSQLError hides itself from "\(error)" when it arrives wrapped; its reflection says what happened.
-        let text = "\(error)"
-        return text.contains("Generic description") ? String(String(reflecting: error).prefix(300)) : text
     }
 }

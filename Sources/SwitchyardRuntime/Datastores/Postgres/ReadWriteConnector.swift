@@ -25,7 +25,7 @@ enum ReadWriteConnector {
                     tried.append("\(host): read-only")
                 }
             } catch {
-                tried.append("\(host): \(PostgresSession.reason(error))")
+                tried.append("\(host): \(PostgresErrorReason.text(error))")
             }
         }
         throw NoServer(tried: tried)

@@ -68,7 +68,7 @@ public actor WriteProbe {
             }
             return .success(found)
         } catch {
-            return .failure(ReadBackFailure(description: PostgresSession.reason(error)))
+            return .failure(ReadBackFailure(description: PostgresErrorReason.text(error)))
         }
     }
 
@@ -99,7 +99,7 @@ public actor WriteProbe {
                 attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, acknowledgedAt: seconds(ContinuousClock.now), server: "\(server)"))
             } catch {
                 let took = Int(((seconds(ContinuousClock.now) - sentAt) * 1000).rounded())
-                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresSession.reason(error)) (after \(took) ms)"))
+                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresErrorReason.text(error)) (after \(took) ms)"))
                 if let connection = session?.connection { PostgresSession.close(connection) }
                 session = nil
             }

@@ -65,7 +65,7 @@ public final class PostgresStateStore: StateStore {
         } catch let error as StateStoreError {
             throw error
         } catch {
-            throw .unreachable(server: location.server, reason: Self.reason(error))
+            throw .unreachable(server: location.server, reason: PostgresErrorReason.text(error))
         }
     }
 
@@ -136,20 +136,10 @@ public final class PostgresStateStore: StateStore {
             case .server:
                 return .database(path: location.display, operation: operation, reason: error.serverInfo?[.message] ?? "\(error.code)")
             default:
-                return .unreachable(server: location.server, reason: Self.reason(error))
+                return .unreachable(server: location.server, reason: PostgresErrorReason.text(error))
             }
         }
         if error is CancellationError { return .database(path: location.display, operation: operation, reason: "cancelled") }
-        return .database(path: location.display, operation: operation, reason: Self.reason(error))
-    }
-
-    /// What went wrong, in the server's or the socket's words.
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return "\(underlying)" }
-            return "\(error.code)"
-        }
-        return "\(error)"
+        return .database(path: location.display, operation: operation, reason: PostgresErrorReason.text(error))
     }
 }
