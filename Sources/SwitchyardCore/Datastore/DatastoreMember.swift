@@ -9,6 +9,14 @@ public struct DatastoreMember: Sendable, Hashable, Encodable {
         /// A command run on this machine (a script, a failover tool's CLI); it must return once the member is primary.
         case command([String])
 
+        /// How it is done, for reports: `pg_ctl promote`, or the command.
+        public var summary: String {
+            switch self {
+            case .pgCtl: "pg_ctl promote"
+            case .command(let argv): argv.joined(separator: " ")
+            }
+        }
+
         public func encode(to encoder: any Encoder) throws {
             switch self {
             case .pgCtl:

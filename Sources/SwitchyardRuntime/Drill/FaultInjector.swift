@@ -58,6 +58,7 @@ public enum FaultInjector {
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }
             return "node \(node) cut off its network (\(argv.joined(separator: " ")) exited 0)"
         case .primaryLoss(let loss):
+            // Never planned inside `.all`; on its own, `inject(_:instances:)` above keeps the failover's instants.
             return try await PostgresFailover(loss: loss).perform().detail
         case .all(let blows):
             var details: [String] = []

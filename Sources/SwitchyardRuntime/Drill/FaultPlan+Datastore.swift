@@ -25,15 +25,10 @@ extension FaultPlan {
         }
         let loss = PrimaryLoss(datastore: storeName, primary: primary, replica: replica, clients: clients)
         let swapped = primary.role == .primary ? "" : " (primary since an earlier failover)"
-        let how: String
-        switch replica.promote {
-        case .pgCtl: how = "pg_ctl promote"
-        case .command(let argv): how = argv.joined(separator: " ")
-        }
         return FaultPlan(blow: .primaryLoss(loss),
                          restores: [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)],
                          description: "datastore \(storeName) loses its primary \(primary.name) \(primary.address)\(swapped): SIGKILL to its postmaster and every "
-                            + "child; \(replica.name) \(replica.address) promoted (\(how)); \(writesPerSecond) numbered writes/s through \(clients)",
+                            + "child; \(replica.name) \(replica.address) promoted (\(replica.promote.summary)); \(writesPerSecond) numbered writes/s through \(clients)",
                          writeProbe: WriteProbePlan(clients: clients, perSecond: writesPerSecond, oldPrimary: primary.address, newPrimary: replica.address))
     }
 }

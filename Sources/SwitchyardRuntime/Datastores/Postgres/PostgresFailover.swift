@@ -54,14 +54,9 @@ struct PostgresFailover: Sendable {
             try? await Task.sleep(for: .milliseconds(5))
         }
         promotedAt = ContinuousClock.now
-        let how: String
-        switch loss.replica.promote {
-        case .pgCtl: how = "pg_ctl promote"
-        case .command(let argv): how = argv.joined(separator: " ")
-        }
         let ms = Int(((promotedAt - killedAt) / .milliseconds(1)).rounded())
         return FailoverOutcome(killedAt: killedAt, promotedAt: promotedAt,
                                detail: "SIGKILL to postmaster \(postmaster) of \(loss.primary.name) and its \(children.count) processes; "
-                                   + "\(loss.replica.name) promoted (\(how)) and answering as primary \(ms) ms after the kill")
+                                   + "\(loss.replica.name) promoted (\(loss.replica.promote.summary)) and answering as primary \(ms) ms after the kill")
     }
 }
