@@ -78,10 +78,10 @@ public actor LeaderElection: ServiceLifecycle.Service {
     /// A renewal waits no longer than the leader may still act: a store that stopped answering (gone, frozen, a dropped
     /// network) deposes the leader on time instead of holding it in a call that may never return.
     private func renew(_ lease: LockLease) async {
-        let since = renewedAt.map { clock.now - $0 } ?? .zero
+        let quiet = renewedAt.map { clock.now - $0 } ?? .zero
         let store = self.store, fence = lease.fence, duration = settings.lease
         do {
-            let renewed = try await Deadline.run(within: max(settings.actFor - since, .milliseconds(100))) {
+            let renewed = try await Deadline.run(within: max(settings.actFor - quiet, .milliseconds(100))) {
                 try await store.renewLock(fence, lease: duration, now: Date())
             }
             renewedAt = clock.now
@@ -129,8 +129,11 @@ public actor LeaderElection: ServiceLifecycle.Service {
             switch error as? StateStoreError {
             case .lockHeld(_, let holder, _)?:
                 let leader = LeaderIdentity(holder: holder)
-                let known: LeaderIdentity?? = if case .following(let known) = leadership.role { known } else { nil }
-                if known != .some(leader) {
+                let newLeader: Bool = switch leadership.role {
+                case .following(let known): known != leader
+                case .electing, .leading: true
+                }
+                if newLeader {
                     logger.notice("standby: \(leader) leads")
                     // The generation changes only with the leader.
                     let generation = (try? await Deadline.run(within: lease) { try await store.lock(name: Leadership.lockName) })??.generation ?? 0
