@@ -193,9 +193,7 @@ public final class NetnsLab: Sendable {
 
     /// Takes everything down; safe to call twice.
     public func stop() {
-        for address in addresses {
-            _ = try? Self.output(["ssh", "-F", sshConfig, "-o", "ControlPath=\(controlDirectory)/%C", "-O", "exit", address])
-        }
+        closeMasterConnections()
         Self.removeLeftovers(network)
         try? FileManager.default.removeItem(at: folder)
     }

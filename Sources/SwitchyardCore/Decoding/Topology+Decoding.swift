@@ -104,7 +104,7 @@ extension Topology {
 }
 
 extension ZoneHost {
-    /// `{address, user, port, identityFile}`, or the address alone.
+    /// `{address, user, port, identityFile, supervisor}`, or the address alone.
     static func decode(_ field: Field, zone: String) -> ZoneHost? {
         if case .scalar = field.node { return field.host().map { ZoneHost(zone: zone, address: $0) } }
         guard let map = field.mapping() else { return nil }
@@ -113,8 +113,9 @@ extension ZoneHost {
         let user = map.optional("user")?.name()
         let port = map.optional("port")?.int(min: 1, max: 65535)
         let identity = map.optional("identityFile")?.filePath()
+        let supervisor = map.optional("supervisor")?.oneOf(ZoneHost.Supervisor.self) ?? .auto
         guard let address else { return nil }
-        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity)
+        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity, supervisor: supervisor)
     }
 }
 

@@ -11,17 +11,27 @@ public struct ZoneHost: Sendable, Hashable, Encodable {
     public var sshPort: Int?
     /// The private key to log in with (nil: the agent and `~/.ssh/config` decide).
     public var identityFile: String?
+    /// What keeps the host's instances running once the SSH session that started them ends.
+    public var supervisor: Supervisor
 
-    public init(zone: String, address: String, user: String? = nil, sshPort: Int? = nil, identityFile: String? = nil) {
+    /// `systemd`: each instance a transient unit (`systemd-run`), which outlives SSH sessions and yard and is
+    /// seen by `systemctl` and the journal of the host. `process`: each instance a session of its own with a pid
+    /// file and a log under `~/.switchyard` on the host. `auto` (the default): `systemd` where it runs (the host
+    /// has `/run/systemd/system` and `systemd-run`), else `process`; asked of the host once per run.
+    public enum Supervisor: String, Sendable, Hashable, Codable, CaseIterable { case auto, systemd, process }
+
+    public init(zone: String, address: String, user: String? = nil, sshPort: Int? = nil, identityFile: String? = nil,
+                supervisor: Supervisor = .auto) {
         self.zone = zone
         self.address = address
         self.user = user
         self.sshPort = sshPort
         self.identityFile = identityFile
+        self.supervisor = supervisor
     }
 
     /// `root@10.77.0.2:2222`, for messages.
     public var name: String { (user.map { "\($0)@" } ?? "") + address + (sshPort.map { ":\($0)" } ?? "") }
 
-    enum CodingKeys: String, CodingKey { case address, user, sshPort = "port", identityFile }
+    enum CodingKeys: String, CodingKey { case address, user, sshPort = "port", identityFile, supervisor }
 }

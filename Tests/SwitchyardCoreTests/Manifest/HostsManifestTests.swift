@@ -27,7 +27,7 @@ struct HostsManifestTests {
           - name: zone-a
             hosts:
               - {address: 10.0.1.10, user: deploy, port: 2222, identityFile: /etc/yard/id_ed25519}
-              - 10.0.1.11
+              - {address: 10.0.1.11, supervisor: process}
           - {name: zone-b, hosts: [gw-b1.example.test]}
         """)
         #expect(GateManifestTests.diagnostics(text) == [])
@@ -35,8 +35,9 @@ struct HostsManifestTests {
         guard case .topology(let topology)? = decoded.manifests.first?.manifest else { Issue.record("no topology"); return }
         #expect(topology.zones[0].hosts == [
             ZoneHost(zone: "zone-a", address: "10.0.1.10", user: "deploy", sshPort: 2222, identityFile: "/etc/yard/id_ed25519"),
-            ZoneHost(zone: "zone-a", address: "10.0.1.11"),
+            ZoneHost(zone: "zone-a", address: "10.0.1.11", supervisor: .process),
         ])
+        #expect(topology.zones[0].hosts[0].supervisor == .auto, "systemd where the host runs it, else a plain process")
         let service = topology.services[0]
         let blue = service.instances(slot: .blue)
         #expect(blue.map { service.host(of: $0)?.address } == ["10.0.1.10", "10.0.1.11", "gw-b1.example.test", "gw-b1.example.test"])
@@ -61,13 +62,15 @@ struct HostsManifestTests {
               - {address: 10.0.1.10, port: 0}
               - {user: deploy}
               - {address: "10.0.1.12;rm", sshUser: x}
+              - {address: 10.0.1.13, supervisor: sysvinit}
           - {name: zone-b, hosts: [10.0.1.10]}
         """))
         #expect(got == [
             "inline.yaml:7:36: zones[0].hosts[0].port: must be at least 1, got 0",
             "inline.yaml:8:9: zones[0].hosts[1].address: is required; the host's IP address or DNS name",
             "inline.yaml:9:19: zones[0].hosts[2].address: must be a host name or an IP address (letters, digits, '-', '.', or an IPv6 address), got \"10.0.1.12;rm\"",
-            "inline.yaml:9:35: zones[0].hosts[2].sshUser: unknown key (known keys: address, user, port, identityFile)",
+            "inline.yaml:9:35: zones[0].hosts[2].sshUser: unknown key (known keys: address, user, port, identityFile, supervisor)",
+            "inline.yaml:10:42: zones[0].hosts[3].supervisor: expected one of auto, systemd, process, got \"sysvinit\"",
         ], "\(got)")
         let twice = GateManifestTests.diagnostics(Self.topology(zones: """
           - {name: zone-a, hosts: [10.0.1.10]}

@@ -2,14 +2,16 @@ import Foundation
 import SwitchyardCore
 
 /// The `ssh` driver: each instance runs on its zone's host (`Service.host(of:)`), started, found and stopped through
-/// a `HostShell` per host (the OpenSSH client by default, one reused connection per host), supervised as a plain
-/// process group with a pid file and a log on the host (`RemoteSupervisor`). What runs is found from what each host
-/// reports (pid file, process alive, command line the instance's), so a yard that died is followed by one that adopts.
+/// a `HostShell` per host (the OpenSSH client by default, one reused connection per host), kept running by the host's
+/// `HostSupervisor`: a systemd transient unit, or a plain process group with a pid file (`ZoneHost.supervisor`). What
+/// runs is found from what each host reports (unit or pid file, process alive, command line the instance's), so a yard
+/// that died is followed by one that adopts.
 public struct SSHInstanceDriver: InstanceDriver {
     public let readiness: ReadinessChecker
     /// Variables set for every instance (a demo's faulty version sets `YARD_FAULT_*`).
     public let environment: [String: String]
     let shells: @Sendable (ZoneHost) -> any HostShell
+    let supervisors = HostSupervisorChoice()
 
     public init(readiness: ReadinessChecker, options: SSHOptions = .fromEnvironment(), environment: [String: String] = [:]) {
         self.init(readiness: readiness, environment: environment) { host in
@@ -24,9 +26,12 @@ public struct SSHInstanceDriver: InstanceDriver {
         self.shells = shells
     }
 
-    func supervisor(_ host: ZoneHost) -> RemoteSupervisor { RemoteSupervisor(shell: shells(host)) }
+    func supervisor(_ host: ZoneHost) async throws -> any HostSupervisor {
+        try await supervisors.supervisor(for: host, shell: shells(host))
+    }
 
-    /// Every host of the service answers over SSH, checked all at once; the first that does not is named.
+    /// Every host of the service answers over SSH and has the supervisor it is set to, checked all at once; the first
+    /// that does not is named.
     public func preflight(_ service: Service) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for host in service.hosts {
@@ -34,6 +39,7 @@ public struct SSHInstanceDriver: InstanceDriver {
                 group.addTask {
                     let result = try await shell.run(["true"], timeout: .seconds(15))
                     if !result.succeeded { throw HostShellFailure.unreachable(host: shell.hostName, why: "`true` exited with status \(result.status)") }
+                    _ = try await supervisor(host)
                 }
             }
             try await group.waitForAll()
@@ -57,7 +63,7 @@ public struct SSHInstanceDriver: InstanceDriver {
     }
 
     private func deploy(_ service: Service, _ ids: [InstanceID], on host: ZoneHost, version: String) async throws -> [RunningInstance] {
-        let supervisor = supervisor(host)
+        let supervisor = try await supervisor(host)
         let found = try await located(service, on: host, supervisor: supervisor)
         var result: [RunningInstance] = []
         for id in ids {
@@ -88,8 +94,8 @@ public struct SSHInstanceDriver: InstanceDriver {
         let outcomes = await withTaskGroup(of: [(InstanceID, Bool)].self) { group in
             for host in hosts {
                 group.addTask {
-                    let supervisor = supervisor(host)
-                    guard let found = try? await located(service, on: host, supervisor: supervisor) else { return [] }
+                    guard let supervisor = try? await supervisor(host),
+                          let found = try? await located(service, on: host, supervisor: supervisor) else { return [] }
                     // Drained side by side: the drain timeout is paid once per host, not once per instance.
                     return await withTaskGroup(of: (InstanceID, Bool).self) { inner in
                         for id in ids where service.host(of: id) == host {
@@ -120,8 +126,8 @@ public struct SSHInstanceDriver: InstanceDriver {
                     continue
                 }
                 group.addTask {
-                    let supervisor = supervisor(host)
                     do {
+                        let supervisor = try await supervisor(host)
                         let failed = try await supervisor.signal(signal, pids: some.map(\.pid))
                         return some.filter { failed.contains($0.pid) }.map { "\($0.id.name) (pid \($0.pid) on \(supervisor.shell.hostName)): no such process" }
                     } catch {
@@ -139,7 +145,12 @@ public struct SSHInstanceDriver: InstanceDriver {
         let ids = service.instances(slot: slot)
         let hosts = Set(ids.compactMap { service.host(of: $0) })
         let found = await withTaskGroup(of: [InstanceID: [Located]].self) { group in
-            for host in hosts { group.addTask { (try? await located(service, on: host, supervisor: supervisor(host))) ?? [:] } }
+            for host in hosts {
+                group.addTask {
+                    guard let supervisor = try? await supervisor(host) else { return [:] }
+                    return (try? await located(service, on: host, supervisor: supervisor)) ?? [:]
+                }
+            }
             var all: [InstanceID: [Located]] = [:]
             for await some in group { all.merge(some) { $0 + $1 } }
             return all
@@ -151,15 +162,15 @@ public struct SSHInstanceDriver: InstanceDriver {
 
     struct Located: Sendable, Hashable { var pid: Int32; var version: String; var words: [String] }
 
-    /// The instances of `service` that `host` runs now: a pid file, its process alive, and a command line that is the
+    /// The instances of `service` that `host` runs now: a unit or pid file, its process alive, and a command line that is the
     /// instance's template word for word with any version in the `{version}` position.
-    func located(_ service: Service, on host: ZoneHost, supervisor: RemoteSupervisor) async throws -> [InstanceID: [Located]] {
+    func located(_ service: Service, on host: ZoneHost, supervisor: any HostSupervisor) async throws -> [InstanceID: [Located]] {
         let marker = "\u{1}version\u{1}"
         let ids = service.instances.filter { service.host(of: $0) == host }
-        let byFile = Dictionary(ids.map { (RemoteSupervisor.fileName($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(ids.map { (HostSupervisorFiles.name(of: $0), $0) }, uniquingKeysWith: { first, _ in first })
         var result: [InstanceID: [Located]] = [:]
         for process in try await supervisor.alive(service) {
-            guard let id = byFile[process.file],
+            guard let id = byName[process.name],
                   let version = ProcessInstanceDriver.match(process.words, service.command(for: id, version: marker), marker: marker) else { continue }
             result[id, default: []].append(Located(pid: process.pid, version: version, words: process.words))
         }
@@ -186,7 +197,7 @@ public struct SSHInstanceDriver: InstanceDriver {
 
     private func checkAlive(_ service: Service, _ instances: [RunningInstance]) async throws {
         for host in Set(instances.compactMap { service.host(of: $0.id) }) {
-            let supervisor = supervisor(host)
+            let supervisor = try await supervisor(host)
             let found = try await located(service, on: host, supervisor: supervisor)
             for instance in instances where service.host(of: instance.id) == host {
                 if !(found[instance.id] ?? []).contains(where: { $0.pid == instance.pid }) {

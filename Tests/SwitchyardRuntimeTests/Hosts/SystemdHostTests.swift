@@ -1,0 +1,117 @@
+import SwitchyardTesting
+import Foundation
+import Testing
+@testable import SwitchyardCore
+@testable import SwitchyardRuntime
+
+/// Instances on hosts where systemd runs: transient units (`systemd-run`) that outlive the SSH sessions and a yard
+/// killed mid-bake, adopted by the next run from what `systemctl` reports. Zone-a's two hosts boot a systemd of their
+/// own (`NetnsLab.bootSystemd`), zone-b's two do not, so one release drives both supervisors.
+@Suite(.serialized, .enabled(if: NetnsLab.isAvailable && NetnsLab.canBootSystemd, "needs root, iproute2, openssh-server and systemd"))
+struct SystemdHostTests {
+    /// `yard-gateway-zone-a-green-0.service active`, … : the instance units a host's systemd has loaded.
+    static func units(_ lab: NetnsLab, _ index: Int) throws -> [String] {
+        try lab.ssh(index, "systemctl list-units --all --plain --no-legend --type=service 'yard-gateway-*' | awk '{print $1, $3}'")
+            .split(separator: "\n").map(String.init).sorted()
+    }
+
+    static func pidFiles(_ lab: NetnsLab, _ index: Int) throws -> [String] {
+        try lab.ssh(index, "ls $HOME/.switchyard/instances/gateway/ 2>/dev/null | grep '[.]pid$' || true").split(separator: "\n").map(String.init)
+    }
+
+    @Test func instancesAreUnitsThatOutliveSSHAndAKilledReleaseAndAreAdopted() async throws {
+        try await NetnsLab.with(hosts: 4) { lab in
+            try await lab.bootSystemd(0)
+            try await lab.bootSystemd(1)
+            let basePort = 27800
+            let gateway = try GatewayProcess.binary().path
+            let a = lab.addresses
+            let zones = "\n  - {name: zone-a, hosts: [\(a[0]), {address: \(a[1]), supervisor: systemd}]}"
+                + "\n  - {name: zone-b, hosts: [\(a[2]), {address: \(a[3]), supervisor: process}]}"
+            let text = FleetManifests.topology(name: "crash", basePort: basePort, lbDrainTimeout: "2m", drainTimeout: "20s",
+                                               gatewayArguments: "--host {host}", zones: zones, gatewayCommand: gateway)
+            let workspace = try CLIWorkspace(basePort: basePort, topologyText: text)
+            defer { workspace.tearDown() }
+            let ssh = ["YARD_SSH_CONFIG": lab.sshConfig, "YARD_SSH_CONTROL_DIR": lab.controlDirectory]
+            let up = try await workspace.yard(["up", "gateway", "--version", "1.0.0"], environment: ssh)
+            #expect(up.status == 0, "\(up.output)")
+
+            // zone-a: one unit per host, running; no pid file. zone-b: pid files, no systemd there at all.
+            #expect(try Self.units(lab, 0) == ["yard-gateway-zone-a-blue-0.service active"])
+            #expect(try Self.units(lab, 1) == ["yard-gateway-zone-a-blue-1.service active"])
+            #expect(try Self.pidFiles(lab, 0).filter { $0.hasPrefix("zone-a") }.isEmpty)
+            #expect(try Self.pidFiles(lab, 2).filter { $0.hasPrefix("zone-b") }.sorted() == ["zone-b-blue-0.pid", "zone-b-blue-1.pid"])
+            // The unit's control group holds the gateway, and its output goes to the instance's log on the host.
+            let pid = try lab.ssh(0, "systemctl show -p MainPID --value yard-gateway-zone-a-blue-0.service").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try lab.ssh(0, "cat /proc/\(pid)/cgroup").contains("yard-gateway-zone-a-blue-0.service"))
+            #expect(try lab.ssh(0, "cat $HOME/.switchyard/instances/gateway/zone-a-blue-0.log").contains("start (unit yard-gateway-zone-a-blue-0.service)"))
+
+            // Every SSH connection yard held goes; the instances stay.
+            lab.closeMasterConnections()
+            #expect(try Self.units(lab, 1) == ["yard-gateway-zone-a-blue-1.service active"])
+
+            let load = LoadGenerator(configuration: LoadConfiguration(target: "127.0.0.1:\(basePort)", requestsPerSecond: 30, streams: 4, streamTokens: 20))
+            load.start()
+            let arguments = ["release", "gateway", "--version", "2.0.0", "--bake", "3s", "--interval", "1s", "--scale-down-delay", "1s"]
+            let first = try workspace.start(arguments, environment: ssh)
+            let store = try SQLiteStateStore(path: workspace.folder.appendingPathComponent(".yard/state.sqlite").path)
+            var killedIn: ReleaseMachine.Phase?
+            for _ in 0..<3000 {
+                if let record = try? await store.listReleases(ReleaseQuery(limit: 1)).first, record.phase == .baking || record.isFinished {
+                    kill(first, SIGKILL)
+                    killedIn = record.phase
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            _ = await Spawner.waitForExit(first, timeout: .seconds(5))
+            #expect(killedIn == .baking)
+            lab.closeMasterConnections()
+            // Both slots run on the systemd hosts while the release is down.
+            #expect(try Self.units(lab, 0) == ["yard-gateway-zone-a-blue-0.service active", "yard-gateway-zone-a-green-0.service active"])
+
+            let second = try await workspace.yard(arguments, environment: ssh)
+            #expect(second.status == 0, "\(second.output)")
+            #expect(second.output.contains("resuming"), "\(second.output)")
+            let report = await load.stop()
+
+            let routing = try #require(try await store.routing(service: "gateway"))
+            #expect(routing.live == ["zone-a": .green, "zone-b": .green])
+            let service = workspace.topology.services[0]
+            SSHFleet.pointSSH(at: lab)
+            let driver = SSHInstanceDriver(readiness: ReadinessChecker(client: YardHTTPClient.shared))
+            let live = await driver.running(service, slot: .green)
+            #expect(live.count == 4, "one process per instance of the live slot: \(live.map(\.id.name))")
+            #expect(Set(live.map(\.address.host)) == Set(a))
+            #expect(await driver.running(service, slot: .blue).isEmpty)
+            // The adopted green units are the ones the killed release started; the retired blue units are unloaded.
+            #expect(try Self.units(lab, 0) == ["yard-gateway-zone-a-green-0.service active"])
+            #expect(try Self.units(lab, 1) == ["yard-gateway-zone-a-green-1.service active"])
+            #expect(report.requests.failed == 0, "\(report.requests)")
+            #expect(report.streams.cut == 0, "\(report.streams)")
+
+            let down = try await workspace.yard(["down", "gateway"], environment: ssh)
+            #expect(down.status == 0, "\(down.output)")
+            #expect(try Self.units(lab, 0).isEmpty)
+            #expect(try Self.units(lab, 1).isEmpty)
+        }
+    }
+
+    /// A host set to `supervisor: systemd` that does not run it stops `yard up` before any host runs anything.
+    @Test func aHostSetToSystemdWithoutItIsRefusedBeforeAnyHostIsTouched() async throws {
+        try await NetnsLab.with(hosts: 4) { lab in
+            let basePort = 27850
+            let gateway = try GatewayProcess.binary().path
+            let a = lab.addresses
+            let zones = "\n  - {name: zone-a, hosts: [\(a[0]), \(a[1])]}\n  - {name: zone-b, hosts: [\(a[2]), {address: \(a[3]), supervisor: systemd}]}"
+            let text = FleetManifests.topology(name: "crash", basePort: basePort, gatewayArguments: "--host {host}", zones: zones, gatewayCommand: gateway)
+            let workspace = try CLIWorkspace(basePort: basePort, topologyText: text)
+            defer { workspace.tearDown() }
+            let ssh = ["YARD_SSH_CONFIG": lab.sshConfig, "YARD_SSH_CONTROL_DIR": lab.controlDirectory]
+            let up = try await workspace.yard(["up", "gateway", "--version", "1.0.0"], environment: ssh)
+            #expect(up.status != 0)
+            #expect(up.output.contains("host \(a[3]) is set to `supervisor: systemd` but systemd is not running there"), "\(up.output)")
+            for index in 0..<4 { #expect(try Self.pidFiles(lab, index).isEmpty, "host \(index) started something") }
+        }
+    }
+}
