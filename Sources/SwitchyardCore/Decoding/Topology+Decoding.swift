@@ -21,11 +21,12 @@ extension Topology {
         let allHosts = zones?.flatMap(\.hosts) ?? []
         let services = map.required("services")?.list { Service.decode($0, zones: zoneNames, loadBalancers: loadBalancers) }?.map { service in
             var placed = service
-            placed.hosts = allHosts.filter { service.zones.contains($0.zone) }
+            placed.hosts = allHosts.filter { service.zones.contains($0.zone) && $0.carries(service.hostLabels) }
             return placed
         }
         if let field = map.optional("services") {
             checkUnique(field, names: services?.map(\.name) ?? [], what: "service")
+            if let services { checkPlacement(field, services: services, zones: zones ?? []) }
             if let services { checkPorts(field, services: services, loadBalancers: loadBalancers) }
         }
         let datastores = map.optional("datastores")?.list { Datastore.decode($0, zones: zoneNames) } ?? []
@@ -71,6 +72,23 @@ extension Topology {
         }
     }
 
+    /// A service whose `hostLabels` leave one of its zones that lists hosts without any would run that zone's
+    /// instances nowhere.
+    static func checkPlacement(_ list: Field, services: [Service], zones: [Zone]) {
+        guard let items = list.asList, items.count == services.count else { return }
+        for (index, service) in services.enumerated() where !service.hostLabels.isEmpty {
+            let field = items[index].asMapping?.optional("hostLabels") ?? items[index]
+            let selector = service.hostLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            if zones.allSatisfy({ !service.zones.contains($0.name) || $0.hosts.isEmpty }) {
+                field.error("selects hosts, but none of the service's zones lists any")
+                continue
+            }
+            for zone in zones where service.zones.contains(zone.name) && !zone.hosts.isEmpty && !zone.hosts.contains(where: { $0.carries(service.hostLabels) }) {
+                field.error("no host of zone \(zone.name) carries \(selector) (its hosts: \(zone.hosts.map(\.address).joined(separator: ", ")))")
+            }
+        }
+    }
+
     /// Two instances on one port, or an instance on a load balancer's port, can never both run.
     static func checkPorts(_ list: Field, services: [Service], loadBalancers: [LoadBalancer]) {
         guard let items = list.asList, items.count == services.count else { return }
@@ -104,7 +122,7 @@ extension Topology {
 }
 
 extension ZoneHost {
-    /// `{address, user, port, identityFile, supervisor}`, or the address alone.
+    /// `{address, user, port, identityFile, supervisor, labels}`, or the address alone.
     static func decode(_ field: Field, zone: String) -> ZoneHost? {
         if case .scalar = field.node { return field.host().map { ZoneHost(zone: zone, address: $0) } }
         guard let map = field.mapping() else { return nil }
@@ -114,8 +132,10 @@ extension ZoneHost {
         let port = map.optional("port")?.int(min: 1, max: 65535)
         let identity = map.optional("identityFile")?.filePath()
         let supervisor = map.optional("supervisor")?.oneOf(ZoneHost.Supervisor.self) ?? .auto
+        let labels = map.optional("labels").map(labelMap) ?? [:]
         guard let address else { return nil }
-        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity, supervisor: supervisor)
+        return ZoneHost(zone: zone, address: address, user: user, sshPort: port, identityFile: identity, supervisor: supervisor,
+                        labels: labels)
     }
 }
 
@@ -213,9 +233,12 @@ extension Service {
         let drainTimeout = map.optional("drainTimeout")?.timeSpan(min: .ms(0)) ?? .seconds(60)
         let capacity = map.required("capacityQPS", hint: "what one instance serves at its latency objective, in requests per second")?.double(min: 0.001)
         let metricNames = map.optional("metricNames").flatMap(GatewayMetricNames.decode) ?? GatewayMetricNames()
+        let hostLabels = map.optional("hostLabels").map(labelMap) ?? [:]
         guard let name, let zones, let replicas, let instance, let capacity else { return nil }
-        return Service(name: name, zones: zones, replicasPerZone: replicas, loadBalancer: balancer, instance: instance,
-                       health: health, drainTimeout: drainTimeout, capacityQPS: capacity, metricNames: metricNames)
+        var service = Service(name: name, zones: zones, replicasPerZone: replicas, loadBalancer: balancer, instance: instance,
+                              health: health, drainTimeout: drainTimeout, capacityQPS: capacity, metricNames: metricNames)
+        service.hostLabels = hostLabels
+        return service
     }
 }
 
@@ -265,4 +288,19 @@ func unknownName(_ name: String, _ what: String, _ known: [String]) -> String {
     let distinct = known.filter { seen.insert($0).inserted }
     let list = distinct.isEmpty ? "none defined" : "known: \(distinct.joined(separator: ", "))"
     return "unknown \(what) \"\(name)\"\(hint) (\(list))"
+}
+
+/// `{name: value, …}`: names and values as `name()` takes them (a value may be a number, read as its text).
+func labelMap(_ field: Field) -> [String: String] {
+    guard let map = field.mapping() else { return [:] }
+    var labels: [String: String] = [:]
+    for key in map.pairs.map(\.key) {
+        guard !key.isEmpty, key.count <= 63, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }) else {
+            map.optional(key)?.error("a label name is at most 63 letters, digits, '-', '_', '.' or '/', got \"\(key)\"")
+            continue
+        }
+        guard let value = map.optional(key)?.name() else { continue }
+        labels[key] = value
+    }
+    return labels
 }

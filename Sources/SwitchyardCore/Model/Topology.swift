@@ -150,12 +150,15 @@ public struct Service: Sendable, Hashable, Encodable {
     public var capacityQPS: Double
     /// How the instances name the metrics that metric gates read.
     public var metricNames: GatewayMetricNames
-    /// The hosts of the service's zones (from the topology's `zones[].hosts`), over which its instances are
-    /// spread; empty: every instance is a local process.
+    /// The labels a host must carry, each with the value given, for the service to run there (`hostLabels`);
+    /// empty: every host of its zones.
+    public var hostLabels: [String: String] = [:]
+    /// The hosts of the service's zones (from the topology's `zones[].hosts`) that carry its `hostLabels`, over
+    /// which its instances are spread; empty: every instance is a local process.
     public var hosts: [ZoneHost] = []
 
     enum CodingKeys: String, CodingKey {
-        case name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames
+        case name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames, hostLabels
     }
 
     public init(name: String, zones: [String], replicasPerZone: Int, loadBalancer: String?, instance: InstanceSpec,

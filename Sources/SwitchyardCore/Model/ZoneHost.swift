@@ -13,6 +13,8 @@ public struct ZoneHost: Sendable, Hashable, Encodable {
     public var identityFile: String?
     /// What keeps the host's instances running once the SSH session that started them ends.
     public var supervisor: Supervisor
+    /// Free-form `name: value` pairs (`role: gpu`, `rack: r12`) that a service's `hostLabels` select hosts by.
+    public var labels: [String: String]
 
     /// `systemd`: each instance a transient unit (`systemd-run`), which outlives SSH sessions and yard and is
     /// seen by `systemctl` and the journal of the host. `process`: each instance a session of its own with a pid
@@ -21,17 +23,21 @@ public struct ZoneHost: Sendable, Hashable, Encodable {
     public enum Supervisor: String, Sendable, Hashable, Codable, CaseIterable { case auto, systemd, process }
 
     public init(zone: String, address: String, user: String? = nil, sshPort: Int? = nil, identityFile: String? = nil,
-                supervisor: Supervisor = .auto) {
+                supervisor: Supervisor = .auto, labels: [String: String] = [:]) {
         self.zone = zone
         self.address = address
         self.user = user
         self.sshPort = sshPort
         self.identityFile = identityFile
         self.supervisor = supervisor
+        self.labels = labels
     }
+
+    /// Whether the host carries every label of `selector` with its value.
+    public func carries(_ selector: [String: String]) -> Bool { selector.allSatisfy { labels[$0.key] == $0.value } }
 
     /// `root@10.77.0.2:2222`, for messages.
     public var name: String { (user.map { "\($0)@" } ?? "") + address + (sshPort.map { ":\($0)" } ?? "") }
 
-    enum CodingKeys: String, CodingKey { case address, user, sshPort = "port", identityFile, supervisor }
+    enum CodingKeys: String, CodingKey { case address, user, sshPort = "port", identityFile, supervisor, labels }
 }

@@ -10,7 +10,7 @@ struct MalformedManifestTests {
             "01-topology-replicas-zero.yaml:12:22: services[0].replicasPerZone: must be at least 1, got 0",
         ],
         "02-topology-unknown-key.yaml": [
-            "02-topology-unknown-key.yaml:13:5: services[0].loadBalancr: unknown key; did you mean 'loadBalancer'? (known keys: name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames)",
+            "02-topology-unknown-key.yaml:13:5: services[0].loadBalancr: unknown key; did you mean 'loadBalancer'? (known keys: name, zones, replicasPerZone, loadBalancer, instance, health, drainTimeout, capacityQPS, metricNames, hostLabels)",
         ],
         "03-topology-unknown-zone.yaml": [
             "03-topology-unknown-zone.yaml:11:21: services[0].zones[1]: unknown zone \"zone-c\"; did you mean \"zone-a\"? (known: zone-a, zone-b)",
