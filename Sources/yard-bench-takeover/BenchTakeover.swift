@@ -66,15 +66,15 @@ struct BenchTakeover: AsyncParsableCommand {
             try await waitForBake(accepted.id, store: fleet.store)
             try await Task.sleep(for: .seconds(1))
             let killedAt = ContinuousClock.now
-            let (newLeader, leadingAt): (TakeoverFleet.Daemon, ContinuousClock.Instant)
+            let (newLeader, leadingAt): (YarddExecutable, ContinuousClock.Instant)
             switch fault {
             case .kill:
-                fleet.kill9(leader)
+                leader.kill9()
                 (newLeader, leadingAt) = try await fleet.leader(among: fleet.daemons.filter { $0.port != leader.port })
             case .freeze:
                 kill(leader.pid, SIGSTOP)
                 (newLeader, leadingAt) = try await fleet.leader(among: fleet.daemons.filter { $0.port != leader.port })
-                fleet.kill9(leader)
+                leader.kill9()
             }
             let (outcome, reason) = try await waitForEnd(accepted.id, store: fleet.store)
             let journal = try await fleet.store.journal(release: accepted.id)

@@ -15,15 +15,7 @@ final class TakeoverFleet {
     private(set) var token = ""
     let binaries: URL
     let lease: String
-    private(set) var daemons: [Daemon] = []
-
-    struct Daemon {
-        var port: Int
-        var pid: Int32
-        var log: URL
-        var server: String { "http://127.0.0.1:\(port)" }
-        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-    }
+    private(set) var daemons: [YarddExecutable] = []
 
     init(basePort: Int, bake: String, lease: String, state: String, binaries: URL) async throws {
         self.basePort = basePort
@@ -56,18 +48,9 @@ final class TakeoverFleet {
 
     /// Starts yardd on `port` and returns once it listens.
     func start(port: Int) async throws {
-        let log = folder.appendingPathComponent("yardd-\(port)-\(daemons.count).log")
-        let pid = try Spawner.spawn([binaries.appendingPathComponent("yardd").path, "--listen", "127.0.0.1:\(port)", "--manifests", folder.path,
-                                     "--state", state, "--lease", lease], logPath: log.path, environment: ["SWITCHYARD_BIN_DIR": binaries.path])
-        let daemon = Daemon(port: port, pid: pid, log: log)
+        let daemon = try await YarddExecutable.start(binaries: binaries, manifests: folder, port: port, state: state, arguments: ["--lease", lease])
         daemons.removeAll { $0.port == port }
         daemons.append(daemon)
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if daemon.logText.contains("yardd listening on") { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchFailure("yardd on port \(port) did not start: \(daemon.logText)")
     }
 
     /// The role `/readyz` of the daemon on `port` gives (`leader`, `standby`, `electing`); nil when it does not answer.
@@ -77,7 +60,7 @@ final class TakeoverFleet {
     }
 
     /// The daemon that leads, polled until one says so (at most `within`), and when it first said so.
-    func leader(among candidates: [Daemon]? = nil, within: Duration = .seconds(60)) async throws -> (Daemon, ContinuousClock.Instant) {
+    func leader(among candidates: [YarddExecutable]? = nil, within: Duration = .seconds(60)) async throws -> (YarddExecutable, ContinuousClock.Instant) {
         let deadline = ContinuousClock.now + within
         while ContinuousClock.now < deadline {
             for daemon in candidates ?? daemons where await role(daemon.port) == "leader" { return (daemon, ContinuousClock.now) }
@@ -86,19 +69,9 @@ final class TakeoverFleet {
         throw BenchFailure("no daemon led within \(within)")
     }
 
-    /// SIGKILL to `daemon`, waited for.
-    func kill9(_ daemon: Daemon) {
-        kill(daemon.pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(daemon.pid, &status, 0)
-    }
-
     /// Stops every daemon, the gateways and nginx of the fleet, and removes the folder.
     func tearDown() async {
-        for daemon in daemons {
-            kill(daemon.pid, SIGTERM)
-            _ = await Spawner.waitForExit(daemon.pid, timeout: .seconds(10))
-        }
+        for daemon in daemons { await daemon.stop(grace: .seconds(10)) }
         await FleetProcesses.stop(folder: folder.path, gatewayPorts: (0..<8).map { basePort + 4 + $0 })
         var status: Int32 = 0
         while waitpid(-1, &status, WNOHANG) > 0 {}

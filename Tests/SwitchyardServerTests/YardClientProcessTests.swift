@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardTesting
 import Testing
 import SwitchyardCore
 import SwitchyardRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardTesting
 #if canImport(Glibc)
 import Glibc
 #endif
