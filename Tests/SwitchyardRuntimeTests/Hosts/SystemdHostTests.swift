@@ -90,6 +90,16 @@ struct SystemdHostTests {
             #expect(report.requests.failed == 0, "\(report.requests)")
             #expect(report.streams.cut == 0, "\(report.streams)")
 
+            // A drill's kill (SIGKILL to the unit's main process) and its restore (a deploy): the failed unit is
+            // collected and a unit of the same name starts again.
+            let killed = try #require(live.first { $0.address.host == a[0] })
+            #expect(await driver.send(SIGKILL, to: [killed], of: service).isEmpty)
+            for _ in 0..<100 where try Self.units(lab, 0) != [] { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try Self.units(lab, 0) == [], "the killed unit is collected")
+            let restored = try await driver.deploy(service, zones: ["zone-a"], slot: .green, version: "2.0.0", timeout: .seconds(30))
+            #expect(restored.filter { !$0.adopted }.map(\.id) == [killed.id], "only the killed instance is started again")
+            #expect(try Self.units(lab, 0) == ["yard-gateway-zone-a-green-0.service active"])
+
             let down = try await workspace.yard(["down", "gateway"], environment: ssh)
             #expect(down.status == 0, "\(down.output)")
             #expect(try Self.units(lab, 0).isEmpty)
