@@ -1,5 +1,6 @@
 import SwitchyardTesting
 import Foundation
+import Testing
 @testable import SwitchyardCore
 @testable import SwitchyardRuntime
 
@@ -43,4 +44,51 @@ struct SSHFleet {
     }
 
     var service: Service { harness.topology.services[0] }
+}
+
+/// `yard release` of a workspace's fleet on the lab's hosts, SIGKILLed mid-bake, then run again: what the SSH and
+/// systemd crash tests share.
+enum KilledMidBake {
+    static let arguments = ["release", "gateway", "--version", "2.0.0", "--bake", "3s", "--interval", "1s", "--scale-down-delay", "1s"]
+
+    static func environment(_ lab: NetnsLab) -> [String: String] {
+        ["YARD_SSH_CONFIG": lab.sshConfig, "YARD_SSH_CONTROL_DIR": lab.controlDirectory]
+    }
+
+    /// Starts the release and SIGKILLs it once its record says it bakes (or has finished); the phase it was killed in.
+    static func release(_ workspace: CLIWorkspace, lab: NetnsLab) async throws -> ReleaseMachine.Phase? {
+        let first = try workspace.start(arguments, environment: environment(lab))
+        let store = try SQLiteStateStore(path: workspace.folder.appendingPathComponent(".yard/state.sqlite").path)
+        var killedIn: ReleaseMachine.Phase?
+        for _ in 0..<3000 {
+            if let record = try? await store.listReleases(ReleaseQuery(limit: 1)).first, record.phase == .baking || record.isFinished {
+                kill(first, SIGKILL)
+                killedIn = record.phase
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        _ = await Spawner.waitForExit(first, timeout: .seconds(5))
+        return killedIn
+    }
+
+    /// The second run resumes and converges: green live in both zones, one green process per instance on the lab's
+    /// hosts, none of blue. Returns the driver that looked, for further checks.
+    @discardableResult
+    static func expectResumedAndConverged(_ workspace: CLIWorkspace, lab: NetnsLab) async throws -> (SSHInstanceDriver, [RunningInstance]) {
+        let second = try await workspace.yard(arguments, environment: environment(lab))
+        #expect(second.status == 0, "\(second.output)")
+        #expect(second.output.contains("resuming"), "\(second.output)")
+        let store = try SQLiteStateStore(path: workspace.folder.appendingPathComponent(".yard/state.sqlite").path)
+        let routing = try #require(try await store.routing(service: "gateway"))
+        #expect(routing.live == ["zone-a": .green, "zone-b": .green])
+        let service = workspace.topology.services[0]
+        SSHFleet.pointSSH(at: lab)
+        let driver = SSHInstanceDriver(readiness: ReadinessChecker(client: YardHTTPClient.shared))
+        let live = await driver.running(service, slot: .green)
+        #expect(live.count == 4, "one process per instance of the live slot: \(live.map(\.id.name))")
+        #expect(Set(live.map(\.address.host)) == Set(lab.addresses))
+        #expect(await driver.running(service, slot: .blue).isEmpty)
+        return (driver, live)
+    }
 }

@@ -51,6 +51,15 @@ enum HostSupervisorFiles {
 }
 
 extension HostSupervisor {
+    /// Runs an `alive` script (it prints `SupervisedProcess` lines) and parses what it printed.
+    func listing(_ script: String, what: String) async throws -> [SupervisedProcess] {
+        let result = try await shell.script(script, timeout: .seconds(20))
+        guard result.succeeded else {
+            throw HostShellFailure.failed(host: shell.hostName, command: what, status: result.status, output: result.errorOutput)
+        }
+        return SupervisedProcess.parse(result.output)
+    }
+
     /// Sends `signal` to each pid (the process only, as a local `kill` would); returns the pids that were not there.
     func signal(_ signal: Int32, pids: [Int32]) async throws -> Set<Int32> {
         let script = #"s="$1"; shift; for p in "$@"; do kill -"$s" "$p" 2>/dev/null || echo "$p"; done; true"#

@@ -17,11 +17,7 @@ struct ProcessSupervisor: HostSupervisor {
             \(SupervisedProcess.printLine)
             done
             """
-        let result = try await shell.script(script, timeout: .seconds(20))
-        guard result.succeeded else {
-            throw HostShellFailure.failed(host: shell.hostName, command: "list instances", status: result.status, output: result.errorOutput)
-        }
-        return SupervisedProcess.parse(result.output)
+        return try await listing(script, what: "list instances")
     }
 
     func start(_ service: Service, _ id: InstanceID, command: [String], environment: [String: String]) async throws -> Int32 {

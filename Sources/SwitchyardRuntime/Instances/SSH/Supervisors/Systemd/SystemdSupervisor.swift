@@ -30,11 +30,7 @@ struct SystemdSupervisor: HostSupervisor {
             \(SupervisedProcess.printLine)
                 done
             """
-        let result = try await shell.script(script, timeout: .seconds(20))
-        guard result.succeeded else {
-            throw HostShellFailure.failed(host: shell.hostName, command: "list instance units", status: result.status, output: result.errorOutput)
-        }
-        return SupervisedProcess.parse(result.output)
+        return try await listing(script, what: "list instance units")
     }
 
     func start(_ service: Service, _ id: InstanceID, command: [String], environment: [String: String]) async throws -> Int32 {
