@@ -72,6 +72,30 @@ struct DatabasePrimaryLossDrillTests {
         #expect(sender == "\(new)", "wal receiver: \(receiver ?? "none"); log: \(log)")
     }
 
+    /// The write seconds in the report as stored (its JSON) and in its HTML: acknowledgements in the warm-up before the
+    /// kill, failures and no acknowledgement in the `noAcknowledgementBefore` seconds after it, then every write
+    /// acknowledged again, and the counts adding up to the probe's totals.
+    static func expectWriteSeconds(_ report: DrillReport, harness: ReleaseHarness, noAcknowledgementBefore quiet: Int) async throws {
+        let record = try #require(try await harness.store.drillRun(id: report.id))
+        let stored = try #require(try record.report?.decode(DrillReport.self).writes)
+        let seconds = stored.seconds
+        print("write seconds: " + seconds.map { "\($0.second): \($0.acknowledged)/\($0.failed)" }.joined(separator: ", "))
+        #expect(seconds == report.writes?.seconds)
+        #expect(seconds.map(\.sent).reduce(0, +) == stored.attempts)
+        #expect(seconds.map(\.acknowledged).reduce(0, +) == stored.acknowledged && seconds.map(\.failed).reduce(0, +) == stored.errors)
+        #expect(seconds.first { $0.second == -1 }.map { $0.acknowledged > 0 && $0.failed == 0 } == true, "\(seconds)")
+        // Second 0 may hold the acknowledgement of the one write in flight at the kill (the probe writes one at a time).
+        let failover = seconds.filter { (0..<quiet).contains($0.second) }
+        #expect(failover.count == quiet && failover.allSatisfy { $0.acknowledged <= ($0.second == 0 ? 1 : 0) }, "\(seconds)")
+        #expect(failover.map(\.failed).reduce(0, +) > 0, "\(seconds)")
+        // The last whole second of the probe: the new primary acknowledged every write that finished in it.
+        let settled = try #require(seconds.dropLast().last, "\(seconds)")
+        #expect(settled.second >= quiet && settled.acknowledged > 0 && settled.failed == 0, "\(seconds)")
+        let html = report.html()
+        #expect(html.contains("<g class=\"writes\">") && html.contains("class=\"write-failed\"") && html.contains("<table class=\"write-seconds\">"))
+        #expect(html.contains("<dt>acknowledged writes lost</dt>"))
+    }
+
     @Test func withASynchronousStandbyNoAcknowledgedWriteIsLostAndWritersRecoverWithinASecond() async throws {
         try await ReleaseHarness.with(basePort: 28500) { harness in
             try await Self.withPair(primary: .replication(synchronousCommit: true, synchronousStandby: true),
@@ -86,6 +110,8 @@ struct DatabasePrimaryLossDrillTests {
                 #expect(writes.acknowledged > 100)
                 #expect(report.verdicts.contains { $0.objective == "lost writes" && $0.passed })
                 #expect(report.text.contains("0 acknowledged writes lost"))
+                #expect(writes.seconds.map(\.acknowledged).reduce(0, +) == writes.acknowledged)
+                #expect(writes.seconds.first { $0.second == -1 }.map { $0.acknowledged > 0 } == true, "\(writes.seconds)")
                 let journaled = try #require(report.steps.first { $0.step == "journal-restores" })
                 let injected = try #require(report.steps.first { $0.step == "inject" && $0.status == "done" })
                 #expect(journaled.at <= injected.at)
@@ -137,6 +163,7 @@ struct DatabasePrimaryLossDrillTests {
                 #expect(!verdict.passed)
                 #expect(verdict.measured == DrillFormat.milliseconds(first * 1000) + " to the first write on the new primary")
                 #expect(writes.longestGap >= 2)
+                try await Self.expectWriteSeconds(report, harness: harness, noAcknowledgementBefore: 2)
                 try await Self.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
             }
         }

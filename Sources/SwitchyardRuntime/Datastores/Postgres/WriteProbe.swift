@@ -98,8 +98,9 @@ public actor WriteProbe {
                 }
                 attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, acknowledgedAt: seconds(ContinuousClock.now), server: "\(server)"))
             } catch {
-                let took = Int(((seconds(ContinuousClock.now) - sentAt) * 1000).rounded())
-                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresErrorReason.text(error)) (after \(took) ms)"))
+                let failedAt = seconds(ContinuousClock.now)
+                let took = Int(((failedAt - sentAt) * 1000).rounded())
+                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresErrorReason.text(error)) (after \(took) ms)", failedAt: failedAt))
                 if let connection = session?.connection { PostgresSession.close(connection) }
                 session = nil
             }
