@@ -169,11 +169,21 @@ enum DrillDryRun {
                     + (o.maxRequestsLost.map { ", ≤ \($0) requests lost" } ?? "") + (o.maxStreamsCut.map { ", ≤ \($0) streams cut" } ?? "")
                     + (drill.fault.kind == "db-primary-loss" ? ", writers' RTO ≤ \(o.rto) (kill to the first write on the new primary)" : "")
                     + (o.maxLostWrites.map { ", ≤ \($0) acknowledged writes lost" } ?? "")
+                    + (managerWait(drill, context.topology).map { ", a member primary within \($0) of the kill (the failover manager's promotion)" } ?? "")
                 queue += machine.analysed(objectivesMet: true, detail: "")
             case .finish:
                 line = "write the report (yard drill report <id>)"
             }
             Swift.print("  \(number). \(line)")
+        }
+    }
+
+    /// How long a `db-primary-loss` waits for the datastore's failover manager; nil when the drill promotes.
+    static func managerWait(_ drill: DrillPlaybook, _ topology: Topology) -> TimeSpan? {
+        guard case .dbPrimaryLoss(let name, _) = drill.fault, let store = topology.datastores.first(where: { $0.name == name }) else { return nil }
+        switch store.failover {
+        case .drillPromotes: return nil
+        case .manager(let timeout): return timeout
         }
     }
 }

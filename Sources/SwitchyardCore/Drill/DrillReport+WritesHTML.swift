@@ -18,7 +18,7 @@ extension DrillReport {
             ("written through", "\(writes.target), \(writes.perSecond)/s"),
             ("writes", "\(writes.attempts) sent, \(writes.acknowledged) acknowledged, \(writes.errors) failed"
                 + (writes.errorRate.map { " (\(DrillFormat.percent($0)))" } ?? "")),
-            ("failover", "\(writes.oldPrimary) killed, \(writes.newPrimary) promoted \(s(writes.promotedAfter)) after"),
+            ("failover", "\(writes.oldPrimary) killed, \(writes.promotion)"),
             ("writers' RTO", "\(s(writes.firstWriteOnNewPrimary)) from the kill to the first write acknowledged by the new primary"),
             ("longest write gap", s(writes.longestGap)),
             ("failed in the failover", writes.errorRateDuringFailover.map(DrillFormat.percent) ?? "n/a"),

@@ -7,8 +7,11 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
     /// `host:port` of the primary killed, and of the replica promoted.
     public var oldPrimary: String
     public var newPrimary: String
-    /// Kill → the promotion returned (`pg_ctl promote -w`, or the member's command).
+    /// Kill → the new primary answered as primary (after `pg_ctl promote -w`, the member's command, or the failover
+    /// manager's promotion); nil when no member did.
     public var promotedAfter: Double?
+    /// Set when a failover manager promotes: how long the drill waited for a member to answer as primary, in seconds.
+    public var awaitedManager: Double?
     public var attempts: Int
     public var acknowledged: Int
     public var errors: Int
@@ -97,10 +100,21 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
         return [
             "\(perSecond)/s through \(target): \(attempts) sent, \(acknowledged) acknowledged, \(errors) failed"
                 + (errorRate.map { " (\(DrillFormat.percent($0)))" } ?? ""),
-            "primary \(oldPrimary) killed; \(newPrimary) promoted \(s(promotedAfter)) after; first write acknowledged there \(s(firstWriteOnNewPrimary)) after the kill",
+            "primary \(oldPrimary) killed; \(promotion); "
+                + (firstWriteOnNewPrimary.map { "first write acknowledged there \(s($0)) after the kill" } ?? "no write acknowledged by a new primary"),
             "longest write gap \(s(longestGap))"
                 + (errorRateDuringFailover.map { ", \(DrillFormat.percent($0)) of the writes failed during the failover" } ?? "") + "; \(lostText)",
         ] + (seconds.isEmpty ? [] : [timeline]) + (errorSamples.isEmpty ? [] : ["failed writes: " + errorSamples.joined(separator: "; ")])
+    }
+
+    /// Who became the primary and how long after the kill: `10.0.0.2:5432 promoted 120 ms after`.
+    public var promotion: String {
+        func s(_ value: Double) -> String { DrillFormat.milliseconds(value * 1000) }
+        if let awaitedManager {
+            return promotedAfter.map { "\(newPrimary) promoted by the failover manager \(s($0)) after" }
+                ?? "no member promoted by the failover manager within the \(s(awaitedManager)) waited"
+        }
+        return "\(newPrimary) promoted \(promotedAfter.map(s) ?? "never") after"
     }
 
     /// The seconds in one line from the first: a full block when every write that finished in it was acknowledged,
@@ -119,7 +133,8 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
 }
 
 extension WriteProbeReport {
-    /// Reports stored before a field was added still decode: the error samples and the seconds default to none.
+    /// Reports stored before a field was added still decode: the error samples and the seconds default to none, the wait
+    /// for a failover manager to nil.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(target: try c.decode(String.self, forKey: .target), perSecond: try c.decode(Int.self, forKey: .perSecond),
@@ -131,6 +146,7 @@ extension WriteProbeReport {
                   errorRateDuringFailover: try c.decodeIfPresent(Double.self, forKey: .errorRateDuringFailover),
                   errorRate: try c.decodeIfPresent(Double.self, forKey: .errorRate), lostWrites: try c.decode([Int].self, forKey: .lostWrites),
                   readBackFailure: try c.decodeIfPresent(String.self, forKey: .readBackFailure))
+        awaitedManager = try c.decodeIfPresent(Double.self, forKey: .awaitedManager)
         errorSamples = try c.decodeIfPresent([String].self, forKey: .errorSamples) ?? []
         seconds = try c.decodeIfPresent([WriteSecond].self, forKey: .seconds) ?? []
     }

@@ -19,7 +19,8 @@ struct DatabaseFailoverBenchmarkTests {
         try await DatabasePrimaryLossDrillTests.withPair(primary: primary, replica: replica) { first, second in
             let store = DatabasePrimaryLossDrillTests.datastore(first, second)
             let clients = try #require(store.clients)
-            let loss = PrimaryLoss(datastore: store.name, primary: store.members[0], replica: store.members[1], clients: clients)
+            let loss = PrimaryLoss(datastore: store.name, primary: store.members[0], replica: store.members[1], others: [store.members[1]], clients: clients,
+                                   failover: .drillPromotes)
             let probe = WriteProbe(clients: clients, run: "bench-\(UUID().uuidString.prefix(6))", perSecond: writesPerSecond)
             try await probe.start()
             try await Task.sleep(for: .seconds(1))
@@ -30,7 +31,7 @@ struct DatabaseFailoverBenchmarkTests {
             let report = WriteProbeReport.analyze(attempts: attempts, faultAt: await probe.seconds(outcome.killedAt), endedAt: await probe.seconds(ended),
                                                   target: "\(clients)", perSecond: writesPerSecond, oldPrimary: "\(loss.primary.address)",
                                                   newPrimary: "\(loss.replica.address)",
-                                                  promotedAfter: (outcome.promotedAt - outcome.killedAt).seconds, present: present, readBackFailure: nil)
+                                                  promotedAfter: outcome.promoted.map { ($0.at - outcome.killedAt).seconds }, present: present, readBackFailure: nil)
             return Run(promoted: report.promotedAfter ?? -1, firstWrite: try #require(report.firstWriteOnNewPrimary), lost: try #require(report.lost))
         }
     }

@@ -32,8 +32,9 @@ struct DatabasePrimaryLossDrillTests {
         return Datastore(name: "orders", kind: .postgres, placement: Datastore.placement(of: members), members: members, clients: clients)
     }
 
+    /// Runs a `db-primary-loss` of `store` to its end; its restore must be done and say `restored`.
     static func drill(_ harness: ReleaseHarness, _ store: Datastore, writesPerSecond: Int, rto: TimeSpan = .seconds(1),
-                      maxLostWrites: Int? = 0) async throws -> (DrillReport, DrillContext, RestoreExecutor) {
+                      maxLostWrites: Int? = 0, restored: String = "replica of pg-b again (pg_rewind)") async throws -> (DrillReport, DrillContext, RestoreExecutor) {
         var topology = harness.topology
         topology.datastores = [store]
         let playbook = DrillPlaybook(name: "drill-db", topology: topology.name, schedule: nil,
@@ -52,7 +53,7 @@ struct DatabasePrimaryLossDrillTests {
         print((report.writes?.lines ?? []).joined(separator: "\n"))
         let restore = report.steps.last { $0.step == "restore" }
         print("restore: \(restore?.detail ?? "none")")
-        #expect(restore?.status == "done" && restore?.detail?.contains("replica of pg-b again (pg_rewind)") == true, "\(restore?.detail ?? "no restore")")
+        #expect(restore?.status == "done" && restore?.detail?.contains(restored) == true, "\(restore?.detail ?? "no restore")")
         return (report, context, executor)
     }
 
