@@ -170,6 +170,30 @@ struct DatabasePrimaryLossDrillTests {
         }
     }
 
+    /// Neither data checksums nor wal_log_hints: pg_rewind refuses the old primary, so the restore moves its data aside
+    /// and copies the new primary afresh (pg_basebackup -R), says so in the journal, and the old primary streams again.
+    @Test func whenPgRewindCannotWorkTheRestoreFallsBackToAFreshBaseBackup() async throws {
+        var settings = PostgresServer.Settings.replication(synchronousCommit: true)
+        settings.dataChecksums = false
+        settings.extra = settings.extra.map { $0.0 == "wal_log_hints" ? ("wal_log_hints", "off") : $0 }
+        try await ReleaseHarness.with(basePort: 28640) { harness in
+            try await Self.withPair(primary: settings, replica: settings) { primary, replica in
+                let store = Self.datastore(primary, replica)
+                let (report, _, _) = try await Self.drill(harness, store, writesPerSecond: 50, rto: .seconds(5), maxLostWrites: nil,
+                                                          restored: "replica of pg-b again (pg_basebackup, pg_rewind having failed")
+                let restore = try #require(report.steps.last { $0.step == "restore" && $0.status == "done" }?.detail)
+                print("restore: \(restore)")
+                // pg_rewind's own reason, and where the old data went.
+                #expect(restore.contains("pg_rewind having failed: pg_rewind: error: target server needs to use either data checksums or \"wal_log_hints = on\"; "),
+                        "\(restore)")
+                #expect(restore.contains("the old data is in \(primary.dataDirectory).before-rejoin"), "\(restore)")
+                #expect(FileManager.default.fileExists(atPath: "\(primary.dataDirectory).before-rejoin/PG_VERSION"))
+                #expect(try await harness.store.pendingRestoreActions(run: report.id).isEmpty)
+                try await Self.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
+            }
+        }
+    }
+
     /// The run's process dies with the primary killed and the replica promoted: the journaled restore runs at the next
     /// start (DrillRecovery), and running it once more changes nothing.
     @Test func aRestoreLeftPendingByACrashRejoinsTheOldPrimaryAndIsIdempotent() async throws {
