@@ -10,6 +10,20 @@ public struct PrimaryLoss: Sendable, Hashable {
     public var others: [DatastoreMember]
     public var clients: ClientConnectionString
     public var failover: DatastoreFailover
+
+    public init(datastore: String, primary: DatastoreMember, replica: DatastoreMember, others: [DatastoreMember], clients: ClientConnectionString,
+                failover: DatastoreFailover) {
+        self.datastore = datastore
+        self.primary = primary
+        self.replica = replica
+        self.others = others
+        self.clients = clients
+        self.failover = failover
+    }
+
+    /// Loses the primary and has a replica promoted (or waits for the failover manager), as the `db-primary-loss` fault
+    /// does, without a drill around it (`yard-bench-dbfailover`).
+    public func perform() async throws -> FailoverOutcome { try await PostgresFailover(loss: self).perform() }
 }
 
 /// What the failover did and when (instants of this process's continuous clock).
