@@ -40,9 +40,10 @@ struct DrillReportWritesTests {
         #expect(html.contains("<h2>Writes</h2>"))
         // #10, sent 2.25 s after the probe's start, acknowledged 50 ms later by the new primary: 1.3 s after the kill.
         #expect(html.contains("<dt>writers' RTO</dt><dd>1.3 s from the kill to the first write acknowledged by the new primary</dd>"))
-        #expect(html.contains("<dt>acknowledged writes lost</dt><dd>0</dd>"))
+        #expect(html.contains("<dt>lost writes</dt><dd>0 acknowledged before the kill and absent on the new primary</dd>"))
+        #expect(html.contains("<dt>failover errors</dt><dd>66.67% of the writes from the kill to that first write failed</dd>"))
         #expect(html.contains("<dt>longest write gap</dt>"))
-        #expect(html.contains("<table class=\"write-seconds\">"))
+        #expect(html.contains("<table class=\"write-seconds\" style=\"clear:both\">"))
         // Second 0 after the kill beside traffic second 10, which failed 45 of 100 in DrillReportTests' traffic.
         #expect(html.contains("<tr class=\"kill\"><td>0 s</td><td>4</td><td>0</td><td>2</td><td>100%</td><td>10</td><td>55</td><td>45</td></tr>"))
         #expect(!DrillReportTests.report().html().contains("write-seconds"))
