@@ -111,12 +111,14 @@ enum DrillDryRun {
         let drill = context.playbook
         Swift.print("dry run of \(drill.name) on topology \(drill.topology): nothing will be done")
         var plan: String
+        var planned = true
         var restores: [String] = []
         do {
             let made = try await FaultPlan.make(context)
             plan = made.description
             restores = made.restores.map(\.summary)
         } catch {
+            planned = false
             plan = "would fail: \(error)"
             if case .dbPrimaryLoss(let store, _) = drill.fault {
                 restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: "(the member answering primary then)").summary]
@@ -144,7 +146,10 @@ enum DrillDryRun {
                     Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, from \(DrillRunner.writeWarmUp.components.seconds) s before the fault")
                     number += 1
                 }
+                // A plan that could not be made (the members did not answer) does not say who would promote.
+                let promotion = planned ? nil : managerWait(drill, context.topology)
                 line = "inject \(drill.fault.kind): \(plan)"
+                    + (promotion.map { "; the drill would promote nothing and wait up to \($0) for the failover manager to promote a member" } ?? "")
                 queue += machine.injected(ok: true, detail: "")
             case .observe(let duration):
                 let g = drill.guardrails

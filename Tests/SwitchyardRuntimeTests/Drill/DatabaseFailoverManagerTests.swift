@@ -68,6 +68,8 @@ struct DatabaseFailoverManagerTests {
                     let injected = try #require(report.steps.first { $0.step == "inject" && $0.status == "done" })
                     #expect(injected.detail?.contains("the drill promoted nothing: pg-b answered as primary") == true, "\(injected.detail ?? "")")
                     #expect(report.text.contains("promoted by the failover manager"))
+                    #expect(report.faultDescription.contains("; the drill promotes nothing and waits up to 10s for the failover manager to promote a member;"),
+                            "\(report.faultDescription)")
                     try await DatabasePrimaryLossDrillTests.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
                 }
             }
