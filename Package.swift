@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "yard-bench-daemon", targets: ["yard-bench-daemon"]),
         .executable(name: "yard-bench-ssh", targets: ["yard-bench-ssh"]),
         .executable(name: "yard-bench-takeover", targets: ["yard-bench-takeover"]),
+        .executable(name: "yard-bench-dbfailover", targets: ["yard-bench-dbfailover"]),
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
@@ -139,6 +140,14 @@ let package = Package(
             name: "yard-bench-takeover",
             dependencies: [
                 "SwitchyardRuntime", "SwitchyardServer", "SwitchyardTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A PostgreSQL primary lost and a replica promoted, again and again, per synchronous_commit (bench/dbfailover/README.md).
+        .executableTarget(
+            name: "yard-bench-dbfailover",
+            dependencies: [
+                "SwitchyardRuntime", "SwitchyardTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

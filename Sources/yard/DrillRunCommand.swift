@@ -111,12 +111,14 @@ enum DrillDryRun {
         let drill = context.playbook
         Swift.print("dry run of \(drill.name) on topology \(drill.topology): nothing will be done")
         var plan: String
+        var planned = true
         var restores: [String] = []
         do {
             let made = try await FaultPlan.make(context)
             plan = made.description
             restores = made.restores.map(\.summary)
         } catch {
+            planned = false
             plan = "would fail: \(error)"
             if case .dbPrimaryLoss(let store, _) = drill.fault {
                 restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: "(the member answering primary then)").summary]
@@ -144,7 +146,10 @@ enum DrillDryRun {
                     Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, from \(DrillRunner.writeWarmUp.components.seconds) s before the fault")
                     number += 1
                 }
+                // A plan that could not be made (the members did not answer) does not say who would promote.
+                let promotion = planned ? nil : managerWait(drill, context.topology)
                 line = "inject \(drill.fault.kind): \(plan)"
+                    + (promotion.map { "; the drill would promote nothing and wait up to \($0) for the failover manager to promote a member" } ?? "")
                 queue += machine.injected(ok: true, detail: "")
             case .observe(let duration):
                 let g = drill.guardrails
@@ -169,11 +174,21 @@ enum DrillDryRun {
                     + (o.maxRequestsLost.map { ", ≤ \($0) requests lost" } ?? "") + (o.maxStreamsCut.map { ", ≤ \($0) streams cut" } ?? "")
                     + (drill.fault.kind == "db-primary-loss" ? ", writers' RTO ≤ \(o.rto) (kill to the first write on the new primary)" : "")
                     + (o.maxLostWrites.map { ", ≤ \($0) acknowledged writes lost" } ?? "")
+                    + (managerWait(drill, context.topology).map { ", a member primary within \($0) of the kill (the failover manager's promotion)" } ?? "")
                 queue += machine.analysed(objectivesMet: true, detail: "")
             case .finish:
                 line = "write the report (yard drill report <id>)"
             }
             Swift.print("  \(number). \(line)")
+        }
+    }
+
+    /// How long a `db-primary-loss` waits for the datastore's failover manager; nil when the drill promotes.
+    static func managerWait(_ drill: DrillPlaybook, _ topology: Topology) -> TimeSpan? {
+        guard case .dbPrimaryLoss(let name, _) = drill.fault, let store = topology.datastores.first(where: { $0.name == name }) else { return nil }
+        switch store.failover {
+        case .drillPromotes: return nil
+        case .manager(let timeout): return timeout
         }
     }
 }

@@ -1,6 +1,7 @@
 extension Datastore {
     /// `{name, kind, placement}` describes a datastore; `{name, kind: postgres, clients, members}` one that drills act on
-    /// (its placement is then the members').
+    /// (its placement is then the members'), with `failoverManager: {timeout}` when the site's failover manager, not the
+    /// drill, promotes a member.
     static func decode(_ field: Field, zones: [String]) -> Datastore? {
         guard let map = field.mapping() else { return nil }
         defer { map.finish() }
@@ -13,9 +14,11 @@ extension Datastore {
             if let kind, kind != .postgres {
                 membersField.error("drills act on kind postgres only so far (got \(kind.rawValue)); describe this datastore with placement")
                 map.accept("clients")
+                map.accept("failoverManager")
                 return nil
             }
-            let members = membersField.list { DatastoreMember.decode($0, zones: zones) }
+            let failover = decodeFailover(map)
+            let members = membersField.list { DatastoreMember.decode($0, zones: zones, failover: failover) }
             let clients = decodeClients(map)
             if let members {
                 checkUnique(membersField, names: members.map(\.name))
@@ -25,10 +28,11 @@ extension Datastore {
                     membersField.error("needs at least one member with role: replica: a primary loss is survived by promoting one")
                 }
             }
-            guard let name, let kind, let members, let clients else { return nil }
-            return Datastore(name: name, kind: kind, placement: placement(of: members), members: members, clients: clients)
+            guard let name, let kind, let members, let clients, let failover else { return nil }
+            return Datastore(name: name, kind: kind, placement: placement(of: members), members: members, clients: clients, failover: failover)
         }
         if let clientsField = map.optional("clients") { clientsField.error("applies with members (the servers drills act on)") }
+        if let managerField = map.optional("failoverManager") { managerField.error("applies with members (the servers drills act on)") }
         let placementField = map.required("placement", hint: "a list of {zone, role: primary|replica, count}, or members")
         let placement = placementField?.list { item -> Placement? in
             guard let entry = item.mapping() else { return nil }
@@ -59,13 +63,25 @@ extension Datastore {
         }
     }
 
+    /// Absent: the drill promotes. `{timeout: 30s}`: the drill waits that long after the kill for the manager's
+    /// promotion. Nil when the field is malformed.
+    private static func decodeFailover(_ map: MappingReader) -> DatastoreFailover? {
+        guard let field = map.optional("failoverManager") else { return .drillPromotes }
+        guard let manager = field.mapping() else { return nil }
+        defer { manager.finish() }
+        let timeout = manager.required("timeout", hint: "how long the drill waits after the kill for a member to answer as primary, e.g. 30s")?
+            .timeSpan(min: .ms(100), max: .seconds(600))
+        return timeout.map { .manager(timeout: $0) }
+    }
+
     private static func checkUnique(_ list: Field, names: [String]) {
         Topology.checkUnique(list, names: names, what: "member")
     }
 }
 
 extension DatastoreMember {
-    static func decode(_ field: Field, zones: [String]) -> DatastoreMember? {
+    /// `failover` is the datastore's (nil when malformed): with a failover manager, `promote` is the manager's to do.
+    static func decode(_ field: Field, zones: [String], failover: DatastoreFailover?) -> DatastoreMember? {
         guard let map = field.mapping() else { return nil }
         defer { map.finish() }
         let name = map.required("name")?.name()
@@ -76,7 +92,10 @@ extension DatastoreMember {
         let data = map.required("dataDirectory", hint: "its data directory on the machine Switchyard runs on, e.g. /var/lib/postgresql/15/main")?.filePath()
         var promote = Promotion.pgCtl
         if let promoteField = map.optional("promote") {
-            if case .scalar = promoteField.node {
+            if case .manager? = failover {
+                promoteField.error("the failover manager promotes this datastore's members (failoverManager is set): leave promote out, "
+                    + "or leave failoverManager out to have the drill promote")
+            } else if case .scalar = promoteField.node {
                 if let word = promoteField.string(), word != "pg_ctl" { promoteField.error("expected pg_ctl or {command: [...]}, got \"\(word)\"") }
             } else if let promoteMap = promoteField.mapping() {
                 defer { promoteMap.finish() }

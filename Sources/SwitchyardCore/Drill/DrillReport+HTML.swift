@@ -1,8 +1,8 @@
 import Foundation
 
 extension DrillReport {
-    /// A self-contained page: the timeline (inline SVG), the verdict table, the measurements and the
-    /// step journal with timestamps. No scripts, no external files.
+    /// A self-contained page: the timeline (inline SVG), a `db-primary-loss`'s writes, the verdict table, the
+    /// measurements and the step journal with timestamps. No scripts, no external files.
     public func html() -> String {
         let escape = ReportChart.escape
         let title = escape("drill \(playbook): \(outcome.rawValue)")
@@ -29,6 +29,7 @@ extension DrillReport {
         if restoredAfterCrash { facts.append(("restore", "the restores were still pending when the runner stopped; they were run at a later start")) }
         page += "<dl>" + facts.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>\n"
         if !seconds.isEmpty { page += DrillChart.svg(self) + "\n" }
+        page += writesHTML()
         if !verdicts.isEmpty {
             page += "<h2>Objectives</h2>\n<table class=\"verdicts\"><tr><th>objective</th><th>target</th><th>measured</th><th>verdict</th></tr>\n"
             for verdict in verdicts {

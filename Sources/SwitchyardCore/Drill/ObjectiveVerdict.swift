@@ -26,6 +26,7 @@ extension Objectives {
     /// - writers' rto (a `db-primary-loss`): the kill to the first write acknowledged by the new primary, within `rto`.
     /// - lost writes: acknowledged before the kill and absent on the new primary, at most `maxLostWrites`; unknown (not
     ///   read back) fails.
+    /// - failover manager (a `db-primary-loss` whose datastore has one): a member answered as primary within the wait.
     public func verdicts(_ m: DrillMeasurements, writes: WriteProbeReport? = nil) -> [ObjectiveVerdict] {
         var verdicts: [ObjectiveVerdict] = []
         let rtoMeasured: String
@@ -59,6 +60,13 @@ extension Objectives {
                 verdicts.append(ObjectiveVerdict(objective: "lost writes", target: "≤ \(maxLostWrites)",
                                                  measured: writes.lost.map { "\($0) acknowledged, then missing on the new primary" } ?? "unknown: \(writes.readBackFailure ?? "")",
                                                  passed: writes.lost.map { $0 <= maxLostWrites } ?? false))
+            }
+            if let waited = writes.awaitedManager {
+                let wait = DrillFormat.milliseconds(waited * 1000)
+                verdicts.append(ObjectiveVerdict(objective: "failover manager", target: "a member primary within \(wait) of the kill",
+                                                 measured: writes.promotedAfter.map { "\(writes.newPrimary) primary after \(DrillFormat.milliseconds($0 * 1000))" }
+                                                     ?? "no member primary in the \(wait) waited",
+                                                 passed: writes.promotedAfter.map { $0 <= waited + 1e-9 } ?? false))
             }
         }
         return verdicts

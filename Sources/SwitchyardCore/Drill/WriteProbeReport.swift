@@ -7,8 +7,11 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
     /// `host:port` of the primary killed, and of the replica promoted.
     public var oldPrimary: String
     public var newPrimary: String
-    /// Kill → the promotion returned (`pg_ctl promote -w`, or the member's command).
+    /// Kill → the new primary answered as primary (after `pg_ctl promote -w`, the member's command, or the failover
+    /// manager's promotion); nil when no member did.
     public var promotedAfter: Double?
+    /// Set when a failover manager promotes: how long the drill waited for a member to answer as primary, in seconds.
+    public var awaitedManager: Double?
     public var attempts: Int
     public var acknowledged: Int
     public var errors: Int
@@ -25,6 +28,8 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
     public var readBackFailure: String?
     /// The first few failed writes: their number and what the client was told.
     public var errorSamples: [String] = []
+    /// The writes per second from the fault (`WriteSecond`): the error rate over time, beside the HTTP traffic's seconds.
+    public var seconds: [WriteSecond] = []
 
     public var lost: Int? { readBackFailure == nil ? lostWrites.count : nil }
 
@@ -53,6 +58,7 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
     /// 1. Writers' RTO: the fault to the first acknowledgement by `newPrimary` of a write sent after the fault.
     /// 2. Longest gap: between consecutive acknowledgements, the probe's start and end included as bounds.
     /// 3. Lost: acknowledged (by anyone) before the fault and absent from `present`.
+    /// 4. Seconds: the attempts per second from the fault (`WriteSecond.series`).
     public static func analyze(attempts: [WriteAttempt], faultAt: Double, endedAt: Double, target: String, perSecond: Int, oldPrimary: String,
                                newPrimary: String, promotedAfter: Double?, present: Set<Int>?, readBackFailure: String?) -> WriteProbeReport {
         let acks = attempts.compactMap(\.acknowledgedAt).sorted()
@@ -78,6 +84,7 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
                                       errorRate: attempts.isEmpty ? nil : Double(errors) / Double(attempts.count),
                                       lostWrites: lost, readBackFailure: present == nil ? (readBackFailure ?? "not read back") : nil)
         report.errorSamples = attempts.filter { $0.acknowledgedAt == nil }.prefix(5).map { "#\($0.sequence): \($0.error ?? "no answer")" }
+        report.seconds = WriteSecond.series(attempts, faultAt: faultAt, endedAt: endedAt)
         return report
     }
 
@@ -93,9 +100,54 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
         return [
             "\(perSecond)/s through \(target): \(attempts) sent, \(acknowledged) acknowledged, \(errors) failed"
                 + (errorRate.map { " (\(DrillFormat.percent($0)))" } ?? ""),
-            "primary \(oldPrimary) killed; \(newPrimary) promoted \(s(promotedAfter)) after; first write acknowledged there \(s(firstWriteOnNewPrimary)) after the kill",
+            "primary \(oldPrimary) killed; \(promotion); "
+                + (firstWriteOnNewPrimary.map { "first write acknowledged there \(s($0)) after the kill" } ?? "no write acknowledged by a new primary"),
             "longest write gap \(s(longestGap))"
                 + (errorRateDuringFailover.map { ", \(DrillFormat.percent($0)) of the writes failed during the failover" } ?? "") + "; \(lostText)",
-        ] + (errorSamples.isEmpty ? [] : ["failed writes: " + errorSamples.joined(separator: "; ")])
+        ] + (seconds.isEmpty ? [] : [timeline]) + (errorSamples.isEmpty ? [] : ["failed writes: " + errorSamples.joined(separator: "; ")])
+    }
+
+    /// Who became the primary and how long after the kill: `10.0.0.2:5432 promoted 120 ms after`.
+    public var promotion: String {
+        func s(_ value: Double) -> String { DrillFormat.milliseconds(value * 1000) }
+        if let awaitedManager {
+            return promotedAfter.map { "\(newPrimary) promoted by the failover manager \(s($0)) after" }
+                ?? "no member promoted by the failover manager within the \(s(awaitedManager)) waited"
+        }
+        return "\(newPrimary) promoted \(promotedAfter.map(s) ?? "never") after"
+    }
+
+    /// The seconds in one line from the first: a full block when every write that finished in it was acknowledged,
+    /// lower blocks as more failed, `·` when none finished, `|` before second 0 (the kill).
+    public var timeline: String {
+        let blocks = Array("▁▂▃▄▅▆▇")
+        var bar = ""
+        for second in seconds {
+            if second.second == 0 { bar += "|" }
+            guard let rate = second.errorRate else { bar += "·"; continue }
+            bar += rate == 0 ? "█" : String(blocks[min(6, Int(((1 - rate) * 7).rounded(.down)))])
+        }
+        let from = seconds.first?.second ?? 0
+        return "writes per second from \(from) s (| the kill): \(bar) (█ all acknowledged, ▁ all failed, · none finished)"
+    }
+}
+
+extension WriteProbeReport {
+    /// Reports stored before a field was added still decode: the error samples and the seconds default to none, the wait
+    /// for a failover manager to nil.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(target: try c.decode(String.self, forKey: .target), perSecond: try c.decode(Int.self, forKey: .perSecond),
+                  oldPrimary: try c.decode(String.self, forKey: .oldPrimary), newPrimary: try c.decode(String.self, forKey: .newPrimary),
+                  promotedAfter: try c.decodeIfPresent(Double.self, forKey: .promotedAfter), attempts: try c.decode(Int.self, forKey: .attempts),
+                  acknowledged: try c.decode(Int.self, forKey: .acknowledged), errors: try c.decode(Int.self, forKey: .errors),
+                  firstWriteOnNewPrimary: try c.decodeIfPresent(Double.self, forKey: .firstWriteOnNewPrimary),
+                  longestGap: try c.decode(Double.self, forKey: .longestGap),
+                  errorRateDuringFailover: try c.decodeIfPresent(Double.self, forKey: .errorRateDuringFailover),
+                  errorRate: try c.decodeIfPresent(Double.self, forKey: .errorRate), lostWrites: try c.decode([Int].self, forKey: .lostWrites),
+                  readBackFailure: try c.decodeIfPresent(String.self, forKey: .readBackFailure))
+        awaitedManager = try c.decodeIfPresent(Double.self, forKey: .awaitedManager)
+        errorSamples = try c.decodeIfPresent([String].self, forKey: .errorSamples) ?? []
+        seconds = try c.decodeIfPresent([WriteSecond].self, forKey: .seconds) ?? []
     }
 }

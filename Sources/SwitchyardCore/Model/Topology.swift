@@ -259,6 +259,8 @@ public struct Datastore: Sendable, Hashable, Encodable {
     public var members: [DatastoreMember]
     /// The connection string the applications use, which the drill's write probe uses too; set with `members`.
     public var clients: ClientConnectionString?
+    /// Who promotes a replica when a drill loses the primary: the drill, or the site's failover manager it waits for.
+    public var failover: DatastoreFailover
 
     /// How many nodes of one role stand in one zone.
     public struct Placement: Sendable, Hashable, Encodable {
@@ -273,12 +275,14 @@ public struct Datastore: Sendable, Hashable, Encodable {
         }
     }
 
-    public init(name: String, kind: Kind, placement: [Placement], members: [DatastoreMember] = [], clients: ClientConnectionString? = nil) {
+    public init(name: String, kind: Kind, placement: [Placement], members: [DatastoreMember] = [], clients: ClientConnectionString? = nil,
+                failover: DatastoreFailover = .drillPromotes) {
         self.name = name
         self.kind = kind
         self.placement = placement
         self.members = members
         self.clients = clients
+        self.failover = failover
     }
 
     /// The placement that `members` make: per zone and role, how many.

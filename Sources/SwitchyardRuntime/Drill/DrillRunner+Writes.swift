@@ -47,11 +47,14 @@ extension DrillRunner {
         case .success(let found): present = found; failure = nil
         case .failure(let why): present = nil; failure = why.description
         }
-        let writes = WriteProbeReport.analyze(attempts: attempts, faultAt: (faultAt - start).seconds, endedAt: (ended - start).seconds,
+        // The member that answered as primary (a failover manager's choice), else the replica the plan expected to be.
+        let newPrimary = watch.failover?.promoted?.member.address ?? watch.plan.newPrimary
+        var writes = WriteProbeReport.analyze(attempts: attempts, faultAt: (faultAt - start).seconds, endedAt: (ended - start).seconds,
                                               target: "\(watch.plan.clients)", perSecond: watch.plan.perSecond,
-                                              oldPrimary: "\(watch.plan.oldPrimary)", newPrimary: "\(watch.plan.newPrimary)",
-                                              promotedAfter: watch.failover.map { ($0.promotedAt - $0.killedAt).seconds },
+                                              oldPrimary: "\(watch.plan.oldPrimary)", newPrimary: "\(newPrimary)",
+                                              promotedAfter: watch.failover.flatMap { failover in failover.promoted.map { ($0.at - failover.killedAt).seconds } },
                                               present: present, readBackFailure: failure)
+        writes.awaitedManager = watch.failover?.awaitedManager?.seconds
         report.writes = writes
         let ok = writes.firstWriteOnNewPrimary != nil && writes.lost != nil
         await step("writes", ok ? "done" : "failed", writes.lines.joined(separator: "; "))

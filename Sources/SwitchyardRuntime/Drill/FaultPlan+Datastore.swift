@@ -2,7 +2,8 @@ import SwitchyardCore
 
 extension FaultPlan {
     /// `db-primary-loss`: the member that answers as primary now is lost, the first member (as listed) that answers as a
-    /// replica is promoted. Asked live, since an earlier drill swapped the roles the topology lists.
+    /// replica is promoted (or, with a failover manager, expected to be). Asked live, since an earlier drill swapped the
+    /// roles the topology lists.
     static func primaryLoss(_ storeName: String, writesPerSecond: Int, topology: Topology) async throws -> FaultPlan {
         guard let store = topology.datastores.first(where: { $0.name == storeName }) else { throw Failure.nothingToBreak("no datastore \(storeName)") }
         guard let clients = store.clients, !store.members.isEmpty else {
@@ -23,12 +24,18 @@ extension FaultPlan {
         guard let replica = replicas.first else {
             throw Failure.nothingToBreak("datastore \(storeName) has no replica to promote: \(answers.joined(separator: ", "))")
         }
-        let loss = PrimaryLoss(datastore: storeName, primary: primary, replica: replica, clients: clients)
+        let loss = PrimaryLoss(datastore: storeName, primary: primary, replica: replica, others: store.members.filter { $0.name != primary.name },
+                               clients: clients, failover: store.failover)
         let swapped = primary.role == .primary ? "" : " (primary since an earlier failover)"
+        let promotion: String
+        switch store.failover {
+        case .drillPromotes: promotion = "\(replica.name) \(replica.address) promoted (\(replica.promote.summary))"
+        case .manager(let timeout): promotion = "the drill promotes nothing and waits up to \(timeout) for the failover manager to promote a member"
+        }
         return FaultPlan(blow: .primaryLoss(loss),
                          restores: [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)],
                          description: "datastore \(storeName) loses its primary \(primary.name) \(primary.address)\(swapped): SIGKILL to its postmaster and every "
-                            + "child; \(replica.name) \(replica.address) promoted (\(replica.promote.summary)); \(writesPerSecond) numbered writes/s through \(clients)",
+                            + "child; \(promotion); \(writesPerSecond) numbered writes/s through \(clients)",
                          writeProbe: WriteProbePlan(clients: clients, perSecond: writesPerSecond, oldPrimary: primary.address, newPrimary: replica.address))
     }
 }

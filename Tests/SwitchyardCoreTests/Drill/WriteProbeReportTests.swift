@@ -39,6 +39,27 @@ struct WriteProbeReportTests {
         #expect(verdicts.first { $0.objective == "lost writes" }?.measured == "2 acknowledged, then missing on the new primary")
     }
 
+    /// A failover manager's promotion: judged on whether a member answered as primary within the drill's wait.
+    @Test func aFailoverManagersPromotionIsJudgedOnTheWait() {
+        var report = WriteProbeReport.analyze(attempts: Self.attempts(), faultAt: 1.0, endedAt: 3.0, target: "t", perSecond: 10, oldPrimary: Self.old,
+                                              newPrimary: Self.new, promotedAfter: 1.2, present: Set(1...30), readBackFailure: nil)
+        report.awaitedManager = 5
+        let m = DrillMeasurements(injectedAt: 3, restoredAt: 10, timeToDetect: nil, rto: 0, recoveredBeforeRestore: true, lowestSuccessRate: 1,
+                                  requestsLost: 0, streamsCut: 0, worstP99: 10, faultSuccessRate: 1, faultRequests: 100)
+        let objectives = Objectives(rto: .seconds(5), minSuccessRate: Ratio(0.9))
+        let promoted = objectives.verdicts(m, writes: report).first { $0.objective == "failover manager" }
+        #expect(promoted == ObjectiveVerdict(objective: "failover manager", target: "a member primary within 5 s of the kill",
+                                             measured: "\(Self.new) primary after 1.2 s", passed: true))
+        #expect(report.lines.contains { $0.contains("; \(Self.new) promoted by the failover manager 1.2 s after;") })
+        report.promotedAfter = nil
+        let none = objectives.verdicts(m, writes: report).first { $0.objective == "failover manager" }
+        #expect(none?.passed == false && none?.measured == "no member primary in the 5 s waited")
+        #expect(report.lines.contains { $0.contains("no member promoted by the failover manager within the 5 s waited") })
+        // The drill's own promotion has no such objective.
+        report.awaitedManager = nil
+        #expect(!objectives.verdicts(m, writes: report).contains { $0.objective == "failover manager" })
+    }
+
     @Test func writesThatCouldNotBeReadBackAreAnUnknownLossThatFails() {
         let report = WriteProbeReport.analyze(attempts: Self.attempts(), faultAt: 1.0, endedAt: 3.0, target: "t", perSecond: 10, oldPrimary: Self.old,
                                               newPrimary: Self.new, promotedAfter: nil, present: nil, readBackFailure: "no server accepted a session")

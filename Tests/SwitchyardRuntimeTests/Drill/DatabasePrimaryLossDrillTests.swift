@@ -32,8 +32,9 @@ struct DatabasePrimaryLossDrillTests {
         return Datastore(name: "orders", kind: .postgres, placement: Datastore.placement(of: members), members: members, clients: clients)
     }
 
+    /// Runs a `db-primary-loss` of `store` to its end; its restore must be done and say `restored`.
     static func drill(_ harness: ReleaseHarness, _ store: Datastore, writesPerSecond: Int, rto: TimeSpan = .seconds(1),
-                      maxLostWrites: Int? = 0) async throws -> (DrillReport, DrillContext, RestoreExecutor) {
+                      maxLostWrites: Int? = 0, restored: String = "replica of pg-b again (pg_rewind)") async throws -> (DrillReport, DrillContext, RestoreExecutor) {
         var topology = harness.topology
         topology.datastores = [store]
         let playbook = DrillPlaybook(name: "drill-db", topology: topology.name, schedule: nil,
@@ -52,7 +53,7 @@ struct DatabasePrimaryLossDrillTests {
         print((report.writes?.lines ?? []).joined(separator: "\n"))
         let restore = report.steps.last { $0.step == "restore" }
         print("restore: \(restore?.detail ?? "none")")
-        #expect(restore?.status == "done" && restore?.detail?.contains("replica of pg-b again (pg_rewind)") == true, "\(restore?.detail ?? "no restore")")
+        #expect(restore?.status == "done" && restore?.detail?.contains(restored) == true, "\(restore?.detail ?? "no restore")")
         return (report, context, executor)
     }
 
@@ -72,6 +73,30 @@ struct DatabasePrimaryLossDrillTests {
         #expect(sender == "\(new)", "wal receiver: \(receiver ?? "none"); log: \(log)")
     }
 
+    /// The write seconds in the report as stored (its JSON) and in its HTML: acknowledgements in the warm-up before the
+    /// kill, failures and no acknowledgement in the `noAcknowledgementBefore` seconds after it, then every write
+    /// acknowledged again, and the counts adding up to the probe's totals.
+    static func expectWriteSeconds(_ report: DrillReport, harness: ReleaseHarness, noAcknowledgementBefore quiet: Int) async throws {
+        let record = try #require(try await harness.store.drillRun(id: report.id))
+        let stored = try #require(try record.report?.decode(DrillReport.self).writes)
+        let seconds = stored.seconds
+        print("write seconds: " + seconds.map { "\($0.second): \($0.acknowledged)/\($0.failed)" }.joined(separator: ", "))
+        #expect(seconds == report.writes?.seconds)
+        #expect(seconds.map(\.sent).reduce(0, +) == stored.attempts)
+        #expect(seconds.map(\.acknowledged).reduce(0, +) == stored.acknowledged && seconds.map(\.failed).reduce(0, +) == stored.errors)
+        #expect(seconds.first { $0.second == -1 }.map { $0.acknowledged > 0 && $0.failed == 0 } == true, "\(seconds)")
+        // Second 0 may hold the acknowledgement of the one write in flight at the kill (the probe writes one at a time).
+        let failover = seconds.filter { (0..<quiet).contains($0.second) }
+        #expect(failover.count == quiet && failover.allSatisfy { $0.acknowledged <= ($0.second == 0 ? 1 : 0) }, "\(seconds)")
+        #expect(failover.map(\.failed).reduce(0, +) > 0, "\(seconds)")
+        // The last whole second of the probe: the new primary acknowledged every write that finished in it.
+        let settled = try #require(seconds.dropLast().last, "\(seconds)")
+        #expect(settled.second >= quiet && settled.acknowledged > 0 && settled.failed == 0, "\(seconds)")
+        let html = report.html()
+        #expect(html.contains("<g class=\"writes\">") && html.contains("class=\"write-failed\"") && html.contains("<table class=\"write-seconds\" style=\"clear:both\">"))
+        #expect(html.contains("<dt>lost writes</dt><dd>\(stored.lost ?? -1) acknowledged before the kill and absent on the new primary"))
+    }
+
     @Test func withASynchronousStandbyNoAcknowledgedWriteIsLostAndWritersRecoverWithinASecond() async throws {
         try await ReleaseHarness.with(basePort: 28500) { harness in
             try await Self.withPair(primary: .replication(synchronousCommit: true, synchronousStandby: true),
@@ -86,6 +111,8 @@ struct DatabasePrimaryLossDrillTests {
                 #expect(writes.acknowledged > 100)
                 #expect(report.verdicts.contains { $0.objective == "lost writes" && $0.passed })
                 #expect(report.text.contains("0 acknowledged writes lost"))
+                #expect(writes.seconds.map(\.acknowledged).reduce(0, +) == writes.acknowledged)
+                #expect(writes.seconds.first { $0.second == -1 }.map { $0.acknowledged > 0 } == true, "\(writes.seconds)")
                 let journaled = try #require(report.steps.first { $0.step == "journal-restores" })
                 let injected = try #require(report.steps.first { $0.step == "inject" && $0.status == "done" })
                 #expect(journaled.at <= injected.at)
@@ -137,6 +164,31 @@ struct DatabasePrimaryLossDrillTests {
                 #expect(!verdict.passed)
                 #expect(verdict.measured == DrillFormat.milliseconds(first * 1000) + " to the first write on the new primary")
                 #expect(writes.longestGap >= 2)
+                try await Self.expectWriteSeconds(report, harness: harness, noAcknowledgementBefore: 2)
+                try await Self.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
+            }
+        }
+    }
+
+    /// Neither data checksums nor wal_log_hints: pg_rewind refuses the old primary, so the restore moves its data aside
+    /// and copies the new primary afresh (pg_basebackup -R), says so in the journal, and the old primary streams again.
+    @Test func whenPgRewindCannotWorkTheRestoreFallsBackToAFreshBaseBackup() async throws {
+        var settings = PostgresServer.Settings.replication(synchronousCommit: true)
+        settings.dataChecksums = false
+        settings.extra = settings.extra.map { $0.0 == "wal_log_hints" ? ("wal_log_hints", "off") : $0 }
+        try await ReleaseHarness.with(basePort: 28640) { harness in
+            try await Self.withPair(primary: settings, replica: settings) { primary, replica in
+                let store = Self.datastore(primary, replica)
+                let (report, _, _) = try await Self.drill(harness, store, writesPerSecond: 50, rto: .seconds(5), maxLostWrites: nil,
+                                                          restored: "replica of pg-b again (pg_basebackup, pg_rewind having failed")
+                let restore = try #require(report.steps.last { $0.step == "restore" && $0.status == "done" }?.detail)
+                print("restore: \(restore)")
+                // pg_rewind's own reason, and where the old data went.
+                #expect(restore.contains("pg_rewind having failed: pg_rewind: error: target server needs to use either data checksums or \"wal_log_hints = on\"; "),
+                        "\(restore)")
+                #expect(restore.contains("the old data is in \(primary.dataDirectory).before-rejoin"), "\(restore)")
+                #expect(FileManager.default.fileExists(atPath: "\(primary.dataDirectory).before-rejoin/PG_VERSION"))
+                #expect(try await harness.store.pendingRestoreActions(run: report.id).isEmpty)
                 try await Self.expectRejoined(store, oldPrimary: primary, newPrimary: replica)
             }
         }

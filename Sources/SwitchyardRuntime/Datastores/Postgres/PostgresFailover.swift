@@ -4,9 +4,10 @@ import SwitchyardCore
 import Glibc
 #endif
 
-/// Loses a primary for real and promotes a replica: the postmaster is frozen (SIGSTOP, so it forks nothing more), every
-/// child of it and then itself SIGKILLed, as when the machine dies (no shutdown checkpoint, no goodbye to clients or
-/// standbys); then the replica is promoted as its member says.
+/// Loses a primary for real and has a replica promoted: the postmaster is frozen (SIGSTOP, so it forks nothing more),
+/// every child of it and then itself SIGKILLed, as when the machine dies (no shutdown checkpoint, no goodbye to clients
+/// or standbys); then the replica is promoted as its member says, or, with a failover manager, the drill waits for
+/// another member to answer as primary.
 struct PostgresFailover: Sendable {
     var loss: PrimaryLoss
 
@@ -22,9 +23,11 @@ struct PostgresFailover: Sendable {
         }
     }
 
+    /// How often the members are asked for their role while the drill waits for a failover manager.
+    static let managerPoll: Duration = .milliseconds(20)
+
     func perform() async throws -> FailoverOutcome {
         let primaryTools = try PostgresMemberTools(loss.primary)
-        let replicaTools = try PostgresMemberTools(loss.replica)
         guard let postmaster = primaryTools.postmasterPID else { throw Failure.notRunning(loss.primary.name, dataDirectory: loss.primary.dataDirectory) }
         kill(postmaster, SIGSTOP)
         let children = ProcessTable.children(of: postmaster)
@@ -35,28 +38,60 @@ struct PostgresFailover: Sendable {
         while ([postmaster] + children).contains(where: ProcessTable.isAlive), clock.now - killedAt < .seconds(5) {
             try? await Task.sleep(for: .milliseconds(2))
         }
+        let killed = "SIGKILL to postmaster \(postmaster) of \(loss.primary.name) and its \(children.count) processes"
+        func after(_ instant: ContinuousClock.Instant) -> String { "\(Int(((instant - killedAt) / .milliseconds(1)).rounded())) ms after the kill" }
+        switch loss.failover {
+        case .drillPromotes:
+            let promotedAt = try await promote(loss.replica)
+            return FailoverOutcome(killedAt: killedAt, promoted: .init(member: loss.replica, at: promotedAt), awaitedManager: nil,
+                                   detail: "\(killed); \(loss.replica.name) promoted (\(loss.replica.promote.summary)) and answering as primary \(after(promotedAt))")
+        case .manager(let timeout):
+            let wait = timeout.duration
+            if let promoted = await awaitPrimary(since: killedAt, within: wait) {
+                return FailoverOutcome(killedAt: killedAt, promoted: promoted, awaitedManager: wait,
+                                       detail: "\(killed); the drill promoted nothing: \(promoted.member.name) answered as primary \(after(promoted.at)), "
+                                           + "promoted by the failover manager (waited up to \(timeout))")
+            }
+            return FailoverOutcome(killedAt: killedAt, promoted: nil, awaitedManager: wait,
+                                   detail: "\(killed); no other member answered as primary within \(timeout) of the kill: the failover manager did not promote one")
+        }
+    }
+
+    /// Promotes `replica` as its member says; when it answers as primary.
+    private func promote(_ replica: DatastoreMember) async throws -> ContinuousClock.Instant {
         do {
-            switch loss.replica.promote {
+            switch replica.promote {
             case .pgCtl:
-                try await replicaTools.run("pg_ctl", ["-D", loss.replica.dataDirectory, "-w", "-t", "60", "promote"])
+                try await PostgresMemberTools(replica).run("pg_ctl", ["-D", replica.dataDirectory, "-w", "-t", "60", "promote"])
             case .command(let argv):
                 let result = try await ChildProcess.run(argv, timeout: .seconds(300))
                 guard result.succeeded else { throw PostgresMemberTools.Failure.failed(argv.joined(separator: " "), status: result.status, output: result.output) }
             }
         } catch {
-            throw Failure.promotionFailed(loss.replica.name, "\(error)")
+            throw Failure.promotionFailed(replica.name, "\(error)")
         }
         // pg_ctl promote -w returns once the control file says "in production", a moment before the server answers
         // pg_is_in_recovery() = false: promoted is when it answers as the primary.
-        var promotedAt = ContinuousClock.now
-        while PostgresSession.LiveRole.primary != (await PostgresSession.role(of: loss.replica.address, as: loss.clients)) {
-            guard ContinuousClock.now - promotedAt < .seconds(60) else { throw Failure.promotionFailed(loss.replica.name, "promoted, but not answering as primary after 60 s") }
+        let returned = ContinuousClock.now
+        while PostgresSession.LiveRole.primary != (await PostgresSession.role(of: replica.address, as: loss.clients)) {
+            guard ContinuousClock.now - returned < .seconds(60) else { throw Failure.promotionFailed(replica.name, "promoted, but not answering as primary after 60 s") }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        promotedAt = ContinuousClock.now
-        let ms = Int(((promotedAt - killedAt) / .milliseconds(1)).rounded())
-        return FailoverOutcome(killedAt: killedAt, promotedAt: promotedAt,
-                               detail: "SIGKILL to postmaster \(postmaster) of \(loss.primary.name) and its \(children.count) processes; "
-                                   + "\(loss.replica.name) promoted (\(loss.replica.promote.summary)) and answering as primary \(ms) ms after the kill")
+        return ContinuousClock.now
+    }
+
+    /// The first of the other members to answer as primary within `wait` of the kill, and when it did.
+    private func awaitPrimary(since killedAt: ContinuousClock.Instant, within wait: Duration) async -> FailoverOutcome.Promoted? {
+        repeat {
+            for member in loss.others {
+                let remaining = wait - (ContinuousClock.now - killedAt)
+                guard remaining > .zero else { return nil }
+                if case .primary = await PostgresSession.role(of: member.address, as: loss.clients, timeout: min(remaining, .seconds(1))) {
+                    return FailoverOutcome.Promoted(member: member, at: ContinuousClock.now)
+                }
+            }
+            try? await Task.sleep(for: Self.managerPoll)
+        } while ContinuousClock.now - killedAt < wait
+        return nil
     }
 }

@@ -99,15 +99,23 @@ struct PostgresRejoin: Sendable {
             try await tools.run("pg_rewind", ["-D", member.dataDirectory, "--source-server=\(source)", "-R"], environment: environment)
             return "pg_rewind"
         } catch {
-            let rewindFailure = "\(error)"
+            let rewindFailure = Self.reason("\(error)")
             let aside = member.dataDirectory + ".before-rejoin"
             try? FileManager.default.removeItem(atPath: aside)
             try FileManager.default.moveItem(atPath: member.dataDirectory, toPath: aside)
             try await tools.run("pg_basebackup", ["-D", member.dataDirectory, "-R", "-X", "stream", "-c", "fast",
                                                   "-h", primary.address.host, "-p", "\(primary.address.port)", "-U", clients.user],
                                 environment: environment, timeout: timeout + .seconds(600))
-            return "pg_basebackup, pg_rewind having failed: \(rewindFailure.suffix(300)); the old data is in \(aside)"
+            return "pg_basebackup, pg_rewind having failed: \(rewindFailure); the old data is in \(aside)"
         }
+    }
+
+    /// Why a tool failed, in one line: its `error:` and `fatal:` lines (pg_rewind's output is mostly the log of its crash
+    /// recovery of the target), else the end of what it said.
+    static func reason(_ failure: String) -> String {
+        let lines = failure.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let errors = lines.filter { $0.contains("error:") || $0.contains("fatal:") || $0.hasPrefix("FATAL:") }
+        return errors.isEmpty ? String(lines.joined(separator: " ").suffix(300)) : errors.joined(separator: "; ")
     }
 
     /// Where this member's WAL receiver streams from, when it streams.

@@ -18,6 +18,9 @@ public actor WriteProbe {
     var attempts: [WriteAttempt] = []
     var task: Task<Void, Never>?
     var endedAt: ContinuousClock.Instant?
+    /// Set by `stop()`: the loop ends after the write in flight (a cancelled task would cut that write off and count
+    /// it failed, a failure of the probe's own making).
+    var stopping = false
 
     static let table = "switchyard_write_probe"
 
@@ -43,7 +46,7 @@ public actor WriteProbe {
     /// Stops writing (the write in flight is let finish) and returns every attempt, with the instant it stopped.
     public func stop() async -> (attempts: [WriteAttempt], endedAt: ContinuousClock.Instant) {
         if let task {
-            task.cancel()
+            stopping = true
             await task.value
         }
         task = nil
@@ -83,7 +86,7 @@ public actor WriteProbe {
         var session: (connection: PostgresConnection, server: HostPort)?
         var next = ContinuousClock.now
         var sequence = 0
-        while !Task.isCancelled {
+        while !stopping && !Task.isCancelled {
             sequence += 1
             let sentAt = seconds(ContinuousClock.now)
             do {
@@ -98,8 +101,9 @@ public actor WriteProbe {
                 }
                 attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, acknowledgedAt: seconds(ContinuousClock.now), server: "\(server)"))
             } catch {
-                let took = Int(((seconds(ContinuousClock.now) - sentAt) * 1000).rounded())
-                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresErrorReason.text(error)) (after \(took) ms)"))
+                let failedAt = seconds(ContinuousClock.now)
+                let took = Int(((failedAt - sentAt) * 1000).rounded())
+                attempts.append(WriteAttempt(sequence: sequence, sentAt: sentAt, error: "\(PostgresErrorReason.text(error)) (after \(took) ms)", failedAt: failedAt))
                 if let connection = session?.connection { PostgresSession.close(connection) }
                 session = nil
             }
