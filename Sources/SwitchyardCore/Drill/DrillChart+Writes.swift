@@ -32,11 +32,7 @@ extension DrillChart {
         let yMax = ReportChart.niceCeiling(max(Double(seconds.map(\.finished).max() ?? 0) * 1.05, 1))
         func y(_ v: Double) -> Double { top + (1 - v / yMax) * (bottom - top) }
         var svg = ""
-        for k in 0...2 {
-            let v = yMax * Double(k) / 2
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(v)))\" y2=\"\(f(y(v)))\" stroke=\"#e5e7eb\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(Int(v.rounded()))/s</text>\n"
-        }
+        svg += gridLines((0...2).map { yMax * Double($0) / 2 }, y: y, left: left, right: right, width: width) { "\(Int($0.rounded()))/s" }
         svg += "<text transform=\"translate(18 \(f((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">writes</text>\n"
         svg += "<g class=\"writes\">"
         for second in seconds {

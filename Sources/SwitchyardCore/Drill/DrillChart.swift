@@ -75,11 +75,7 @@ public enum DrillChart {
             svg += "<text x=\"\(f(from + 4))\" y=\"\(f(rateBottom - 6))\" fill=\"#b91c1c\">fault in place</text>\n"
         }
         // Success rate panel.
-        for k in 0...4 {
-            let r = Double(k) / 4
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yRate(r)))\" y2=\"\(f(yRate(r)))\" stroke=\"#e5e7eb\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yRate(r) + 4))\" text-anchor=\"end\">\(k * 25)%</text>\n"
-        }
+        svg += gridLines((0...4).map { Double($0) / 4 }, y: yRate, left: left, right: right, width: width) { "\(Int(($0 * 100).rounded()))%" }
         svg += "<text transform=\"translate(18 \(f((rateTop + rateBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">success rate</text>\n"
         if let m {
             let y = yRate(m.objectiveRate)
@@ -95,11 +91,7 @@ public enum DrillChart {
             svg += "\n"
         }
         // p99 panel.
-        for k in 0...3 {
-            let v = p99Max * Double(k) / 3
-            svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(yP99(v)))\" y2=\"\(f(yP99(v)))\" stroke=\"#e5e7eb\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(yP99(v) + 4))\" text-anchor=\"end\">\(DrillFormat.milliseconds(v))</text>\n"
-        }
+        svg += gridLines((0...3).map { p99Max * Double($0) / 3 }, y: yP99, left: left, right: right, width: width) { DrillFormat.milliseconds($0) }
         svg += "<text transform=\"translate(18 \(f((p99Top + p99Bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">p99 latency</text>\n"
         svg += "<path class=\"p99\" d=\"\(path { $0.finished > 0 ? yP99($0.p99) : nil })\" fill=\"none\" stroke=\"#7c3aed\" stroke-width=\"1.5\"><title>p99 per second</title></path>\n"
         if writes != nil {
