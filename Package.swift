@@ -89,6 +89,8 @@ let package = Package(
         .executableTarget(
             name: "yard",
             dependencies: [
+                // Not linked: built with yard, so that `swift run yard demo` on a fresh clone finds the gateway beside it.
+                "yard-gateway",
                 "SwitchyardServer",
                 "SwitchyardBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
