@@ -88,10 +88,4 @@ extension HostSupervisor {
         let result = try? await shell.script("tail -n 3 \"\(HostSupervisorFiles.base(service, id)).log\" 2>/dev/null || true", timeout: .seconds(10))
         return (result?.output ?? "").split(separator: "\n").joined(separator: " | ")
     }
-
-    /// `export K='V'; …` for a script, or `:`.
-    static func exports(_ environment: [String: String]) -> String {
-        let lines = environment.sorted { $0.key < $1.key }.map { "export \($0.key)=\(SSHHostShell.quote($0.value))" }
-        return lines.isEmpty ? ":" : lines.joined(separator: "; ")
-    }
 }

@@ -38,6 +38,12 @@ struct ProcessSupervisor: HostSupervisor {
         return pid
     }
 
+    /// `export K='V'; …` for the start script, or `:`. (The systemd mode passes `--setenv` instead.)
+    static func exports(_ environment: [String: String]) -> String {
+        let lines = environment.sorted { $0.key < $1.key }.map { "export \($0.key)=\(SSHHostShell.quote($0.value))" }
+        return lines.isEmpty ? ":" : lines.joined(separator: "; ")
+    }
+
     /// The signals go to the process group the session leader heads; the pid file goes.
     func stop(_ service: Service, _ id: InstanceID, pid: Int32, grace: Duration) async throws -> Bool {
         let tenths = max(1, Int((grace.seconds * 10).rounded(.up)))
