@@ -149,7 +149,7 @@ enum DrillDryRun {
                 // A plan that could not be made (the members did not answer) does not say who would promote.
                 let promotion = planned ? nil : managerWait(drill, context.topology)
                 line = "inject \(drill.fault.kind): \(plan)"
-                    + (promotion.map { "; the drill would promote nothing and wait up to \($0) for the failover manager to promote a member" } ?? "")
+                    + (promotion.map { "; " + DatastoreFailover.managerPlan($0) } ?? "")
                 queue += machine.injected(ok: true, detail: "")
             case .observe(let duration):
                 let g = drill.guardrails
@@ -185,10 +185,7 @@ enum DrillDryRun {
 
     /// How long a `db-primary-loss` waits for the datastore's failover manager; nil when the drill promotes.
     static func managerWait(_ drill: DrillPlaybook, _ topology: Topology) -> TimeSpan? {
-        guard case .dbPrimaryLoss(let name, _) = drill.fault, let store = topology.datastores.first(where: { $0.name == name }) else { return nil }
-        switch store.failover {
-        case .drillPromotes: return nil
-        case .manager(let timeout): return timeout
-        }
+        guard case .dbPrimaryLoss(let name, _) = drill.fault else { return nil }
+        return topology.datastores.first { $0.name == name }?.failover.managerTimeout
     }
 }

@@ -6,12 +6,17 @@ public enum DatastoreFailover: Sendable, Hashable, Encodable {
     /// `timeout` after the kill for another member to answer as primary (`pg_is_in_recovery()` false).
     case manager(timeout: TimeSpan)
 
-    /// For reports: who promotes, and how long the drill waits for it.
-    public var summary: String {
+    /// How long the drill waits for the failover manager; nil when the drill promotes.
+    public var managerTimeout: TimeSpan? {
         switch self {
-        case .drillPromotes: "the drill promotes a replica"
-        case .manager(let timeout): "the failover manager promotes a member (the drill waits up to \(timeout))"
+        case .drillPromotes: nil
+        case .manager(let timeout): timeout
         }
+    }
+
+    /// A failover manager's part in a drill's plan, as the plan and its dry run say it.
+    public static func managerPlan(_ timeout: TimeSpan) -> String {
+        "the drill promotes nothing and waits up to \(timeout) for the failover manager to promote a member"
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -30,7 +30,7 @@ extension FaultPlan {
         let promotion: String
         switch store.failover {
         case .drillPromotes: promotion = "\(replica.name) \(replica.address) promoted (\(replica.promote.summary))"
-        case .manager(let timeout): promotion = "the drill promotes nothing and waits up to \(timeout) for the failover manager to promote a member"
+        case .manager(let timeout): promotion = DatastoreFailover.managerPlan(timeout)
         }
         return FaultPlan(blow: .primaryLoss(loss),
                          restores: [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)],

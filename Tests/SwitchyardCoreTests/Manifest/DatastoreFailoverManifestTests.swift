@@ -28,7 +28,9 @@ struct DatastoreFailoverManifestTests {
         #expect(GateManifestTests.diagnostics(DatastoreManifestTests.topology(managed)) == [])
         #expect(try Self.decoded(managed)?.failover == .manager(timeout: .seconds(30)))
         #expect(try Self.decoded(Self.store(""))?.failover == .drillPromotes)
-        #expect(DatastoreFailover.manager(timeout: .seconds(30)).summary == "the failover manager promotes a member (the drill waits up to 30s)")
+        #expect(DatastoreFailover.manager(timeout: .seconds(30)).managerTimeout == .seconds(30))
+        #expect(DatastoreFailover.drillPromotes.managerTimeout == nil)
+        #expect(DatastoreFailover.managerPlan(.seconds(30)) == "the drill promotes nothing and waits up to 30s for the failover manager to promote a member")
     }
 
     @Test func whatCannotBeMeantIsALocatedErrorNamingTheField() {
