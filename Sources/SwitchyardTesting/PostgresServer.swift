@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 import SwitchyardRuntime
 
 /// A real PostgreSQL server of a test's own: `initdb` on a temporary data directory, `pg_ctl start` on a free port of
@@ -27,6 +28,12 @@ public final class PostgresServer: Sendable {
         /// Lines appended to the data directory's postgresql.conf (copied to replicas by pg_basebackup): what must hold
         /// also where the command line does not reach, such as pg_rewind's single-user crash recovery of the target.
         public var configFile: [String] = []
+        /// The address it listens on; another than loopback (a namespace host's) also gets trust lines in pg_hba.conf
+        /// for every address, clients and replication.
+        public var listen = "127.0.0.1"
+        /// The network namespace it runs in (`ip netns exec`): a host of a `NetnsLab`. Its data stays on the shared file
+        /// system.
+        public var namespace: String?
 
         public init(fsync: Bool = false, synchronousCommit: Bool = false, fullPageWrites: Bool = false, synchronousStandbyNames: String? = nil,
                     extra: [(String, String)] = []) {
@@ -51,7 +58,17 @@ public final class PostgresServer: Sendable {
             return settings
         }
 
-        public static func == (a: Settings, b: Settings) -> Bool { a.options == b.options && a.dataChecksums == b.dataChecksums && a.configFile == b.configFile }
+        /// These settings on the host `listen` of namespace `namespace`.
+        public func on(_ listen: String, namespace: String) -> Settings {
+            var settings = self
+            settings.listen = listen
+            settings.namespace = namespace
+            return settings
+        }
+
+        public static func == (a: Settings, b: Settings) -> Bool {
+            a.options == b.options && a.dataChecksums == b.dataChecksums && a.configFile == b.configFile && a.listen == b.listen && a.namespace == b.namespace
+        }
         public func hash(into hasher: inout Hasher) { hasher.combine(options) }
 
         var options: String {
@@ -71,8 +88,11 @@ public final class PostgresServer: Sendable {
     public var dataDirectory: String { folder.appendingPathComponent("data").path }
     public var socketDirectory: String { folder.appendingPathComponent("socket").path }
 
-    /// `postgres://postgres@127.0.0.1:PORT/DATABASE`
-    public func url(database: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(database)" }
+    /// `postgres://postgres@HOST:PORT/DATABASE`
+    public func url(database: String) -> String { "postgres://postgres@\(settings.listen):\(port)/\(database)" }
+
+    /// The address it listens on and its port.
+    public var address: HostPort { HostPort(host: settings.listen, port: port) }
 
     private init(port: Int, folder: URL, binDirectory: String, runAs: String?, settings: Settings) {
         self.port = port
@@ -84,7 +104,7 @@ public final class PostgresServer: Sendable {
 
     /// What `postgres` is started with besides `-p PORT` (pg_ctl passes it through a shell): the socket folder, the
     /// loopback address and the settings. A drill that starts the server again passes the same.
-    public var serverOptions: String { "-k \(socketDirectory) -c listen_addresses=127.0.0.1 \(settings.options)" }
+    public var serverOptions: String { "-k \(socketDirectory) -c listen_addresses=\(settings.listen) \(settings.options)" }
 
     /// Starts a server, runs `body`, then stops it and removes its folder, whether `body` returned or threw.
     public static func run<T>(_ body: (PostgresServer) async throws -> T) async throws -> T {
@@ -103,9 +123,9 @@ public final class PostgresServer: Sendable {
     /// A streaming replica of this server: `pg_basebackup -R` (standby.signal and primary_conninfo written) into a folder
     /// of its own, started on a port of its own with `settings`. Stop it with `stop()` as any server.
     public func startReplica(settings: Settings) throws -> PostgresServer {
-        let source = port
+        let source = address
         return try Self.start(settings: settings) { replica in
-            try replica.tool("pg_basebackup", ["-h", "127.0.0.1", "-p", "\(source)", "-U", "postgres", "-D", replica.dataDirectory, "-R", "-X", "stream", "-c", "fast"])
+            try replica.tool("pg_basebackup", ["-h", source.host, "-p", "\(source.port)", "-U", "postgres", "-D", replica.dataDirectory, "-R", "-X", "stream", "-c", "fast"])
         }
     }
 
@@ -124,6 +144,11 @@ public final class PostgresServer: Sendable {
                 for path in [folder.path, server.socketDirectory] { chown(path, user.pointee.pw_uid, user.pointee.pw_gid) }
             }
             try makeData(server)
+            if settings.listen != "127.0.0.1", let handle = FileHandle(forWritingAtPath: "\(server.dataDirectory)/pg_hba.conf") {
+                handle.seekToEndOfFile()
+                handle.write(Data("\nhost all all 0.0.0.0/0 trust\nhost replication all 0.0.0.0/0 trust\n".utf8))
+                try? handle.close()
+            }
             if !settings.configFile.isEmpty, let handle = FileHandle(forWritingAtPath: "\(server.dataDirectory)/postgresql.conf") {
                 handle.seekToEndOfFile()
                 handle.write(Data(("\n" + settings.configFile.joined(separator: "\n") + "\n").utf8))
@@ -152,13 +177,14 @@ public final class PostgresServer: Sendable {
 
     /// Creates an empty database.
     public func createDatabase(_ name: String) throws {
-        try tool("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", name])
+        try tool("createdb", ["-h", settings.listen, "-p", "\(port)", "-U", "postgres", name])
     }
 
     /// Stops the server at once and removes its folder.
     public func stop() {
         if FileManager.default.fileExists(atPath: "\(dataDirectory)/postmaster.pid") {
-            try? tool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"])
+            // Signals only: works also when the namespace is gone.
+            try? tool("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "30", "stop"], inNamespace: false)
         }
         try? FileManager.default.removeItem(at: folder)
     }
@@ -186,8 +212,9 @@ public final class PostgresServer: Sendable {
     /// Through `ChildProcess` (output to a file, not a pipe: the server that `pg_ctl start` leaves running inherits the
     /// descriptor, and a pipe would never reach its end; waitpid on the child's own pid).
     @discardableResult
-    public func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let argv = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", "\(binDirectory)/\(name)"] } ?? ["\(binDirectory)/\(name)"]
+    public func tool(_ name: String, _ arguments: [String], inNamespace: Bool = true) throws -> String {
+        let program = runAs.map { ["/usr/sbin/runuser", "-u", $0, "--", "\(binDirectory)/\(name)"] } ?? ["\(binDirectory)/\(name)"]
+        let argv = (inNamespace ? settings.namespace.map { ["ip", "netns", "exec", $0] } ?? [] : []) + program
         let result = try ChildProcess.runSynchronously(argv + arguments)
         guard result.succeeded else {
             throw TestFailure("\(name) \(arguments.joined(separator: " ")) exited with \(result.status): \(result.output)")

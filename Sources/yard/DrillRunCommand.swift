@@ -120,8 +120,13 @@ enum DrillDryRun {
         } catch {
             planned = false
             plan = "would fail: \(error)"
-            if case .dbPrimaryLoss(let store, _) = drill.fault {
-                restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: "(the member answering primary then)").summary]
+            if case .dbPrimaryLoss(let store, _, let mode) = drill.fault {
+                let member = "(the member answering primary then)"
+                restores = [RestoreStep.rejoinAsReplica(topology: drill.topology, datastore: store, member: member).summary]
+                switch mode {
+                case .kill: break
+                case .network: restores.append(RestoreStep.reconnectMember(topology: drill.topology, datastore: store, member: member, tag: "").summary)
+                }
             }
         }
         var machine = DrillMachine(duration: drill.duration, settleLimit: context.settleLimit)
@@ -142,7 +147,7 @@ enum DrillDryRun {
                 line = "journal the restores: " + (restores.isEmpty ? "none" : restores.joined(separator: "; "))
                 queue += machine.restoresWritten(ok: true, detail: "")
             case .inject:
-                if case .dbPrimaryLoss(_, let rate) = drill.fault {
+                if case .dbPrimaryLoss(_, let rate, _) = drill.fault {
                     Swift.print("  \(number). start the write probe: \(rate) numbered writes/s through the datastore's clients connection string, from \(DrillRunner.writeWarmUp.components.seconds) s before the fault")
                     number += 1
                 }
@@ -172,9 +177,9 @@ enum DrillDryRun {
                 let o = drill.objectives
                 line = "measure against the objectives: RTO ≤ \(o.rto), success ≥ \(o.minSuccessRate)"
                     + (o.maxRequestsLost.map { ", ≤ \($0) requests lost" } ?? "") + (o.maxStreamsCut.map { ", ≤ \($0) streams cut" } ?? "")
-                    + (drill.fault.kind == "db-primary-loss" ? ", writers' RTO ≤ \(o.rto) (kill to the first write on the new primary)" : "")
+                    + (drill.fault.kind == "db-primary-loss" ? ", writers' RTO ≤ \(o.rto) (the loss to the first write on the new primary)" : "")
                     + (o.maxLostWrites.map { ", ≤ \($0) acknowledged writes lost" } ?? "")
-                    + (managerWait(drill, context.topology).map { ", a member primary within \($0) of the kill (the failover manager's promotion)" } ?? "")
+                    + (managerWait(drill, context.topology).map { ", a member primary within \($0) of the loss (the failover manager's promotion)" } ?? "")
                 queue += machine.analysed(objectivesMet: true, detail: "")
             case .finish:
                 line = "write the report (yard drill report <id>)"
@@ -185,7 +190,7 @@ enum DrillDryRun {
 
     /// How long a `db-primary-loss` waits for the datastore's failover manager; nil when the drill promotes.
     static func managerWait(_ drill: DrillPlaybook, _ topology: Topology) -> TimeSpan? {
-        guard case .dbPrimaryLoss(let name, _) = drill.fault else { return nil }
+        guard case .dbPrimaryLoss(let name, _, _) = drill.fault else { return nil }
         return topology.datastores.first { $0.name == name }?.failover.managerTimeout
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Datastore {
     /// `{name, kind, placement}` describes a datastore; `{name, kind: postgres, clients, members}` one that drills act on
     /// (its placement is then the members'), with `failoverManager: {timeout}` when the site's failover manager, not the
@@ -69,7 +71,7 @@ extension Datastore {
         guard let field = map.optional("failoverManager") else { return .drillPromotes }
         guard let manager = field.mapping() else { return nil }
         defer { manager.finish() }
-        let timeout = manager.required("timeout", hint: "how long the drill waits after the kill for a member to answer as primary, e.g. 30s")?
+        let timeout = manager.required("timeout", hint: "how long the drill waits after the loss for a member to answer as primary, e.g. 30s")?
             .timeSpan(min: .ms(100), max: .seconds(600))
         return timeout.map { .manager(timeout: $0) }
     }
@@ -89,7 +91,12 @@ extension DatastoreMember {
         if let zone, !zones.contains(zone) { map.optional("zone")?.error(unknownName(zone, "zone", zones)) }
         let role = map.required("role")?.oneOf(Datastore.Role.self)
         let address = map.required("address", hint: "where clients reach it, e.g. 10.0.1.21:5432")?.hostPort()
-        let data = map.required("dataDirectory", hint: "its data directory on the machine Switchyard runs on, e.g. /var/lib/postgresql/15/main")?.filePath()
+        var host: MemberHost?
+        if let hostField = map.optional("host"), let text = hostField.nonEmptyString() {
+            host = MemberHost.parse(text)
+            if host == nil { hostField.error("expected local (this machine) or an SSH destination [user@]address[:port], got \"\(text)\"") }
+        }
+        let data = map.required("dataDirectory", hint: "its data directory on its host, e.g. /var/lib/postgresql/15/main")?.filePath()
         var promote = Promotion.pgCtl
         if let promoteField = map.optional("promote") {
             if case .manager? = failover {
@@ -99,7 +106,11 @@ extension DatastoreMember {
                 if let word = promoteField.string(), word != "pg_ctl" { promoteField.error("expected pg_ctl or {command: [...]}, got \"\(word)\"") }
             } else if let promoteMap = promoteField.mapping() {
                 defer { promoteMap.finish() }
-                if let commandField = promoteMap.required("command", hint: "the command that promotes this member, run on this machine") {
+                if let httpField = promoteMap.optional("http") {
+                    if let commandField = promoteMap.optional("command") { commandField.error("give command or http, not both") }
+                    if let request = HTTPPromotion.decode(httpField) { promote = .http(request) }
+                } else if let commandField = promoteMap.required("command", hint: "the command that promotes this member, run on this machine, "
+                    + "or http: {url, body} for a failover manager's API") {
                     let words: [String]?
                     if case .scalar = commandField.node { words = commandField.nonEmptyString().map(CommandTemplate.words) } else { words = commandField.list { $0.nonEmptyString() } }
                     if let words, words.isEmpty { commandField.error("must not be empty") }
@@ -111,7 +122,35 @@ extension DatastoreMember {
         let runAs = map.optional("runAs")?.name() ?? "postgres"
         let bin = map.optional("binDirectory")?.filePath()
         guard let name, let zone, zones.contains(zone), let role, let address, let data else { return nil }
-        return DatastoreMember(name: name, zone: zone, role: role, address: address, dataDirectory: data, promote: promote,
+        return DatastoreMember(name: name, zone: zone, role: role, address: address, host: host, dataDirectory: data, promote: promote,
                                serverOptions: options, runAs: runAs, binDirectory: bin)
+    }
+}
+
+extension HTTPPromotion {
+    /// `{url, method?, body?, headers?}`; `body` is JSON text, such as `'{"candidate": "pg-b"}'`.
+    static func decode(_ field: Field) -> HTTPPromotion? {
+        guard let map = field.mapping() else { return nil }
+        defer { map.finish() }
+        let url = map.required("url", hint: "the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover")?.nonEmptyString()
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count < 10 {
+            map.optional("url")?.error("expected an http:// or https:// address, got \"\(url)\"")
+        }
+        let method = map.optional("method")?.oneOf(HTTPPromotion.Method.self) ?? .post
+        let body = map.optional("body")?.nonEmptyString()
+        if let body, (try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed])) == nil {
+            map.optional("body")?.error("is not JSON: \(body.prefix(80))")
+        }
+        var headers: [String: String] = [:]
+        if let headerMap = map.optional("headers")?.mapping() {
+            defer { headerMap.finish() }
+            for key in headerMap.pairs.map(\.key) {
+                guard let value = headerMap.optional(key)?.string() else { continue }
+                if key.isEmpty || key.contains(where: { $0.isWhitespace || $0 == ":" }) { headerMap.optional(key)?.error("not a header name: \"\(key)\"") }
+                headers[key] = value
+            }
+        }
+        guard let url, url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else { return nil }
+        return HTTPPromotion(url: url, method: method, body: body, headers: headers)
     }
 }

@@ -157,7 +157,8 @@ extension FaultSpec {
         case "db-primary-loss":
             let datastore = context.reference(map.required("datastore", hint: "a datastore of the topology with members"), to: .datastore(topology: topology))
             let rate = map.optional("writesPerSecond")?.int(min: 1, max: 1000) ?? 20
-            return datastore.map { .dbPrimaryLoss(datastore: $0, writesPerSecond: rate) }
+            let mode = map.optional("mode")?.oneOf(PrimaryLossMode.self) ?? .kill
+            return datastore.map { .dbPrimaryLoss(datastore: $0, writesPerSecond: rate, mode: mode) }
         default:
             let hint = Suggestion.closest(to: kind, in: FaultSpec.kinds).map { " (did you mean '\($0)'?)" } ?? ""
             kindField.error("expected one of \(FaultSpec.kinds.joined(separator: ", ")), got \"\(kind)\"\(hint)")

@@ -38,7 +38,7 @@ extension DrillChart {
         for second in seconds {
             let from = x(killAt + Double(second.second)), to = x(killAt + Double(second.second) + 1)
             let barWidth = f(max(1, (to - from) * 0.8)), barX = f(from + (to - from) * 0.1)
-            let title = "<title>\(second.second) s after the kill: \(second.acknowledged) acknowledged, \(second.failed) failed, \(second.sent) sent</title>"
+            let title = "<title>\(second.second) s after the loss: \(second.acknowledged) acknowledged, \(second.failed) failed, \(second.sent) sent</title>"
             if second.finished == 0 {
                 svg += "<rect class=\"write-none\" x=\"\(barX)\" y=\"\(f(bottom - 2))\" width=\"\(barWidth)\" height=\"2\" fill=\"#9ca3af\">\(title)</rect>"
                 continue

@@ -10,7 +10,7 @@ extension DrillReport {
         func s(_ value: Double?) -> String { value.map { DrillFormat.milliseconds($0 * 1000) } ?? "never" }
         let lost: String
         if let count = writes.lost {
-            lost = "\(count) acknowledged before the kill and absent on the new primary"
+            lost = "\(count) acknowledged before the loss and absent on the new primary"
                 + (count == 0 ? "" : " (#\(writes.lostWrites.prefix(20).map(String.init).joined(separator: ", #"))\(count > 20 ? ", …" : ""))")
         } else {
             lost = "unknown: \(writes.readBackFailure ?? "not read back")"
@@ -19,16 +19,16 @@ extension DrillReport {
             ("written through", "\(writes.target), \(writes.perSecond)/s"),
             ("writes", "\(writes.attempts) sent, \(writes.acknowledged) acknowledged, \(writes.errors) failed"
                 + (writes.errorRate.map { " (\(DrillFormat.percent($0)))" } ?? "")),
-            ("failover", "\(writes.oldPrimary) killed, \(writes.promotion)"),
-            ("writers' RTO", "\(s(writes.firstWriteOnNewPrimary)) from the kill to the first write acknowledged by the new primary"),
+            ("failover", "\(writes.oldPrimary) lost, \(writes.promotion)"),
+            ("writers' RTO", "\(s(writes.firstWriteOnNewPrimary)) from the loss to the first write acknowledged by the new primary"),
             ("longest write gap", s(writes.longestGap)),
-            ("failover errors", writes.errorRateDuringFailover.map { "\(DrillFormat.percent($0)) of the writes from the kill to that first write failed" } ?? "n/a"),
+            ("failover errors", writes.errorRateDuringFailover.map { "\(DrillFormat.percent($0)) of the writes from the loss to that first write failed" } ?? "n/a"),
             ("lost writes", lost),
         ]
         var page = "<h2>Writes</h2>\n<dl class=\"writes\">" + facts.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>\n"
         guard !writes.seconds.isEmpty else { return page }
         let http = Dictionary(seconds.map { ($0.second, $0) }, uniquingKeysWith: { first, _ in first })
-        page += "<table class=\"write-seconds\" style=\"clear:both\"><tr><th>after the kill</th><th>writes sent</th><th>acknowledged</th><th>failed</th><th>write errors</th>"
+        page += "<table class=\"write-seconds\" style=\"clear:both\"><tr><th>after the loss</th><th>writes sent</th><th>acknowledged</th><th>failed</th><th>write errors</th>"
         page += "<th>HTTP second</th><th>HTTP succeeded</th><th>HTTP failed</th></tr>\n"
         for second in writes.seconds {
             let errors = second.errorRate.map(DrillFormat.percent) ?? "none finished"

@@ -63,7 +63,7 @@ extension Objectives {
             }
             if let waited = writes.awaitedManager {
                 let wait = DrillFormat.milliseconds(waited * 1000)
-                verdicts.append(ObjectiveVerdict(objective: "failover manager", target: "a member primary within \(wait) of the kill",
+                verdicts.append(ObjectiveVerdict(objective: "failover manager", target: "a member primary within \(wait) of the loss",
                                                  measured: writes.promotedAfter.map { "\(writes.newPrimary) primary after \(DrillFormat.milliseconds($0 * 1000))" }
                                                      ?? "no member primary in the \(wait) waited",
                                                  passed: writes.promotedAfter.map { $0 <= waited + 1e-9 } ?? false))

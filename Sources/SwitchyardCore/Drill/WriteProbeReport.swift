@@ -100,8 +100,8 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
         return [
             "\(perSecond)/s through \(target): \(attempts) sent, \(acknowledged) acknowledged, \(errors) failed"
                 + (errorRate.map { " (\(DrillFormat.percent($0)))" } ?? ""),
-            "primary \(oldPrimary) killed; \(promotion); "
-                + (firstWriteOnNewPrimary.map { "first write acknowledged there \(s($0)) after the kill" } ?? "no write acknowledged by a new primary"),
+            "primary \(oldPrimary) lost; \(promotion); "
+                + (firstWriteOnNewPrimary.map { "first write acknowledged there \(s($0)) after the loss" } ?? "no write acknowledged by a new primary"),
             "longest write gap \(s(longestGap))"
                 + (errorRateDuringFailover.map { ", \(DrillFormat.percent($0)) of the writes failed during the failover" } ?? "") + "; \(lostText)",
         ] + (seconds.isEmpty ? [] : [timeline]) + (errorSamples.isEmpty ? [] : ["failed writes: " + errorSamples.joined(separator: "; ")])
@@ -128,7 +128,7 @@ public struct WriteProbeReport: Sendable, Hashable, Codable {
             bar += rate == 0 ? "█" : String(blocks[min(6, Int(((1 - rate) * 7).rounded(.down)))])
         }
         let from = seconds.first?.second ?? 0
-        return "writes per second from \(from) s (| the kill): \(bar) (█ all acknowledged, ▁ all failed, · none finished)"
+        return "writes per second from \(from) s (| the loss): \(bar) (█ all acknowledged, ▁ all failed, · none finished)"
     }
 }
 

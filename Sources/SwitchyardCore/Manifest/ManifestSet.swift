@@ -119,7 +119,7 @@ public struct ManifestSet: Sendable {
             if case .lbNodeKill(let balancerName, _) = playbook.fault, let balancer = topology.loadBalancer(named: balancerName), balancer.nodes.count < 2 {
                 at("fault.loadBalancer", "load balancer \(balancerName) has \(balancer.nodes.count) node(s); killing one only makes sense for a pair (nodes: with two or more)")
             }
-            if case .dbPrimaryLoss(let storeName, _) = playbook.fault, let store = topology.datastores.first(where: { $0.name == storeName }), store.members.isEmpty {
+            if case .dbPrimaryLoss(let storeName, _, _) = playbook.fault, let store = topology.datastores.first(where: { $0.name == storeName }), store.members.isEmpty {
                 at("fault.datastore", "datastore \(storeName) of topology \(topology.name) lists no members: a primary loss needs the servers (members, clients) to act on")
             }
         case .capacityPlan(let plan):

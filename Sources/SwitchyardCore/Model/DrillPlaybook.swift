@@ -200,10 +200,10 @@ public enum FaultSpec: Sendable, Hashable {
     case lbNodeKill(loadBalancer: String, node: String?)
     /// A command (stop a database primary, say), its restore command and a check that recovery happened.
     case exec(command: [String], restore: [String], recoveryCheck: [String]?, datastore: String?)
-    /// A datastore's primary lost (every process of it SIGKILLed), a replica promoted as its member says, numbered writes
-    /// probing through the clients' connection string at `writesPerSecond` all along; the restore makes the old primary
-    /// a replica of the new one.
-    case dbPrimaryLoss(datastore: String, writesPerSecond: Int)
+    /// A datastore's primary lost (every process of it SIGKILLed, or its port cut off its host's network), a replica
+    /// promoted as its member says, numbered writes probing through the clients' connection string at `writesPerSecond`
+    /// all along; the restore reconnects it and makes the old primary a replica of the new one.
+    case dbPrimaryLoss(datastore: String, writesPerSecond: Int, mode: PrimaryLossMode)
 
     public var kind: String {
         switch self {
@@ -219,6 +219,11 @@ public enum FaultSpec: Sendable, Hashable {
 }
 
 public enum ZoneOutageMode: String, Sendable, Hashable, Codable, CaseIterable { case stop, freeze, network }
+
+/// How a `db-primary-loss` loses the primary. `kill`: SIGKILL to its postmaster and every child, as when its machine
+/// dies. `network`: its port cut off on its host (iptables DROP in and out), as when its network is gone: the server runs
+/// on, still a primary, unreachable; clients' connections go silent instead of closing.
+public enum PrimaryLossMode: String, Sendable, Hashable, Codable, CaseIterable { case kill, network }
 
 public struct Guardrails: Sendable, Hashable, Encodable {
     /// Abort when the per-second success rate stays under this floor for `floorFor`.

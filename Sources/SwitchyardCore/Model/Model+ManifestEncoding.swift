@@ -98,9 +98,10 @@ extension FaultSpec: Encodable {
             try c.put("restore", restore)
             try c.put("recoveryCheck", recoveryCheck)
             try c.put("datastore", datastore)
-        case .dbPrimaryLoss(let datastore, let writesPerSecond):
+        case .dbPrimaryLoss(let datastore, let writesPerSecond, let mode):
             try c.put("datastore", datastore)
             try c.put("writesPerSecond", writesPerSecond)
+            try c.put("mode", mode)
         }
     }
 }

@@ -4,7 +4,7 @@ extension FaultPlan {
     /// `db-primary-loss`: the member that answers as primary now is lost, the first member (as listed) that answers as a
     /// replica is promoted (or, with a failover manager, expected to be). Asked live, since an earlier drill swapped the
     /// roles the topology lists.
-    static func primaryLoss(_ storeName: String, writesPerSecond: Int, topology: Topology) async throws -> FaultPlan {
+    static func primaryLoss(_ storeName: String, writesPerSecond: Int, mode: PrimaryLossMode, topology: Topology, run: String) async throws -> FaultPlan {
         guard let store = topology.datastores.first(where: { $0.name == storeName }) else { throw Failure.nothingToBreak("no datastore \(storeName)") }
         guard let clients = store.clients, !store.members.isEmpty else {
             throw Failure.notAvailable("datastore \(storeName) lists no members and clients: Switchyard cannot reach its servers")
@@ -24,8 +24,21 @@ extension FaultPlan {
         guard let replica = replicas.first else {
             throw Failure.nothingToBreak("datastore \(storeName) has no replica to promote: \(answers.joined(separator: ", "))")
         }
+        let how: PrimaryLoss.How, lossText: String
+        var restores: [RestoreStep] = [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)]
+        switch mode {
+        case .kill:
+            how = .kill
+            lossText = "SIGKILL to its postmaster and every child"
+        case .network:
+            let tag = "switchyard-drill \(run)"
+            how = .networkCut(tag: tag)
+            lossText = "its port \(primary.address.port) cut off (iptables DROP in and out, the server left running)"
+            // Restores run newest first: the port is reconnected before the member is rejoined.
+            restores.append(.reconnectMember(topology: topology.name, datastore: storeName, member: primary.name, tag: tag))
+        }
         let loss = PrimaryLoss(datastore: storeName, primary: primary, replica: replica, others: store.members.filter { $0.name != primary.name },
-                               clients: clients, failover: store.failover)
+                               clients: clients, failover: store.failover, how: how)
         let swapped = primary.role == .primary ? "" : " (primary since an earlier failover)"
         let promotion: String
         switch store.failover {
@@ -33,9 +46,9 @@ extension FaultPlan {
         case .manager(let timeout): promotion = DatastoreFailover.managerPlan(timeout)
         }
         return FaultPlan(blow: .primaryLoss(loss),
-                         restores: [.rejoinAsReplica(topology: topology.name, datastore: storeName, member: primary.name)],
-                         description: "datastore \(storeName) loses its primary \(primary.name) \(primary.address)\(swapped): SIGKILL to its postmaster and every "
-                            + "child; \(promotion); \(writesPerSecond) numbered writes/s through \(clients)",
+                         restores: restores,
+                         description: "datastore \(storeName) loses its primary \(primary.name) \(primary.address) on \(primary.host.name)\(swapped): \(lossText); "
+                            + "\(promotion); \(writesPerSecond) numbered writes/s through \(clients)",
                          writeProbe: WriteProbePlan(clients: clients, perSecond: writesPerSecond, oldPrimary: primary.address, newPrimary: replica.address))
     }
 }

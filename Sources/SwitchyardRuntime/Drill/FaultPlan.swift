@@ -111,8 +111,8 @@ extension FaultPlan {
         case .exec(let command, let restore, let check, let datastore):
             return FaultPlan(blow: .command(command), restores: [.command(restore, check: check)],
                              description: "\(datastore.map { "\($0): " } ?? "")run \(command.joined(separator: " "))")
-        case .dbPrimaryLoss(let datastore, let writesPerSecond):
-            return try await primaryLoss(datastore, writesPerSecond: writesPerSecond, topology: topology)
+        case .dbPrimaryLoss(let datastore, let writesPerSecond, let mode):
+            return try await primaryLoss(datastore, writesPerSecond: writesPerSecond, mode: mode, topology: topology, run: run)
         }
     }
 

@@ -90,6 +90,13 @@ public struct RestoreExecutor: Sendable {
                 throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
             }
             return try await PostgresRejoin(datastore: store, member: member, timeout: max(timeout, .seconds(60))).perform()
+        case .reconnectMember(let topologyName, let storeName, let memberName, let tag):
+            let topology = try topology(topologyName)
+            guard let store = topology.datastores.first(where: { $0.name == storeName }), let member = store.member(named: memberName) else {
+                throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
+            }
+            let removed = try await PostgresMemberTools(member).reconnect(tag: tag)
+            return "\(memberName) of \(storeName) reconnected on \(member.host.name) (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
         case .command(let argv, let check):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

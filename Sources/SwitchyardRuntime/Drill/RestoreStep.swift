@@ -21,6 +21,8 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case command([String], check: [String]?)
     /// Bring datastore member `member` (a primary lost) back as a streaming replica of the primary now (`PostgresRejoin`).
     case rejoinAsReplica(topology: String, datastore: String, member: String)
+    /// Remove the iptables rules tagged `tag` that cut datastore member `member`'s port off on its host.
+    case reconnectMember(topology: String, datastore: String, member: String, tag: String)
 
     public var summary: String {
         switch self {
@@ -32,6 +34,7 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         case .reconnectNode(_, let balancer, let node): "reconnect node \(node) of load balancer \(balancer) and make sure keepalived runs there"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"
         case .rejoinAsReplica(_, let datastore, let member): "bring \(member) of \(datastore) back as a replica of the new primary (pg_rewind, or a fresh pg_basebackup)"
+        case .reconnectMember(_, let datastore, let member, _): "reconnect \(member) of \(datastore) (remove the DROP rules on its port, on its host)"
         }
     }
 }

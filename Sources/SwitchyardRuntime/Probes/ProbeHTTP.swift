@@ -19,7 +19,11 @@ enum ProbeHTTP {
     static func fetch(_ client: HTTPClient, url: String, method: String = "GET", timeout: Duration, bodyLimit: Int = 16 << 20) async throws -> ProbeAnswer {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
-        let prepared = request
+        return try await fetch(client, request: request, timeout: timeout, bodyLimit: bodyLimit)
+    }
+
+    /// One prepared request, head and body both within `timeout`.
+    static func fetch(_ client: HTTPClient, request prepared: HTTPClientRequest, timeout: Duration, bodyLimit: Int = 16 << 20) async throws -> ProbeAnswer {
         return try await withTimeout(timeout) {
             let response: HTTPClientResponse
             do {

@@ -17,7 +17,7 @@ struct DrillReportWritesTests {
         let svg = DrillChart.svg(Self.report())
         #expect(svg.contains("<g class=\"writes\">"))
         #expect(svg.contains("class=\"write-ack\"") && svg.contains("class=\"write-failed\""))
-        #expect(svg.contains("<title>0 s after the kill: 0 acknowledged, 2 failed, 4 sent</title>"))
+        #expect(svg.contains("<title>0 s after the loss: 0 acknowledged, 2 failed, 4 sent</title>"))
         #expect(svg.contains("class=\"mark promoted\"") && svg.contains("class=\"mark writes-back\""))
         // Taller by the panel and its gap; without writes, as before.
         #expect(svg.contains("height=\"730\""))
@@ -31,7 +31,7 @@ struct DrillReportWritesTests {
         let left = 78.0, right = 24.0, width = 1100.0
         let killX = left + 10.0 / 60.0 * (width - left - right), secondWidth = (width - left - right) / 60
         let bar = String(format: "x=\"%.1f\"", killX + secondWidth * 0.1)
-        let failedBar = try #require(svg.components(separatedBy: "<rect class=\"write-failed\" ").dropFirst().first { $0.contains("0 s after the kill:") && !$0.contains("-1 s") })
+        let failedBar = try #require(svg.components(separatedBy: "<rect class=\"write-failed\" ").dropFirst().first { $0.contains("0 s after the loss:") && !$0.contains("-1 s") })
         #expect(failedBar.hasPrefix(bar), "\(failedBar.prefix(60)) does not start with \(bar)")
     }
 
@@ -39,9 +39,9 @@ struct DrillReportWritesTests {
         let html = Self.report().html()
         #expect(html.contains("<h2>Writes</h2>"))
         // #10, sent 2.25 s after the probe's start, acknowledged 50 ms later by the new primary: 1.3 s after the kill.
-        #expect(html.contains("<dt>writers' RTO</dt><dd>1.3 s from the kill to the first write acknowledged by the new primary</dd>"))
-        #expect(html.contains("<dt>lost writes</dt><dd>0 acknowledged before the kill and absent on the new primary</dd>"))
-        #expect(html.contains("<dt>failover errors</dt><dd>66.67% of the writes from the kill to that first write failed</dd>"))
+        #expect(html.contains("<dt>writers' RTO</dt><dd>1.3 s from the loss to the first write acknowledged by the new primary</dd>"))
+        #expect(html.contains("<dt>lost writes</dt><dd>0 acknowledged before the loss and absent on the new primary</dd>"))
+        #expect(html.contains("<dt>failover errors</dt><dd>66.67% of the writes from the loss to that first write failed</dd>"))
         #expect(html.contains("<dt>longest write gap</dt>"))
         #expect(html.contains("<table class=\"write-seconds\" style=\"clear:both\">"))
         // Second 0 after the kill beside traffic second 10, which failed 45 of 100 in DrillReportTests' traffic.

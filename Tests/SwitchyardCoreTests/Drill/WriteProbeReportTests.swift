@@ -48,7 +48,7 @@ struct WriteProbeReportTests {
                                   requestsLost: 0, streamsCut: 0, worstP99: 10, faultSuccessRate: 1, faultRequests: 100)
         let objectives = Objectives(rto: .seconds(5), minSuccessRate: Ratio(0.9))
         let promoted = objectives.verdicts(m, writes: report).first { $0.objective == "failover manager" }
-        #expect(promoted == ObjectiveVerdict(objective: "failover manager", target: "a member primary within 5 s of the kill",
+        #expect(promoted == ObjectiveVerdict(objective: "failover manager", target: "a member primary within 5 s of the loss",
                                              measured: "\(Self.new) primary after 1.2 s", passed: true))
         #expect(report.lines.contains { $0.contains("; \(Self.new) promoted by the failover manager 1.2 s after;") })
         report.promotedAfter = nil

@@ -73,7 +73,7 @@ struct WriteSecondTests {
 
     @Test func theTextDrawsTheSecondsWithTheKillMarked() {
         let report = Self.report()
-        #expect(report.timeline.hasPrefix("writes per second from -1 s (| the kill): █|▁▅█ "))
+        #expect(report.timeline.hasPrefix("writes per second from -1 s (| the loss): █|▁▅█ "))
         #expect(report.lines.contains(report.timeline))
     }
 }

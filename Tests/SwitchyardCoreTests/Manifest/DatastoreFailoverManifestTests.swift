@@ -49,7 +49,7 @@ struct DatastoreFailoverManifestTests {
             """),
         ]
         #expect(got == [
-            ["inline.yaml:17:22: datastores[0].failoverManager.timeout: is required; how long the drill waits after the kill for a member to answer as primary, e.g. 30s"],
+            ["inline.yaml:17:22: datastores[0].failoverManager.timeout: is required; how long the drill waits after the loss for a member to answer as primary, e.g. 30s"],
             ["inline.yaml:17:32: datastores[0].failoverManager.timeout: must be at least 100ms, got 0s"],
             ["inline.yaml:17:37: datastores[0].failoverManager.url: unknown key (known keys: timeout)"],
             ["inline.yaml:17:22: datastores[0].failoverManager: expected a mapping, got the string \"patroni\""],

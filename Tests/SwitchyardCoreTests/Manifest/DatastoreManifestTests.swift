@@ -84,7 +84,7 @@ struct DatastoreManifestTests {
         """))
         #expect(got == [
             "inline.yaml:16:14: datastores[0].clients: unknown parameter sslmode (known: target_session_attrs, connect_timeout)",
-            "inline.yaml:18:9: datastores[0].members[0].dataDirectory: is required; its data directory on the machine Switchyard runs on, e.g. /var/lib/postgresql/15/main",
+            "inline.yaml:18:9: datastores[0].members[0].dataDirectory: is required; its data directory on its host, e.g. /var/lib/postgresql/15/main",
             "inline.yaml:19:28: datastores[0].members[1].zone: unknown zone \"zone-c\"; did you mean \"zone-a\"? (known: zone-a, zone-b)",
             "inline.yaml:19:109: datastores[0].members[1].promote: expected pg_ctl or {command: [...]}, got \"pg_ctl_promote\"",
             "inline.yaml:24:7: datastores[1].members: drills act on kind postgres only so far (got mysql); describe this datastore with placement",
@@ -132,13 +132,13 @@ struct DatastoreManifestTests {
         #expect(GateManifestTests.diagnostics(text) == [])
         let decoded = ManifestDecoder.decode(bytes: Array(text.utf8), file: "inline.yaml")
         guard case .drillPlaybook(let playbook)? = decoded.manifests.first?.manifest else { Issue.record("no playbook"); return }
-        #expect(playbook.fault == .dbPrimaryLoss(datastore: "orders", writesPerSecond: 50))
+        #expect(playbook.fault == .dbPrimaryLoss(datastore: "orders", writesPerSecond: 50, mode: .kill))
         #expect(playbook.objectives.maxLostWrites == 0)
         let defaulted = Self.playbook(fault: "  {kind: db-primary-loss, datastore: orders}", objectives: "{rto: 5s, minSuccessRate: 99%}")
         guard case .drillPlaybook(let other)? = ManifestDecoder.decode(bytes: Array(defaulted.utf8), file: "inline.yaml").manifests.first?.manifest else {
             Issue.record("no playbook"); return
         }
-        #expect(other.fault == .dbPrimaryLoss(datastore: "orders", writesPerSecond: 20))
+        #expect(other.fault == .dbPrimaryLoss(datastore: "orders", writesPerSecond: 20, mode: .kill))
     }
 
     @Test func badFaultFieldsAreLocatedErrors() {
@@ -162,5 +162,69 @@ struct DatastoreManifestTests {
         #expect(got == [
             "inline.yaml:7:38: fault.datastore: datastore orders-mysql of topology two-zone-production lists no members: a primary loss needs the servers (members, clients) to act on",
         ], "\(got)")
+    }
+
+    @Test func hostsModesAndAnHTTPPromotionAreReadAsWritten() throws {
+        let text = Self.topology("""
+          - name: orders
+            kind: postgres
+            clients: postgresql://app@10.0.1.21:5432,127.0.0.1:5433/orders?target_session_attrs=read-write
+            members:
+              - {name: pg-a, zone: zone-a, role: primary, address: 10.0.1.21:5432, dataDirectory: /srv/pg}
+              - name: pg-b
+                zone: zone-b
+                role: replica
+                address: 127.0.0.1:5433
+                host: pgadmin@db-b.internal:2222
+                dataDirectory: /srv/pg
+                promote:
+                  http:
+                    url: http://10.0.2.21:8008/failover
+                    body: '{"leader": "pg-a", "candidate": "pg-b"}'
+                    headers: {Authorization: "Basic c3dpdGNoeWFyZDpkcmlsbA=="}
+              - {name: pg-c, zone: zone-b, role: replica, address: 127.0.0.1:5434, dataDirectory: /srv/pg-c, promote: {http: {url: "https://mgr/x", method: PUT}}}
+        """)
+        #expect(GateManifestTests.diagnostics(text) == [])
+        let decoded = ManifestDecoder.decode(bytes: Array(text.utf8), file: "inline.yaml")
+        guard case .topology(let topology)? = decoded.manifests.first?.manifest else { Issue.record("no topology"); return }
+        let members = try #require(topology.datastores.first?.members)
+        // Not loopback: over SSH to the address; loopback: this machine; or as `host` says.
+        #expect(members.map(\.host) == [.ssh(address: "10.0.1.21", user: nil, port: nil), .ssh(address: "db-b.internal", user: "pgadmin", port: 2222), .thisMachine])
+        #expect(members[1].promote == .http(HTTPPromotion(url: "http://10.0.2.21:8008/failover", method: .post, body: #"{"leader": "pg-a", "candidate": "pg-b"}"#,
+                                                           headers: ["Authorization": "Basic c3dpdGNoeWFyZDpkcmlsbA=="])))
+        #expect(members[1].promote.summary == "POST http://10.0.2.21:8008/failover")
+        #expect(members[2].promote == .http(HTTPPromotion(url: "https://mgr/x", method: .put)))
+        #expect(MemberHost.parse("local") == .thisMachine)
+        #expect(MemberHost.parse("root@[fd00::5]:22") == .ssh(address: "fd00::5", user: "root", port: 22))
+        #expect(MemberHost.ssh(address: "db-b.internal", user: "pgadmin", port: 2222).name == "pgadmin@db-b.internal:2222")
+
+        let network = Self.playbook(fault: "  {kind: db-primary-loss, datastore: orders, mode: network}", objectives: "{rto: 5s, minSuccessRate: 99%}")
+        guard case .drillPlaybook(let playbook)? = ManifestDecoder.decode(bytes: Array(network.utf8), file: "inline.yaml").manifests.first?.manifest else {
+            Issue.record("no playbook"); return
+        }
+        #expect(playbook.fault == .dbPrimaryLoss(datastore: "orders", writesPerSecond: 20, mode: .network))
+    }
+
+    @Test func aBadHostModeOrHTTPPromotionIsALocatedError() {
+        let got = GateManifestTests.diagnostics(Self.topology("""
+          - name: orders
+            kind: postgres
+            clients: postgresql://app@10.0.1.21:5432/orders
+            members:
+              - {name: pg-a, zone: zone-a, role: primary, address: 10.0.1.21:5432, dataDirectory: /srv/pg, host: "root@db a"}
+              - {name: pg-b, zone: zone-b, role: replica, address: 10.0.2.21:5432, dataDirectory: /srv/pg, promote: {http: {url: "ftp://x/y", body: "{oops"}, command: [/bin/true]}}
+              - {name: pg-c, zone: zone-b, role: replica, address: 10.0.2.22:5432, dataDirectory: /srv/pg, promote: {http: {method: GET}}}
+        """))
+        #expect(got == [
+            "inline.yaml:18:106: datastores[0].members[0].host: expected local (this machine) or an SSH destination [user@]address[:port], got \"root@db a\"",
+            "inline.yaml:19:122: datastores[0].members[1].promote.http.url: expected an http:// or https:// address, got \"ftp://x/y\"",
+            "inline.yaml:19:141: datastores[0].members[1].promote.http.body: is not JSON: {oops",
+            "inline.yaml:19:160: datastores[0].members[1].promote.command: give command or http, not both",
+            "inline.yaml:20:116: datastores[0].members[2].promote.http.url: is required; the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover",
+            "inline.yaml:20:125: datastores[0].members[2].promote.http.method: expected one of POST, PUT, got \"GET\" (did you mean 'PUT'?)",
+        ], "\(got)")
+        let mode = GateManifestTests.diagnostics(Self.playbook(fault: "  {kind: db-primary-loss, datastore: orders, mode: freeze}",
+                                                               objectives: "{rto: 5s, minSuccessRate: 99%}"))
+        #expect(mode == ["inline.yaml:7:52: fault.mode: expected one of kill, network, got \"freeze\""], "\(mode)")
     }
 }

@@ -91,7 +91,7 @@ struct DatabaseFailoverManagerTests {
                 #expect(!verdict.passed && verdict.measured == "no member primary in the 2 s waited", "\(verdict)")
                 #expect(report.verdicts.first { $0.objective == "writers' rto" }?.passed == false)
                 let injected = try #require(report.steps.first { $0.step == "inject" && $0.status == "done" })
-                #expect(injected.detail?.contains("no other member answered as primary within 2s of the kill") == true, "\(injected.detail ?? "")")
+                #expect(injected.detail?.contains("no other member answered as primary within 2s of the loss") == true, "\(injected.detail ?? "")")
                 // Nothing was acknowledged from the kill to the restore (but the one write in flight at the kill).
                 #expect(writes.seconds.filter { $0.second >= 0 }.allSatisfy { $0.acknowledged <= ($0.second == 0 ? 1 : 0) }, "\(writes.seconds)")
                 // The old primary is the primary again and the replica follows it.

@@ -21,7 +21,7 @@ struct DatabasePrimaryLossDrillTests {
 
     static func member(_ name: String, _ zone: String, _ role: Datastore.Role, _ server: PostgresServer,
                        promote: DatastoreMember.Promotion = .pgCtl) -> DatastoreMember {
-        DatastoreMember(name: name, zone: zone, role: role, address: HostPort(host: "127.0.0.1", port: server.port), dataDirectory: server.dataDirectory,
+        DatastoreMember(name: name, zone: zone, role: role, address: server.address, dataDirectory: server.dataDirectory,
                         promote: promote, serverOptions: server.serverOptions, binDirectory: server.binDirectory)
     }
 
@@ -34,13 +34,14 @@ struct DatabasePrimaryLossDrillTests {
 
     /// Runs a `db-primary-loss` of `store` to its end; its restore must be done and say `restored`.
     static func drill(_ harness: ReleaseHarness, _ store: Datastore, writesPerSecond: Int, rto: TimeSpan = .seconds(1),
-                      maxLostWrites: Int? = 0, restored: String = "replica of pg-b again (pg_rewind)") async throws -> (DrillReport, DrillContext, RestoreExecutor) {
+                      maxLostWrites: Int? = 0, mode: PrimaryLossMode = .kill,
+                      restored: String = "replica of pg-b again (pg_rewind)") async throws -> (DrillReport, DrillContext, RestoreExecutor) {
         var topology = harness.topology
         topology.datastores = [store]
         let playbook = DrillPlaybook(name: "drill-db", topology: topology.name, schedule: nil,
                                      steadyState: [SteadyStateProbe(name: "ready", path: "/readyz", requests: 5)],
                                      load: LoadProfile(requestsPerSecond: 20, streams: 0),
-                                     fault: .dbPrimaryLoss(datastore: store.name, writesPerSecond: writesPerSecond), duration: .seconds(3),
+                                     fault: .dbPrimaryLoss(datastore: store.name, writesPerSecond: writesPerSecond, mode: mode), duration: .seconds(3),
                                      guardrails: Guardrails(),
                                      objectives: Objectives(rto: rto, minSuccessRate: Ratio(0.99), maxLostWrites: maxLostWrites))
         let context = try DrillContext.processes(playbook: playbook, topology: topology, store: harness.store, workingDirectory: harness.folder.path,
@@ -60,7 +61,7 @@ struct DatabasePrimaryLossDrillTests {
     /// The old primary answers as a replica and streams from the new one.
     static func expectRejoined(_ store: Datastore, oldPrimary: PostgresServer, newPrimary: PostgresServer) async throws {
         let clients = try #require(store.clients)
-        let old = HostPort(host: "127.0.0.1", port: oldPrimary.port), new = HostPort(host: "127.0.0.1", port: newPrimary.port)
+        let old = oldPrimary.address, new = newPrimary.address
         #expect(await PostgresSession.role(of: old, as: clients) == .replica)
         #expect(await PostgresSession.role(of: new, as: clients) == .primary)
         let connection = try await PostgresSession.connect(old, as: clients, timeout: .seconds(2))
@@ -94,7 +95,7 @@ struct DatabasePrimaryLossDrillTests {
         #expect(settled.second >= quiet && settled.acknowledged > 0 && settled.failed == 0, "\(seconds)")
         let html = report.html()
         #expect(html.contains("<g class=\"writes\">") && html.contains("class=\"write-failed\"") && html.contains("<table class=\"write-seconds\" style=\"clear:both\">"))
-        #expect(html.contains("<dt>lost writes</dt><dd>\(stored.lost ?? -1) acknowledged before the kill and absent on the new primary"))
+        #expect(html.contains("<dt>lost writes</dt><dd>\(stored.lost ?? -1) acknowledged before the loss and absent on the new primary"))
     }
 
     @Test func withASynchronousStandbyNoAcknowledgedWriteIsLostAndWritersRecoverWithinASecond() async throws {
@@ -203,7 +204,7 @@ struct DatabasePrimaryLossDrillTests {
                 var topology = harness.topology
                 topology.datastores = [store]
                 let playbook = DrillPlaybook(name: "drill-db-crash", topology: topology.name, schedule: nil, steadyState: [],
-                                             load: LoadProfile(requestsPerSecond: 1, streams: 0), fault: .dbPrimaryLoss(datastore: "orders", writesPerSecond: 10),
+                                             load: LoadProfile(requestsPerSecond: 1, streams: 0), fault: .dbPrimaryLoss(datastore: "orders", writesPerSecond: 10, mode: .kill),
                                              duration: .seconds(1), guardrails: Guardrails(), objectives: Objectives(rto: .seconds(1), minSuccessRate: Ratio(0.9)))
                 let context = try DrillContext(playbook: playbook, topology: topology, store: harness.store, instances: FleetInstanceDriver.standard(logDirectory: harness.folder.path),
                                                workingDirectory: harness.folder.path, actor: "test")

@@ -1,24 +1,26 @@
 import Foundation
 import SwitchyardCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Loses a primary for real and has a replica promoted: the postmaster is frozen (SIGSTOP, so it forks nothing more),
-/// every child of it and then itself SIGKILLed, as when the machine dies (no shutdown checkpoint, no goodbye to clients
-/// or standbys); then the replica is promoted as its member says, or, with a failover manager, the drill waits for
-/// another member to answer as primary.
+/// Loses a primary for real, on its host (this machine or one over SSH), and has a replica promoted. Lost is either
+/// killed (the postmaster frozen with SIGSTOP, so it forks nothing more, every child of it and then itself SIGKILLed, as
+/// when the machine dies: no shutdown checkpoint, no goodbye to clients or standbys), or cut off (its port dropped in
+/// and out on its host: it runs on as a primary nobody reaches). Then the replica is promoted as its member says, or,
+/// with a failover manager, the drill waits for another member to answer as primary.
 struct PostgresFailover: Sendable {
     var loss: PrimaryLoss
 
     enum Failure: Error, Sendable, CustomStringConvertible {
-        case notRunning(String, dataDirectory: String)
+        case notRunning(String, dataDirectory: String, host: String)
         case promotionFailed(String, String)
+        case replicaHostUnreachable(String, host: String, why: String)
 
         var description: String {
             switch self {
-            case .notRunning(let member, let data): "primary \(member) has no live postmaster (\(data)/postmaster.pid); nothing was broken"
-            case .promotionFailed(let member, let why): "the primary was killed, but promoting \(member) failed: \(why); the restore brings the old primary back"
+            case .notRunning(let member, let data, let host):
+                "primary \(member) has no live postmaster (\(data)/postmaster.pid on \(host)); nothing was broken"
+            case .replicaHostUnreachable(let member, let host, let why):
+                "the replica to promote, \(member), cannot be acted on at \(host): \(why); nothing was broken"
+            case .promotionFailed(let member, let why): "the primary was lost, but promoting \(member) failed: \(why); the restore brings the old primary back"
             }
         }
     }
@@ -27,33 +29,39 @@ struct PostgresFailover: Sendable {
     static let managerPoll: Duration = .milliseconds(20)
 
     func perform() async throws -> FailoverOutcome {
-        let primaryTools = try PostgresMemberTools(loss.primary)
-        guard let postmaster = primaryTools.postmasterPID else { throw Failure.notRunning(loss.primary.name, dataDirectory: loss.primary.dataDirectory) }
-        kill(postmaster, SIGSTOP)
-        let children = ProcessTable.children(of: postmaster)
-        for child in children { kill(child, SIGKILL) }
-        kill(postmaster, SIGKILL)
-        let killedAt = ContinuousClock.now
-        let clock = ContinuousClock()
-        while ([postmaster] + children).contains(where: ProcessTable.isAlive), clock.now - killedAt < .seconds(5) {
-            try? await Task.sleep(for: .milliseconds(2))
+        let tools = PostgresMemberTools(loss.primary)
+        guard let postmaster = try await tools.postmasterPID() else {
+            throw Failure.notRunning(loss.primary.name, dataDirectory: loss.primary.dataDirectory, host: tools.shell.hostName)
         }
-        let killed = "SIGKILL to postmaster \(postmaster) of \(loss.primary.name) and its \(children.count) processes"
-        func after(_ instant: ContinuousClock.Instant) -> String { "\(Int(((instant - killedAt) / .milliseconds(1)).rounded())) ms after the kill" }
+        if case .drillPromotes = loss.failover, case .pgCtl = loss.replica.promote {
+            // The replica's host answers before anything is broken; over SSH this also opens the connection the promotion
+            // then reuses, so that it does not pay for the handshake.
+            let replicaTools = PostgresMemberTools(loss.replica)
+            do { _ = try await replicaTools.script("reach \(loss.replica.name)'s host", "true", []) } catch {
+                throw Failure.replicaHostUnreachable(loss.replica.name, host: replicaTools.shell.hostName, why: "\(error)")
+            }
+        }
+        let lost: PostgresMemberTools.Loss
+        switch loss.how {
+        case .kill: lost = try await tools.killPostmaster(postmaster)
+        case .networkCut(let tag): lost = try await tools.cutOff(tag: tag)
+        }
+        let killedAt = lost.at
+        func after(_ instant: ContinuousClock.Instant) -> String { "\(Int(((instant - killedAt) / .milliseconds(1)).rounded())) ms after the loss" }
         switch loss.failover {
         case .drillPromotes:
             let promotedAt = try await promote(loss.replica)
             return FailoverOutcome(killedAt: killedAt, promoted: .init(member: loss.replica, at: promotedAt), awaitedManager: nil,
-                                   detail: "\(killed); \(loss.replica.name) promoted (\(loss.replica.promote.summary)) and answering as primary \(after(promotedAt))")
+                                   detail: "\(lost.detail); \(loss.replica.name) promoted (\(loss.replica.promote.summary)) and answering as primary \(after(promotedAt))")
         case .manager(let timeout):
             let wait = timeout.duration
             if let promoted = await awaitPrimary(since: killedAt, within: wait) {
                 return FailoverOutcome(killedAt: killedAt, promoted: promoted, awaitedManager: wait,
-                                       detail: "\(killed); the drill promoted nothing: \(promoted.member.name) answered as primary \(after(promoted.at)), "
+                                       detail: "\(lost.detail); the drill promoted nothing: \(promoted.member.name) answered as primary \(after(promoted.at)), "
                                            + "promoted by the failover manager (waited up to \(timeout))")
             }
             return FailoverOutcome(killedAt: killedAt, promoted: nil, awaitedManager: wait,
-                                   detail: "\(killed); no other member answered as primary within \(timeout) of the kill: the failover manager did not promote one")
+                                   detail: "\(lost.detail); no other member answered as primary within \(timeout) of the loss: the failover manager did not promote one")
         }
     }
 
@@ -65,7 +73,11 @@ struct PostgresFailover: Sendable {
                 try await PostgresMemberTools(replica).run("pg_ctl", ["-D", replica.dataDirectory, "-w", "-t", "60", "promote"])
             case .command(let argv):
                 let result = try await ChildProcess.run(argv, timeout: .seconds(300))
-                guard result.succeeded else { throw PostgresMemberTools.Failure.failed(argv.joined(separator: " "), status: result.status, output: result.output) }
+                guard result.succeeded else {
+                    throw PostgresMemberTools.Failure.failed(argv.joined(separator: " "), host: LocalHostShell().hostName, status: result.status, output: result.output)
+                }
+            case .http(let request):
+                try await FailoverManagerCall(request: request).perform()
             }
         } catch {
             throw Failure.promotionFailed(replica.name, "\(error)")

@@ -42,7 +42,7 @@ struct PostgresRejoin: Sendable {
 
     func perform() async throws -> String {
         guard let clients = datastore.clients else { throw Failure.noClients(datastore.name) }
-        let tools = try PostgresMemberTools(member)
+        let tools = PostgresMemberTools(member)
         var primaries: [DatastoreMember] = [], answers: [String] = [], silent = false
         // A replica being promoted answers as a replica for a moment: no primary is taken as an answer only after
         // asking for `settleRoles`.
@@ -67,7 +67,7 @@ struct PostgresRejoin: Sendable {
             case .replica: throw Failure.noPrimary(member.name)
             case .down:
                 if silent { throw Failure.unknownRoles(member.name, answers: answers) }
-                _ = tools.removeStaleLockFile()
+                _ = try? await tools.removeStaleLockFile()
                 try await tools.start(timeout: timeout)
                 return "\(member.name) started again as it was: no other member is primary (no failover happened; \(answers.joined(separator: ", ")))"
             }
@@ -77,7 +77,7 @@ struct PostgresRejoin: Sendable {
         }
         switch mine {
         case .primary, .replica: try await tools.stop()
-        case .down: _ = tools.removeStaleLockFile()
+        case .down: _ = try? await tools.removeStaleLockFile()
         }
         let how = try await resynchronize(tools, from: primary, clients: clients)
         try await tools.start(timeout: timeout)
@@ -88,7 +88,6 @@ struct PostgresRejoin: Sendable {
     /// pg_rewind onto the primary; a fresh base backup when it cannot.
     private func resynchronize(_ tools: PostgresMemberTools, from primary: DatastoreMember, clients: ClientConnectionString) async throws -> String {
         let source = "host=\(primary.address.host) port=\(primary.address.port) user=\(clients.user) dbname=\(clients.database)"
-        let environment = clients.password.map { ProcessInfo.processInfo.environment.merging(["PGPASSWORD": $0]) { $1 } }
         // Right after a promotion the new primary's control file still names the old timeline until its first checkpoint,
         // and pg_rewind then finds "no rewind required" and leaves the old primary ahead of the fork (seen here: the
         // rewound server then never follows). A checkpoint first.
@@ -96,16 +95,15 @@ struct PostgresRejoin: Sendable {
         defer { PostgresSession.close(connection) }
         try await Deadline.run(within: .seconds(60)) { _ = try await connection.query("CHECKPOINT", logger: PostgresSession.logger) }
         do {
-            try await tools.run("pg_rewind", ["-D", member.dataDirectory, "--source-server=\(source)", "-R"], environment: environment)
+            try await tools.run("pg_rewind", ["-D", member.dataDirectory, "--source-server=\(source)", "-R"], password: clients.password, timeout: timeout + .seconds(600))
             return "pg_rewind"
         } catch {
             let rewindFailure = Self.reason("\(error)")
             let aside = member.dataDirectory + ".before-rejoin"
-            try? FileManager.default.removeItem(atPath: aside)
-            try FileManager.default.moveItem(atPath: member.dataDirectory, toPath: aside)
+            try await tools.moveDataDirectory(to: aside)
             try await tools.run("pg_basebackup", ["-D", member.dataDirectory, "-R", "-X", "stream", "-c", "fast",
                                                   "-h", primary.address.host, "-p", "\(primary.address.port)", "-U", clients.user],
-                                environment: environment, timeout: timeout + .seconds(600))
+                                password: clients.password, timeout: timeout + .seconds(600))
             return "pg_basebackup, pg_rewind having failed: \(rewindFailure); the old data is in \(aside)"
         }
     }

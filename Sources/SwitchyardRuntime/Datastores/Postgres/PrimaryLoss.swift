@@ -10,9 +10,19 @@ public struct PrimaryLoss: Sendable, Hashable {
     public var others: [DatastoreMember]
     public var clients: ClientConnectionString
     public var failover: DatastoreFailover
+    public var how: How
+
+    /// How the primary is lost.
+    public enum How: Sendable, Hashable {
+        /// SIGKILL to its postmaster and every child.
+        case kill
+        /// Its port cut off on its host by iptables rules commented `tag`.
+        case networkCut(tag: String)
+    }
 
     public init(datastore: String, primary: DatastoreMember, replica: DatastoreMember, others: [DatastoreMember], clients: ClientConnectionString,
-                failover: DatastoreFailover) {
+                failover: DatastoreFailover, how: How = .kill) {
+        self.how = how
         self.datastore = datastore
         self.primary = primary
         self.replica = replica
