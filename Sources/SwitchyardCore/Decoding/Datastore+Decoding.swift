@@ -132,9 +132,11 @@ extension HTTPPromotion {
     static func decode(_ field: Field) -> HTTPPromotion? {
         guard let map = field.mapping() else { return nil }
         defer { map.finish() }
-        let url = map.required("url", hint: "the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover")?.nonEmptyString()
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.count < 10 {
-            map.optional("url")?.error("expected an http:// or https:// address, got \"\(url)\"")
+        let urlField = map.required("url", hint: "the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover")
+        var url = urlField?.nonEmptyString()
+        if let text = url, !(text.hasPrefix("http://") || text.hasPrefix("https://")) || text.count < 10 {
+            urlField?.error("expected an http:// or https:// address, got \"\(text)\"")
+            url = nil
         }
         let method = map.optional("method")?.oneOf(HTTPPromotion.Method.self) ?? .post
         let body = map.optional("body")?.nonEmptyString()
@@ -150,7 +152,7 @@ extension HTTPPromotion {
                 headers[key] = value
             }
         }
-        guard let url, url.hasPrefix("http://") || url.hasPrefix("https://"), url.count >= 10 else { return nil }
+        guard let url else { return nil }
         return HTTPPromotion(url: url, method: method, body: body, headers: headers)
     }
 }

@@ -85,16 +85,10 @@ public struct RestoreExecutor: Sendable {
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }
             return try await NodeReconnect(balancer: balancer, node: node, timeout: timeout).perform()
         case .rejoinAsReplica(let topologyName, let storeName, let memberName):
-            let topology = try topology(topologyName)
-            guard let store = topology.datastores.first(where: { $0.name == storeName }), let member = store.member(named: memberName) else {
-                throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
-            }
+            let (store, member) = try member(memberName, of: storeName, in: topologyName)
             return try await PostgresRejoin(datastore: store, member: member, timeout: max(timeout, .seconds(60))).perform()
         case .reconnectMember(let topologyName, let storeName, let memberName, let tag):
-            let topology = try topology(topologyName)
-            guard let store = topology.datastores.first(where: { $0.name == storeName }), let member = store.member(named: memberName) else {
-                throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
-            }
+            let member = try member(memberName, of: storeName, in: topologyName).member
             let removed = try await PostgresMemberTools(member).reconnect(tag: tag)
             return "\(memberName) of \(storeName) reconnected on \(member.host.name) (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
         case .command(let argv, let check):
@@ -129,6 +123,15 @@ public struct RestoreExecutor: Sendable {
             }
         }
         return (done, nil, pending.count)
+    }
+
+    /// Datastore `storeName` of topology `topologyName` and its member `memberName`.
+    private func member(_ memberName: String, of storeName: String, in topologyName: String) throws -> (store: Datastore, member: DatastoreMember) {
+        let topology = try topology(topologyName)
+        guard let store = topology.datastores.first(where: { $0.name == storeName }), let member = store.member(named: memberName) else {
+            throw Failure.unknownMember(memberName, datastore: storeName, topology: topologyName)
+        }
+        return (store, member)
     }
 
     private func topology(_ name: String) throws -> Topology {

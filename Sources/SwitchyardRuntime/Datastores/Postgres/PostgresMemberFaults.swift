@@ -78,6 +78,6 @@ extension PostgresMemberTools {
             throw Failure.failed(what, host: shell.hostName, status: 0, output: "unexpected answer: \(output)")
         }
         let way = max(.zero, (answered - sent) - .nanoseconds(inAll)) / 2
-        return Loss(at: min(answered, sent + way + .nanoseconds(toAct)), detail: words[2] + (shell.hostName == LocalHostShell().hostName ? "" : " on \(shell.hostName)"))
+        return Loss(at: min(answered, sent + way + .nanoseconds(toAct)), detail: words[2] + Self.onHost(shell.hostName))
     }
 }

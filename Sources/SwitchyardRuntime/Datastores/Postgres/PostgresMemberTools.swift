@@ -17,10 +17,13 @@ struct PostgresMemberTools: Sendable {
         var description: String {
             switch self {
             case .failed(let command, let host, let status, let output):
-                "\(command) exited \(status)\(host == LocalHostShell().hostName ? "" : " on \(host)"): \(output.suffix(600))"
+                "\(command) exited \(status)\(PostgresMemberTools.onHost(host)): \(output.suffix(600))"
             }
         }
     }
+
+    /// ` on HOST` for a host other than this machine, for messages; empty for this machine.
+    static func onHost(_ host: String) -> String { host == LocalHostShell().hostName ? "" : " on \(host)" }
 
     init(_ member: DatastoreMember, shell: (any HostShell)? = nil) {
         self.member = member
