@@ -128,15 +128,30 @@ struct ForecastCommand: AsyncParsableCommand {
         }
         let target = event.eventDate == nil ? nil : try event.target()
         let zones = capacity.zoneList ?? ["a", "b"]
-        guard let perInstance = capacity.serviceCapacity else { throw ValidationError("--service-capacity (QPS one instance serves) is required") }
+        let (perInstance, basis) = try await perInstanceQPS(progress: progress)
         // Naive timestamps may be local time up to 14 hours ahead of UTC: allow that much.
         let now = history.synthetic == nil ? Int64(Date().timeIntervalSince1970) + 14 * 3_600 : nil
-        let request = CapacityForecast.Request(
+        var request = CapacityForecast.Request(
             name: event.name ?? (target == nil ? "forecast" : "event"), series: series, source: sourceName, events: events, target: target, horizonSeconds: horizonSeconds,
             headroom: try capacity.ratio(capacity.headroom ?? "20%", "--headroom"), targetUtilisation: try capacity.ratio(capacity.utilisation ?? "70%", "--utilisation"),
             surviveZoneLoss: !capacity.noSurviveZoneLoss, perInstanceQPS: perInstance, zones: zones,
             replicasNow: Array(repeating: capacity.replicas ?? 1, count: zones.count), options: options, backtestFolds: backtestFolds, now: now)
+        request.perInstanceBasis = basis
         return try CapacityForecast.compute(request, exportPoints: points != nil, progress: progress)
+    }
+
+    /// Without a playbook: --service-capacity, else the latest `yard load --find-capacity` of --service.
+    func perInstanceQPS(progress: (String) -> Void) async throws -> (Double, String?) {
+        if let given = capacity.serviceCapacity { return (given, nil) }
+        let service = capacity.service ?? "gateway"
+        if let measured = try? await Workspace.existingStore()?.latestCapacityMeasurement(service: service) {
+            progress("per-instance QPS \(String(format: "%.1f", measured.qps)) \(measured.basis)")
+            return (measured.qps, measured.basis)
+        }
+        throw ValidationError("""
+            --service-capacity (QPS one instance serves) is required: no measurement of service \(service) is kept in \(Workspace.statePath) \
+            (yard load --find-capacity --service \(service) --target URL --p99 500ms measures one)
+            """)
     }
 
     /// Flags given with a playbook win over what it says.
@@ -166,6 +181,9 @@ struct ForecastCommand: AsyncParsableCommand {
         if let multiplier = event.multiplier { resolved.plan.target.multiplier = multiplier; overridden.append("target.multiplier") }
         if !event.like.isEmpty { resolved.plan.target.like = event.like; overridden.append("target.like") }
         if let perInstance = capacity.serviceCapacity { resolved.plan.perInstanceQPS = perInstance; overridden.append("perInstanceQPS") }
+        if let service = capacity.service {
+            throw ValidationError("--service \(service): a playbook names its service (\(resolved.service.name)); --service is for a forecast without one")
+        }
         if let zones = capacity.zoneList { resolved.service.zones = zones; overridden.append("zones") }
         if let replicas = capacity.replicas { resolved.service.replicasPerZone = replicas; overridden.append("replicasPerZone") }
         if let headroom = capacity.headroom { resolved.plan.headroom = try capacity.ratio(headroom, "--headroom"); overridden.append("headroom") }
@@ -255,7 +273,8 @@ struct EventOptions: ParsableArguments {
 }
 
 struct CapacityOptions: ParsableArguments {
-    @Option(help: "QPS one instance serves at its latency objective.") var serviceCapacity: Double?
+    @Option(help: "QPS one instance serves at its latency objective (default: the plan's, else the latest yard load --find-capacity of the service).") var serviceCapacity: Double?
+    @Option(help: "Without a playbook: the service whose latest yard load --find-capacity measurement gives the per-instance QPS (default: gateway).") var service: String?
     @Option(help: "The service's zones, comma-separated (default: a,b, or the playbook's service's).") var zones: String?
     @Option(help: "Replicas per zone today (default: 1, or the playbook's service's replicasPerZone).") var replicas: Int?
     @Option(help: "Extra capacity above the upper bound, 20% or 0.2 (default: 20%, or the playbook's).") var headroom: String?

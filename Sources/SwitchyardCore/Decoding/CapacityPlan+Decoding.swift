@@ -33,8 +33,7 @@ extension HistorySource {
         }
         if let path = map.optional("csv")?.nonEmptyString() { return .csv(path: path) }
         if let urlField = map.optional("prometheus") {
-            let url = urlField.nonEmptyString()
-            if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) { urlField.error("must be an http:// or https:// URL, got \"\(url)\"") }
+            let url = urlField.httpURL()
             let query = map.required("query", hint: "a PromQL expression for the service's request rate")?.nonEmptyString()
             let since = map.optional("since")?.timeSpan(min: .hours(1)) ?? .hours(24 * 365)
             let step = map.optional("step")?.timeSpan(min: .seconds(1)) ?? .minutes(5)

@@ -133,11 +133,7 @@ extension HTTPPromotion {
         guard let map = field.mapping() else { return nil }
         defer { map.finish() }
         let urlField = map.required("url", hint: "the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover")
-        var url = urlField?.nonEmptyString()
-        if let text = url, !(text.hasPrefix("http://") || text.hasPrefix("https://")) || text.count < 10 {
-            urlField?.error("expected an http:// or https:// address, got \"\(text)\"")
-            url = nil
-        }
+        let url = urlField?.httpURL()
         let method = map.optional("method")?.oneOf(HTTPPromotion.Method.self) ?? .post
         let body = map.optional("body")?.nonEmptyString()
         if let body, (try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed])) == nil {

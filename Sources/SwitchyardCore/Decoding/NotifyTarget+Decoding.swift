@@ -18,11 +18,7 @@ extension NotifyTarget {
             map.optional(sources[1])?.error("give one of url, urlFromEnv and urlFile, not \(sources.joined(separator: " and "))")
             _ = sources.map { map.optional($0) }
         } else if let urlField = map.optional("url") {
-            if let url = urlField.nonEmptyString() {
-                if url.hasPrefix("http://") || url.hasPrefix("https://") { address = .url(url) } else {
-                    urlField.error("must be an http:// or https:// URL, got \"\(url)\"")
-                }
-            }
+            if let url = urlField.httpURL() { address = .url(url) }
         } else if let envField = map.optional("urlFromEnv") {
             if let variable = envField.nonEmptyString() {
                 if variable.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !(variable.first?.isNumber ?? true) {

@@ -178,10 +178,7 @@ extension MetricCheck {
 extension PrometheusCheck {
     static func decode(_ map: MappingReader) -> PrometheusCheck? {
         let urlField = map.required("url", hint: "the Prometheus server, e.g. http://127.0.0.1:9090")
-        let url = urlField?.nonEmptyString()
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            urlField?.error("must be an http:// or https:// URL, got \"\(url)\"")
-        }
+        let url = urlField?.httpURL()
         let query = map.required("query", hint: "a PromQL expression that returns one number")?.nonEmptyString()
         let threshold = Threshold(min: map.optional("min")?.double(), max: map.optional("max")?.double())
         let timeout = map.optional("timeout")?.timeSpan(min: .ms(1)) ?? .seconds(5)

@@ -40,3 +40,32 @@ public struct AccuracyMetrics: Sendable, Hashable, Codable {
         points = actual.count
     }
 }
+
+/// An undefined figure (MAPE over actuals that are all zero, anything over no points) is `null` in JSON, which
+/// cannot hold NaN; `null` reads back as NaN.
+extension AccuracyMetrics {
+    enum CodingKeys: String, CodingKey { case mape, medianAPE, smape, coverage80, coverage95, points }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mape = try c.decodeIfPresent(Double.self, forKey: .mape) ?? .nan
+        medianAPE = try c.decodeIfPresent(Double.self, forKey: .medianAPE) ?? .nan
+        smape = try c.decodeIfPresent(Double.self, forKey: .smape) ?? .nan
+        coverage80 = try c.decodeIfPresent(Double.self, forKey: .coverage80)
+        coverage95 = try c.decodeIfPresent(Double.self, forKey: .coverage95)
+        points = try c.decode(Int.self, forKey: .points)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        func figure(_ value: Double, _ key: CodingKeys) throws {
+            if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+        try figure(mape, .mape)
+        try figure(medianAPE, .medianAPE)
+        try figure(smape, .smape)
+        try c.encodeIfPresent(coverage80, forKey: .coverage80)
+        try c.encodeIfPresent(coverage95, forKey: .coverage95)
+        try c.encode(points, forKey: .points)
+    }
+}

@@ -59,6 +59,16 @@ struct Field {
         return text
     }
 
+    /// An `http://` or `https://` URL with a host: a webhook, a Prometheus server, a failover manager's API.
+    func httpURL() -> String? {
+        guard let text = nonEmptyString() else { return nil }
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), let host = URL(string: text)?.host, !host.isEmpty else {
+            error("must be an http:// or https:// URL, got \(Self.quoted(text))")
+            return nil
+        }
+        return text
+    }
+
     /// A file system path that is written into configuration files (nginx's prefix, a state folder): printable
     /// characters without `;`, `{`, `}`, `#`, quotes, `$`, `\\` or white space, at most 1024 bytes.
     func filePath() -> String? {

@@ -63,6 +63,25 @@ struct ForecastExportTests {
         let decoded = try JSONDecoder().decode(ForecastReport.self, from: Data(text.utf8))
         #expect(decoded.peak.time == report.peak.time && decoded.history.first == report.history.first)
     }
+    /// Three days of history: the backtest's fold has no week before it for seasonal naive, whose figures are
+    /// undefined; the JSON says null (it cannot hold NaN) and reads back.
+    @Test func aBacktestFigureThatIsUndefinedIsNullInTheJSON() throws {
+        let short = QPSSeries(times: (0..<(3 * 288)).map { 1_780_000_200 + Int64($0) * 300 },
+                              values: (0..<(3 * 288)).map { 40 + 25 * sin(2 * Double.pi * Double($0 % 288) / 288) })
+        var request = request(target: nil, horizon: 86_400)
+        request.series = short
+        request.events = []
+        request.backtestFolds = 3
+        let report = try CapacityForecast.run(request)
+        let naive = try #require(report.backtest.folds.first?.seasonalNaive)
+        #expect(naive.points == 0 && naive.smape.isNaN)
+        let text = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        #expect(text.contains(#""smape":null"#), "\(text.prefix(400))")
+        let decoded = try JSONDecoder().decode(ForecastReport.self, from: Data(text.utf8))
+        #expect(decoded.backtest.folds.first?.seasonalNaive.smape.isNaN == true)
+        #expect(decoded.backtest.folds.first?.model.smape == report.backtest.folds.first?.model.smape)
+    }
+
     @Test func aReportStoredBeforeTheMedianWeightStillDecodes() throws {
         let report = try CapacityForecast.run(request(target: nil, horizon: 7 * 86_400))
         #expect(report.model.medianWeight != nil)

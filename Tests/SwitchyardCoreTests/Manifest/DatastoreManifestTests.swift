@@ -217,7 +217,7 @@ struct DatastoreManifestTests {
         """))
         #expect(got == [
             "inline.yaml:18:106: datastores[0].members[0].host: expected local (this machine) or an SSH destination [user@]address[:port], got \"root@db a\"",
-            "inline.yaml:19:122: datastores[0].members[1].promote.http.url: expected an http:// or https:// address, got \"ftp://x/y\"",
+            "inline.yaml:19:122: datastores[0].members[1].promote.http.url: must be an http:// or https:// URL, got \"ftp://x/y\"",
             "inline.yaml:19:141: datastores[0].members[1].promote.http.body: is not JSON: {oops",
             "inline.yaml:19:160: datastores[0].members[1].promote.command: give command or http, not both",
             "inline.yaml:20:116: datastores[0].members[2].promote.http.url: is required; the failover manager's endpoint, e.g. http://10.0.2.21:8008/failover",

@@ -47,6 +47,8 @@ struct NotifyManifestTests {
           - name: f
             format: teams
             url: https://x.test
+          - name: g
+            url: "http:///hook"
         """))
         #expect(got == [
             "inline.yaml:14:10: notify[0].url: must be an http:// or https:// URL, got \"hooks.example.test\"",
@@ -56,6 +58,7 @@ struct NotifyManifestTests {
             "inline.yaml:22:5: notify[4].url: is required; or urlFromEnv (an environment variable) or urlFile (a file), for an address that is a secret",
             "inline.yaml:23:14: notify[4].events[0]: expected one of \(NotificationEvent.allCases.map(\.rawValue).joined(separator: ", ")), got \"release.rolledback\" (did you mean 'release.rolled-back'?)",
             "inline.yaml:25:13: notify[5].format: expected one of webhook, slack, got \"teams\"",
+            "inline.yaml:28:10: notify[6].url: must be an http:// or https:// URL, got \"http:///hook\"",
         ])
     }
 
