@@ -95,8 +95,9 @@ public struct ZoneCapacityPlan: Sendable, Hashable, Codable {
         let perInstance = input.perInstanceQPS * input.targetUtilisation.value
         func perZone(_ qps: Double) -> Int {
             let needed = qps * (1 + input.headroom.value) / perInstance
-            // A hair below an integer is that integer: 10.000000001 replicas is 10, not 11.
-            return max(0, Int((needed / Double(survivors) - 1e-9).rounded(.up)))
+            // A hair below an integer is that integer: 10.000000001 replicas is 10, not 11. A zone keeps one instance
+            // when nothing is forecast: a zone of none serves nothing that is routed to it.
+            return max(1, Int((needed / Double(survivors) - 1e-9).rounded(.up)))
         }
         let event = perZone(input.peakQPS)
         let ordinary = perZone(input.ordinaryQPS)

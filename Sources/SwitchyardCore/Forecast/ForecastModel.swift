@@ -179,7 +179,14 @@ public struct ForecastModel: Sendable, Hashable, Codable {
     public func transform(_ qps: Double) -> Double { Self.transform(qps, floor: floor, offset: offset) }
 
     /// Back from the model's scale to QPS (never below 0).
-    public func inverse(_ value: Double) -> Double { max(0, exp(value) - offset) }
+    public func inverse(_ value: Double) -> Double { Self.inverse(value, floor: floor, offset: offset) }
+
+    /// The scale's zero (log of the floor, which every zero and value below the floor was fitted as) is 0 QPS, not the
+    /// floor: a history of zeros is forecast as zeros, and an interval reaching down there covers them.
+    static func inverse(_ value: Double, floor: Double, offset: Double) -> Double {
+        if offset > 0 { return max(0, exp(value) - offset) }
+        return value <= log(floor) + 1e-9 ? 0 : exp(value)
+    }
 
     static func median(_ values: [Float]) -> Double {
         guard !values.isEmpty else { return 0 }

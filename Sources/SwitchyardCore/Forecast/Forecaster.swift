@@ -97,7 +97,7 @@ public struct Forecaster: Sendable, Hashable {
         let recent = series.slice(from: last - 5 * SeasonalNaive.week)
         let scale = ForecastModel.scale(of: series, options: options)
         func transform(_ qps: Double) -> Double { ForecastModel.transform(qps, floor: scale.floor, offset: scale.offset) }
-        func inverse(_ v: Double) -> Double { max(0, exp(v) - scale.offset) }
+        func inverse(_ v: Double) -> Double { ForecastModel.inverse(v, floor: scale.floor, offset: scale.offset) }
         let horizon = Backtest.defaultHorizon(for: series)
 
         // The folds, cut once; each candidate penalty is fitted on each.
@@ -237,12 +237,10 @@ public struct Forecaster: Sendable, Hashable {
             }
             let lead = point.time - model.trainingEnd
             let b = calibration.bounds(lead: lead, extraVariance: effect?.variance ?? 0)
-            // A bound at or below the scale's zero (log of the floor) is 0 QPS: zeros are covered.
-            let zero = model.transform(0) + 1e-9
-            func bound(_ v: Double) -> Double { v <= zero ? 0 : model.inverse(v) }
+            // A bound at or below the scale's zero (log of the floor) is 0 QPS: zeros are covered (`inverse`).
             return ForecastPoint(time: point.time, value: model.inverse(center),
-                                 lower80: bound(center + b[1]), upper80: bound(center + b[2]),
-                                 lower95: bound(center + b[0]), upper95: bound(center + b[3]))
+                                 lower80: model.inverse(center + b[1]), upper80: model.inverse(center + b[2]),
+                                 lower95: model.inverse(center + b[0]), upper95: model.inverse(center + b[3]))
         }
     }
 

@@ -24,7 +24,9 @@ struct CapacityPlanTests {
         Case(name: "four zones, survive", peak: 1000, zones: ["a", "b", "c", "d"], survive: true, expectedPerZone: 12),
         // 70 x 1 / (10 x 0.7) is 10.000000000000002 in floating point: still 10 instances, 5 per zone.
         Case(name: "an exact fit is not rounded up", peak: 70, zones: ["a", "b"], survive: false, perInstance: 10, headroom: .percent(0), expectedPerZone: 5),
-        Case(name: "no traffic needs no replicas", peak: 0, zones: ["a", "b", "c"], survive: true, expectedPerZone: 0),
+        // A zone of none would serve nothing routed to it: one each however little is forecast.
+        Case(name: "no traffic still keeps one replica per zone", peak: 0, zones: ["a", "b", "c"], survive: true, expectedPerZone: 1),
+        Case(name: "a trickle keeps one replica per zone", peak: 0.2, zones: ["a", "b"], survive: false, expectedPerZone: 1),
     ]
 
     @Test(arguments: cases)

@@ -82,6 +82,19 @@ struct ForecastExportTests {
         #expect(decoded.backtest.folds.first?.model.smape == report.backtest.folds.first?.model.smape)
     }
 
+    /// Two weeks of zeros (a service nobody calls yet): zeros forecast, not the log scale's floor, and bounds of 0.
+    @Test func aHistoryOfZerosIsForecastAsZeros() throws {
+        var request = request(target: nil, horizon: 86_400)
+        request.series = QPSSeries(times: (0..<(14 * 288)).map { 1_780_000_200 + Int64($0) * 300 }, values: Array(repeating: 0, count: 14 * 288))
+        request.events = []
+        request.backtestFolds = 3
+        let outcome = try CapacityForecast.compute(request, exportPoints: true)
+        let future = outcome.points.filter { $0.actual == nil }
+        #expect(!future.isEmpty && future.allSatisfy { $0.yhat == 0 && $0.upper95 == 0 && $0.lower95 == 0 }, "\(future.prefix(3))")
+        #expect(outcome.report.backtest.model?.smape == 0)
+        #expect(outcome.report.capacity.lines.allSatisfy { $0.needed == 1 })
+    }
+
     @Test func aReportStoredBeforeTheMedianWeightStillDecodes() throws {
         let report = try CapacityForecast.run(request(target: nil, horizon: 7 * 86_400))
         #expect(report.model.medianWeight != nil)
