@@ -17,10 +17,13 @@ public enum HistoryLoader {
             }
             return (series, resolved)
         case .prometheus(let url, let query, let since, let step):
-            let end = Int64(now.timeIntervalSince1970)
+            // On the step's grid, ending one step before now: a rate() at now reads a window whose newest samples are
+            // not scraped yet and comes out low (a third low, seen against a real Prometheus), as the history's last point.
+            let seconds = max(1, Int64(step.seconds))
+            let end = Int64(now.timeIntervalSince1970) / seconds * seconds - seconds
             let start = end - Int64(since.seconds)
             let client = PrometheusHistoryClient(baseURL: url)
-            let series = try await client.rangeQuery(query, start: start, end: end, step: max(1, Int64(step.seconds)), progress: progress)
+            let series = try await client.rangeQuery(query, start: start, end: end, step: seconds, progress: progress)
             return (series, url)
         case .synthetic(let seed, let years):
             progress("generating \(years) year(s) of synthetic hourly QPS (seed \(seed))")

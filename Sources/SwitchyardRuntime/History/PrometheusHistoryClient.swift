@@ -29,7 +29,10 @@ public struct PrometheusHistoryClient: Sendable {
             for (t, v) in try await fetch(query, start: from, end: to, step: step) { sums[t, default: 0] += v }
             from = to + step
         }
-        guard !sums.isEmpty else { throw .empty(source: "\(baseURL) query \(query)") }
+        guard !sums.isEmpty else {
+            throw .backend(source: baseURL, message: "the query \(query) returned no samples from \(CivilTime.format(seconds: start)) to "
+                           + "\(CivilTime.format(seconds: end)) UTC: check the metric's name and labels, and how far back the history goes (since)")
+        }
         let times = sums.keys.sorted()
         return QPSSeries(times: times, values: times.map { sums[$0]! })
     }
