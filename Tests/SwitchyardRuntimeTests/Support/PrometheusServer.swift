@@ -1,11 +1,13 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real Prometheus (Debian's `prometheus` package) on 127.0.0.1, with a history backfilled by `promtool tsdb
-/// create-blocks-from openmetrics` and no scrape targets, killed (and its data removed) when the body returns or throws.
+/// A real Prometheus (Debian's `prometheus` package) on 127.0.0.1: a history backfilled by `promtool tsdb
+/// create-blocks-from openmetrics`, and/or targets scraped every second; killed (and its data removed) when the body
+/// returns or throws.
 struct PrometheusServer {
     static var prometheus: String? { ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) } }
     static var promtool: String? { ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) } }
@@ -18,35 +20,31 @@ struct PrometheusServer {
     let port: Int
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// `openMetrics`: the samples to backfill (OpenMetrics text ending in `# EOF`, timestamps in seconds).
-    static func with<T>(port: Int, openMetrics: String, _ body: (PrometheusServer) async throws -> T) async throws -> T {
+    /// `openMetrics`: samples to backfill (OpenMetrics text ending in `# EOF`, timestamps in seconds);
+    /// `scrape`: `host:port` targets of job `gateway`, scraped every second.
+    static func with<T>(port: Int, openMetrics: String? = nil, scrape: [String] = [], _ body: (PrometheusServer) async throws -> T) async throws -> T {
         guard let prometheus, let promtool else { throw Unavailable(description: "prometheus and promtool are not installed (apt-get install prometheus)") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("yard-prom-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("history.om")
-        try Data(openMetrics.utf8).write(to: input)
-        try Data("global:\n  scrape_interval: 1m\nscrape_configs: []\n".utf8).write(to: folder.appendingPathComponent("prometheus.yml"))
-
-        let backfill = Process()
-        backfill.executableURL = URL(fileURLWithPath: promtool)
-        backfill.arguments = ["tsdb", "create-blocks-from", "openmetrics", input.path, folder.appendingPathComponent("data").path]
-        let backfillLog = folder.appendingPathComponent("promtool.log")
-        FileManager.default.createFile(atPath: backfillLog.path, contents: nil)
-        let log = try FileHandle(forWritingTo: backfillLog)
-        backfill.standardOutput = log
-        backfill.standardError = log
-        try backfill.run()
-        backfill.waitUntilExit()
-        try? log.close()
-        guard backfill.terminationStatus == 0 else {
-            throw Unavailable(description: "promtool failed: \((try? String(contentsOf: backfillLog, encoding: .utf8)) ?? "")")
+        var config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        if scrape.isEmpty {
+            config += "scrape_configs: []\n"
+        } else {
+            config += "scrape_configs:\n  - job_name: gateway\n    static_configs:\n      - targets: [\(scrape.map { "'\($0)'" }.joined(separator: ", "))]\n"
+        }
+        try Data(config.utf8).write(to: folder.appendingPathComponent("prometheus.yml"))
+        if let openMetrics {
+            let input = folder.appendingPathComponent("history.om")
+            try Data(openMetrics.utf8).write(to: input)
+            let (status, output) = try run(promtool, ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path], log: folder.appendingPathComponent("promtool.log"))
+            guard status == 0 else { throw Unavailable(description: "promtool failed: \(output)") }
         }
 
         let server = Process()
         server.executableURL = URL(fileURLWithPath: prometheus)
-        server.arguments = ["--config.file=\(folder.appendingPathComponent("prometheus.yml").path)",
-                            "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",
+        server.arguments = ["--config.file=\(folder.appendingPathComponent("prometheus.yml").path)", "--storage.tsdb.path=\(data.path)",
                             "--storage.tsdb.retention.time=30d", "--web.listen-address=127.0.0.1:\(port)"]
         let serverLog = folder.appendingPathComponent("prometheus.log")
         FileManager.default.createFile(atPath: serverLog.path, contents: nil)
@@ -70,10 +68,41 @@ struct PrometheusServer {
         return try await body(running)
     }
 
+    /// Runs a tool to its end with its output in `log`; the status and the output.
+    static func run(_ tool: String, _ arguments: [String], log: URL) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
     func isReady() async -> Bool {
         guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + "/-/ready"), timeout: .seconds(1)) else {
             return false
         }
         return response.status == .ok
+    }
+
+    /// Waits until the instant query `query` has a result (the scrapes it needs have happened).
+    func waitForResult(_ query: String, timeout: Duration = .seconds(30)) async throws {
+        var components = URLComponents(string: baseURL + "/api/v1/query")
+        components?.queryItems = [URLQueryItem(name: "query", value: query)]
+        let url = components?.url?.absoluteString ?? baseURL
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)),
+               let body = try? await response.body.collect(upTo: 1 << 20), String(buffer: body).contains("\"value\"") {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw Unavailable(description: "\(query) had no result on \(baseURL) within \(timeout)")
     }
 }
