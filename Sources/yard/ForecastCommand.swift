@@ -144,7 +144,7 @@ struct ForecastCommand: AsyncParsableCommand {
     func perInstanceQPS(progress: (String) -> Void) async throws -> (Double, String?) {
         if let given = capacity.serviceCapacity { return (given, nil) }
         let service = capacity.service ?? "gateway"
-        if let measured = try? await Workspace.existingStore()?.latestCapacityMeasurement(service: service) {
+        if let measured = try await Workspace.existingStore()?.latestCapacityMeasurement(service: service) {
             progress("per-instance QPS \(String(format: "%.1f", measured.qps)) \(measured.basis)")
             return (measured.qps, measured.basis)
         }
