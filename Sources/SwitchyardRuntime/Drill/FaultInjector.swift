@@ -46,9 +46,8 @@ public enum FaultInjector {
         case .signalInstances(let signal, let service, let targets):
             let misses = await instances.send(signal, to: targets, of: service)
             return try signalled(signal, count: targets.count, misses: misses)
-        case .block(let ports, let tag):
-            try await PortFirewall.block(ports: ports, tag: tag)
-            return "\(ports.count) ports cut off (iptables DROP, tagged \(tag))"
+        case .cutInstances(let service, let targets, let tag):
+            return try await instances.cutOff(targets, of: service, tag: tag)
         case .command(let argv):
             let result = try await Command.run(argv)
             guard result.succeeded else { throw Failure.commandFailed(argv, status: result.status, output: result.output) }

@@ -14,8 +14,9 @@ public struct FaultPlan: Sendable, Hashable {
         /// or a host over SSH).
         case signalInstances(Int32, service: Service, instances: [RunningInstance])
         case command([String])
-        /// Drop every packet to these loopback ports (iptables rules tagged `tag`).
-        case block(ports: [Int], tag: String)
+        /// Drop every packet to these instances' ports where they run, through the instance driver (iptables on this
+        /// machine's loopback, or on their hosts over SSH; rules tagged `tag`).
+        case cutInstances(service: Service, instances: [RunningInstance], tag: String)
         /// Run `command` on this machine to cut load-balancer node `node` off its network (the node's `cutCommand`).
         case cutNode(node: String, command: [String])
         /// SIGKILL to a datastore's primary (its postmaster and every child), then the replica promoted.
@@ -83,16 +84,16 @@ extension FaultPlan {
                                  restores: blows.map { .resumeInstances(topology: topology.name, service: $0.0.name, instances: $0.1, what: "the instances of \(zone)") },
                                  description: "zone \(zone) frozen: SIGSTOP to its \(all.count) instances (\(names(all)))")
             case .network:
-                if let remote = blows.first(where: { !$0.0.hosts.isEmpty }) {
-                    throw Failure.notAvailable("a network cut of \(zone) drops packets on this machine, and \(remote.0.name) runs on other hosts; use mode stop or freeze")
+                for (service, _) in blows {
+                    if let why = await context.instances.networkCutUnavailability(service) {
+                        throw Failure.notAvailable("a network cut of \(zone) needs iptables where \(service.name) runs: \(why); use mode stop or freeze")
+                    }
                 }
-                if let why = await PortFirewall.unavailability() {
-                    throw Failure.notAvailable("a network cut of \(zone) needs iptables: \(why); use mode stop or freeze")
-                }
-                let ports = all.map(\.id.port).sorted()
                 let tag = "switchyard-drill \(run)"
-                return FaultPlan(blow: .block(ports: ports, tag: tag), restores: [.unblock(ports: ports, tag: tag)],
-                                 description: "zone \(zone) cut off the network: every packet to its \(all.count) instances dropped (\(names(all)); ports \(ports.map(String.init).joined(separator: ", ")))")
+                let ports = all.map(\.address.port).sorted()
+                return FaultPlan(blow: .all(blows.map { .cutInstances(service: $0.0, instances: $0.1, tag: tag) }),
+                                 restores: blows.map { .reconnectInstances(topology: topology.name, service: $0.0.name, instances: $0.1, tag: tag) },
+                                 description: "zone \(zone) cut off the network: every packet to its \(all.count) instances dropped where they run (\(names(all)); ports \(ports.map(String.init).joined(separator: ", ")))")
             }
         case .lbNodeKill(let name, let node):
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.nothingToBreak("no load balancer \(name)") }

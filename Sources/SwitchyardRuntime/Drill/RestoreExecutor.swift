@@ -78,8 +78,13 @@ public struct RestoreExecutor: Sendable {
             if let pid = await nginx.masterPID { try? await store.recordLoadBalancer(name: name, masterPID: pid, now: Date()) }
             return "nginx of \(name) started again (\(routing.label))"
         case .unblock(let ports, let tag):
-            let removed = try await PortFirewall.unblock(ports: ports, tag: tag)
+            let removed = try await ProcessInstanceDriver.firewall.reconnect(ports: ports, tag: tag)
             return "ports \(ports.map(String.init).joined(separator: ", ")) reconnected (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
+        case .reconnectInstances(let topologyName, let serviceName, let cut, let tag):
+            let topology = try topology(topologyName)
+            guard let service = topology.service(named: serviceName) else { throw Failure.unknownService(serviceName, topology: topologyName) }
+            let removed = try await instances.reconnect(cut, of: service, tag: tag)
+            return "\(serviceName)'s \(cut.map(\.id.name).joined(separator: ", ")) reconnected (\(removed) DROP rule\(removed == 1 ? "" : "s") removed)"
         case .reconnectNode(let topologyName, let name, let node):
             let topology = try topology(topologyName)
             guard let balancer = topology.loadBalancer(named: name) else { throw Failure.unknownBalancer(name, topology: topologyName) }

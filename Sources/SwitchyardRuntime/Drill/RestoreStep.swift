@@ -12,8 +12,11 @@ public enum RestoreStep: Sendable, Hashable, Codable {
     case resumeInstances(topology: String, service: String, instances: [RunningInstance], what: String)
     /// Start the load balancer's nginx again, routing as the state store says.
     case restartLoadBalancer(topology: String, balancer: String)
-    /// Remove the iptables rules tagged `tag` that cut these loopback ports off.
+    /// Remove the iptables rules tagged `tag` that cut these loopback ports off (journaled before network cuts went
+    /// through the instance driver; still run for them).
     case unblock(ports: [Int], tag: String)
+    /// Remove the iptables rules tagged `tag` that cut these instances off where they run, through the instance driver.
+    case reconnectInstances(topology: String, service: String, instances: [RunningInstance], tag: String)
     /// Run the node's `reconnectCommand` on this machine, wait until the node answers again, and start keepalived there
     /// when it is gone (removing stale pid files).
     case reconnectNode(topology: String, balancer: String, node: String)
@@ -31,6 +34,8 @@ public enum RestoreStep: Sendable, Hashable, Codable {
         case .resumeInstances(_, _, let instances, let what): "resume \(what) (SIGCONT to \(instances.map { "\($0.id.name) pid \($0.pid)" }.joined(separator: ", ")))"
         case .restartLoadBalancer(_, let balancer): "start load balancer \(balancer) again"
         case .unblock(let ports, _): "reconnect ports \(ports.map(String.init).joined(separator: ", ")) (remove their DROP rules)"
+        case .reconnectInstances(_, let service, let instances, _):
+            "reconnect \(service)'s \(instances.map(\.id.name).joined(separator: ", ")) (remove the DROP rules on their ports where they run)"
         case .reconnectNode(_, let balancer, let node): "reconnect node \(node) of load balancer \(balancer) and make sure keepalived runs there"
         case .command(let argv, _): "run \(argv.joined(separator: " "))"
         case .rejoinAsReplica(_, let datastore, let member): "bring \(member) of \(datastore) back as a replica of the new primary (pg_rewind, or a fresh pg_basebackup)"

@@ -37,4 +37,14 @@ public struct FleetInstanceDriver: InstanceDriver {
     public func running(_ service: Service, slot: Slot) async -> [RunningInstance] {
         await driver(service).running(service, slot: slot)
     }
+
+    public func networkCutUnavailability(_ service: Service) async -> String? { await driver(service).networkCutUnavailability(service) }
+
+    public func cutOff(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> String {
+        try await driver(service).cutOff(instances, of: service, tag: tag)
+    }
+
+    public func reconnect(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> Int {
+        try await driver(service).reconnect(instances, of: service, tag: tag)
+    }
 }

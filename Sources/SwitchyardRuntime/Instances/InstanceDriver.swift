@@ -17,6 +17,13 @@ public protocol InstanceDriver: Sendable {
     /// Sends `signal` to each of `instances` where it runs (a drill's SIGKILL or SIGSTOP, the SIGCONT that ends a
     /// freeze). Returns one line per instance it could not signal, saying why; empty when every one was.
     func send(_ signal: Int32, to instances: [RunningInstance], of service: Service) async -> [String]
+    /// Nil when `cutOff` can run wherever the service's instances run (iptables, as root); otherwise why not.
+    func networkCutUnavailability(_ service: Service) async -> String?
+    /// Drops every packet to `instances`' ports where they run (a drill's network cut), in rules commented `tag`; says
+    /// what it did.
+    func cutOff(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> String
+    /// Removes the rules `cutOff` added with `tag` (however many times it ran); how many there were.
+    func reconnect(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> Int
 }
 
 extension InstanceDriver {

@@ -81,6 +81,21 @@ public struct ProcessInstanceDriver: InstanceDriver {
         return misses
     }
 
+    /// The instances listen on this machine's loopback: their ports are dropped on `lo` here.
+    static let firewall = HostFirewall(shell: LocalHostShell(), scope: HostFirewall.Scope(loopbackOnly: true))
+
+    public func networkCutUnavailability(_ service: Service) async -> String? { await Self.firewall.unavailability() }
+
+    public func cutOff(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> String {
+        let ports = instances.map(\.address.port).sorted()
+        try await Self.firewall.cut(ports: ports, tag: tag)
+        return "\(ports.count) port\(ports.count == 1 ? "" : "s") of \(service.name) cut off (iptables DROP, tagged \(tag))"
+    }
+
+    public func reconnect(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> Int {
+        try await Self.firewall.reconnect(ports: instances.map(\.address.port).sorted(), tag: tag)
+    }
+
     /// Waits (briefly) until killed processes are gone, reaping the ones that are our children.
     static func reap(_ pids: [Int32]) async {
         let clock = ContinuousClock()

@@ -157,7 +157,7 @@ struct DrillRunTests {
             let playbook = Self.playbook(harness.topology, fault: .zoneOutage(zone: "zone-a", mode: .network), duration: .seconds(6),
                                          rto: .seconds(15))
             let (report, context) = try await Self.drill(harness, playbook)
-            if let why = await PortFirewall.unavailability() {
+            if let why = await ProcessInstanceDriver.firewall.unavailability() {
                 #expect(report.outcome == .error)
                 #expect(report.notes.contains { $0.contains("not available") && $0.contains(why) }, "\(report.notes)")
                 return

@@ -21,6 +21,12 @@ struct StalledInstanceDriver: InstanceDriver {
         instances.map { "\($0.id.name): not run by this driver" }
     }
 
+    func networkCutUnavailability(_ service: Service) async -> String? { "this driver runs no instances" }
+
+    func cutOff(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> String { "nothing to cut" }
+
+    func reconnect(_ instances: [RunningInstance], of service: Service, tag: String) async throws -> Int { 0 }
+
     static let factory: ReleaseContextFactory = { topology, playbook, store, actor in
         try ReleaseContext(topology: topology, playbook: playbook, store: store, instances: StalledInstanceDriver(), prober: GateProber(),
                            workingDirectory: FileManager.default.temporaryDirectory.path, actor: actor)

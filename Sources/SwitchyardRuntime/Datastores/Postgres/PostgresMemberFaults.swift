@@ -42,30 +42,26 @@ extension PostgresMemberTools {
     /// Every packet to the member's port and from it dropped on its host (iptables, rules commented `tag`): the server
     /// runs on, unreachable; open connections go silent.
     func cutOff(tag: String) async throws -> Loss {
-        try await timed("cut \(member.name)'s port \(member.address.port) off", """
-            port=$1 tag=$2; t0=$(date +%s%N)
-            command -v iptables >/dev/null || { echo "iptables is not installed on this host (apt-get install iptables)" >&2; exit 127; }
-            iptables -w -I INPUT -p tcp --dport "$port" -m comment --comment "$tag" -j DROP || exit 1
-            iptables -w -I OUTPUT -p tcp --sport "$port" -m comment --comment "$tag" -j DROP || { iptables -w -D INPUT -p tcp --dport "$port" -m comment --comment "$tag" -j DROP; exit 1; }
-            t1=$(date +%s%N)
-            echo "$((t1 - t0)) $((t1 - t0)) port $port cut off (iptables DROP in and out, tagged $tag)"
-            """, ["\(member.address.port)", tag])
+        let sent = ContinuousClock.now
+        let cut = try await firewall.cut(ports: [member.address.port], tag: tag)
+        let answered = ContinuousClock.now
+        return Loss(at: Self.place(sent: sent, answered: answered, toAct: cut.nanosecondsToFirstRule, inAll: cut.nanosecondsInAll),
+                    detail: "port \(member.address.port) cut off (iptables DROP in and out, tagged \(tag))" + Self.onHost(shell.hostName))
     }
 
     /// Removes every rule `cutOff(tag:)` added (however many times it ran); how many there were.
     func reconnect(tag: String) async throws -> Int {
-        let text = try await script("reconnect \(member.name)'s port \(member.address.port)", """
-            port=$1 tag=$2; n=0
-            command -v iptables >/dev/null || { echo 0; exit 0; }
-            while iptables -w -C INPUT -p tcp --dport "$port" -m comment --comment "$tag" -j DROP 2>/dev/null; do
-              iptables -w -D INPUT -p tcp --dport "$port" -m comment --comment "$tag" -j DROP || exit 1; n=$((n + 1))
-            done
-            while iptables -w -C OUTPUT -p tcp --sport "$port" -m comment --comment "$tag" -j DROP 2>/dev/null; do
-              iptables -w -D OUTPUT -p tcp --sport "$port" -m comment --comment "$tag" -j DROP || exit 1; n=$((n + 1))
-            done
-            echo "$n"
-            """, ["\(member.address.port)", tag])
-        return Int(text) ?? 0
+        try await firewall.reconnect(ports: [member.address.port], tag: tag)
+    }
+
+    /// The member's port, in and out, on its host.
+    var firewall: HostFirewall { HostFirewall(shell: shell, scope: HostFirewall.Scope(replies: true)) }
+
+    /// The act at `toAct` nanoseconds into a script that ran `inAll`, sent at `sent` and answered at `answered`, on this
+    /// process's clock: the way there is taken to last as long as the way back.
+    static func place(sent: ContinuousClock.Instant, answered: ContinuousClock.Instant, toAct: Int64, inAll: Int64) -> ContinuousClock.Instant {
+        let way = max(.zero, (answered - sent) - .nanoseconds(inAll)) / 2
+        return min(answered, sent + way + .nanoseconds(toAct))
     }
 
     /// Runs a script that prints `NS_TO_THE_ACT NS_IN_ALL DETAIL`, and places the act on this process's clock.
@@ -77,7 +73,6 @@ extension PostgresMemberTools {
         guard words.count == 3, let toAct = Int64(words[0]), let inAll = Int64(words[1]) else {
             throw Failure.failed(what, host: shell.hostName, status: 0, output: "unexpected answer: \(output)")
         }
-        let way = max(.zero, (answered - sent) - .nanoseconds(inAll)) / 2
-        return Loss(at: min(answered, sent + way + .nanoseconds(toAct)), detail: words[2] + Self.onHost(shell.hostName))
+        return Loss(at: Self.place(sent: sent, answered: answered, toAct: toAct, inAll: inAll), detail: words[2] + Self.onHost(shell.hostName))
     }
 }
