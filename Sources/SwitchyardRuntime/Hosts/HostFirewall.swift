@@ -70,7 +70,7 @@ public struct HostFirewall: Sendable {
         let text = """
             tag=$1; shift; t0=$(date +%s%N); t1=""; done=""
             command -v iptables >/dev/null || { echo "iptables is not installed on this host (apt-get install iptables)" >&2; exit 127; }
-            fail() { for port in $done; do \(deletes); done; exit 1; }
+            fail() { for port in $done $port; do \(deletes); done; exit 1; }
             for port in "$@"; do
                 [ -n "$t1" ] || t1=$(date +%s%N)
                 \(inserts)
@@ -78,12 +78,8 @@ public struct HostFirewall: Sendable {
             done
             echo "$(( ${t1:-$t0} - t0 )) $(( $(date +%s%N) - t0 ))"
             """
-        let result = try await shell.script(text, [tag] + ports.map(String.init))
-        guard result.succeeded else {
-            throw Failure.failed(host: shell.hostName, what: "cutting ports \(ports.map(String.init).joined(separator: ", ")) off",
-                                 output: [result.output, result.errorOutput].filter { !$0.isEmpty }.joined(separator: "\n"))
-        }
-        let words = result.output.split(separator: " ").compactMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let output = try await run("cutting ports \(ports.map(String.init).joined(separator: ", ")) off", text, ports: ports, tag: tag)
+        let words = output.split(separator: " ").compactMap { Int64($0) }
         return Cut(nanosecondsToFirstRule: words.first ?? 0, nanosecondsInAll: words.count > 1 ? words[1] : 0)
     }
 
@@ -102,11 +98,15 @@ public struct HostFirewall: Sendable {
             done
             echo "$n"
             """
+        return Int(try await run("reconnecting ports \(ports.map(String.init).joined(separator: ", "))", text, ports: ports, tag: tag)) ?? 0
+    }
+
+    /// Runs one of the scripts above with `$1` the tag and the ports after it; its output, trimmed.
+    private func run(_ what: String, _ text: String, ports: [Int], tag: String) async throws -> String {
         let result = try await shell.script(text, [tag] + ports.map(String.init))
         guard result.succeeded else {
-            throw Failure.failed(host: shell.hostName, what: "reconnecting ports \(ports.map(String.init).joined(separator: ", "))",
-                                 output: [result.output, result.errorOutput].filter { !$0.isEmpty }.joined(separator: "\n"))
+            throw Failure.failed(host: shell.hostName, what: what, output: [result.output, result.errorOutput].filter { !$0.isEmpty }.joined(separator: "\n"))
         }
-        return Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
