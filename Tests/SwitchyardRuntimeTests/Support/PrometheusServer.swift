@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import Foundation
+import SwitchyardRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,8 +39,8 @@ struct PrometheusServer {
         if let openMetrics {
             let input = folder.appendingPathComponent("history.om")
             try Data(openMetrics.utf8).write(to: input)
-            let (status, output) = try run(promtool, ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path], log: folder.appendingPathComponent("promtool.log"))
-            guard status == 0 else { throw Unavailable(description: "promtool failed: \(output)") }
+            let backfill = try await Command.run([promtool, "tsdb", "create-blocks-from", "openmetrics", input.path, data.path])
+            guard backfill.succeeded else { throw Unavailable(description: "promtool failed: \(backfill.output)") }
         }
 
         let server = Process()
@@ -66,21 +67,6 @@ struct PrometheusServer {
             try await Task.sleep(for: .milliseconds(100))
         }
         return try await body(running)
-    }
-
-    /// Runs a tool to its end with its output in `log`; the status and the output.
-    static func run(_ tool: String, _ arguments: [String], log: URL) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     func isReady() async -> Bool {
